@@ -1,0 +1,41 @@
+// AccessService: reachability queries. Every RPC requires the reader (or admin)
+// token when reader tokens are configured. The graph engine is not built yet,
+// so each RPC answers UNIMPLEMENTED, after authorisation, with a message naming
+// what is missing.
+#ifndef IDENTITYGRAPH_SERVER_ACCESS_SERVICE_H_
+#define IDENTITYGRAPH_SERVER_ACCESS_SERVICE_H_
+
+#include "identitygraph/v1/access_service.grpc.pb.h"
+#include "server/auth.h"
+
+namespace identitygraph {
+
+class AccessServiceImpl final : public v1::AccessService::CallbackService {
+ public:
+  // `authorizer` must outlive the service.
+  explicit AccessServiceImpl(const Authorizer& authorizer)
+      : authorizer_(authorizer) {}
+
+#define IDENTITYGRAPH_ACCESS_RPC(Name)                                 \
+  grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context, \
+                                 const v1::Name##Request* request,     \
+                                 v1::Name##Response* response) override;
+  IDENTITYGRAPH_ACCESS_RPC(CheckAccess)
+  IDENTITYGRAPH_ACCESS_RPC(BatchCheckAccess)
+  IDENTITYGRAPH_ACCESS_RPC(ListUserApplications)
+  IDENTITYGRAPH_ACCESS_RPC(ListApplicationUsers)
+  IDENTITYGRAPH_ACCESS_RPC(ExplainAccess)
+  IDENTITYGRAPH_ACCESS_RPC(ListUserGroups)
+  IDENTITYGRAPH_ACCESS_RPC(ListUserRoles)
+  IDENTITYGRAPH_ACCESS_RPC(ListGroupMembers)
+  IDENTITYGRAPH_ACCESS_RPC(LookupEntities)
+  IDENTITYGRAPH_ACCESS_RPC(GetGraphStats)
+#undef IDENTITYGRAPH_ACCESS_RPC
+
+ private:
+  const Authorizer& authorizer_;
+};
+
+}  // namespace identitygraph
+
+#endif  // IDENTITYGRAPH_SERVER_ACCESS_SERVICE_H_

@@ -1,0 +1,37 @@
+// Durable file writes for the data directory.
+//
+// WriteFileAtomically replaces `path` so that after a crash at any moment the
+// file holds either the old or the new contents, never a mix: it writes a
+// temporary file beside it, fsyncs it, renames it over `path` and fsyncs the
+// directory. ReadFile reads a whole file with a size cap so a corrupt or
+// hostile file cannot exhaust memory.
+#ifndef IDENTITYGRAPH_SERVER_ATOMIC_FILE_H_
+#define IDENTITYGRAPH_SERVER_ATOMIC_FILE_H_
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace identitygraph {
+
+// Writes `contents` to `path` atomically and durably, with permission bits
+// `mode`. Errors name the path and the failing step.
+absl::Status WriteFileAtomically(const std::string& path,
+                                 absl::string_view contents, mode_t mode);
+
+// Reads the whole file. NOT_FOUND when it does not exist; FAILED_PRECONDITION
+// when it is larger than `max_bytes` or not a regular file.
+absl::StatusOr<std::string> ReadFile(const std::string& path, size_t max_bytes);
+
+// Creates `path` (one level) with `mode` if it does not exist; checks it is a
+// writable directory otherwise.
+absl::Status EnsureDirectory(const std::string& path, mode_t mode);
+
+}  // namespace identitygraph
+
+#endif  // IDENTITYGRAPH_SERVER_ATOMIC_FILE_H_

@@ -1,0 +1,121 @@
+#include "server/config_update.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace identitygraph {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+v1::Config Saved() {
+  v1::Config saved;
+  saved.set_domain("acme.us.auth0.com");
+  saved.set_client_id("client1234567890");
+  saved.set_client_secret("saved-secret-0123456789");
+  saved.set_client_secret_set(true);
+  saved.add_connections("google-workforce");
+  saved.set_revision(4);
+  return saved;
+}
+
+google::protobuf::FieldMask Mask(std::initializer_list<const char*> paths) {
+  google::protobuf::FieldMask mask;
+  for (const char* path : paths) mask.add_paths(path);
+  return mask;
+}
+
+TEST(ApplyConfigUpdateTest, WithoutMaskCopiesOnlySetFieldsAndKeepsTheSecret) {
+  v1::Config patch;
+  patch.set_domain("acme.eu.auth0.com");
+  ConfigUpdateResult result = ApplyConfigUpdate(Saved(), patch, {}, {});
+  ASSERT_THAT(result.violations, IsEmpty());
+  EXPECT_EQ(result.merged.domain(), "acme.eu.auth0.com");
+  EXPECT_EQ(result.merged.client_id(), "client1234567890");
+  EXPECT_EQ(result.merged.client_secret(), "saved-secret-0123456789");
+  EXPECT_THAT(result.merged.connections(), ElementsAre("google-workforce"));
+  EXPECT_FALSE(result.secret_changed);
+}
+
+TEST(ApplyConfigUpdateTest, MaskReplacesListsAndCanClearThem) {
+  v1::Config patch;
+  patch.add_connection_patterns("corp-.*");
+  ConfigUpdateResult result = ApplyConfigUpdate(
+      Saved(), patch, Mask({"connections", "connection_patterns"}), {});
+  ASSERT_THAT(result.violations, IsEmpty());
+  EXPECT_THAT(result.merged.connections(), IsEmpty());
+  EXPECT_THAT(result.merged.connection_patterns(), ElementsAre("corp-.*"));
+}
+
+TEST(ApplyConfigUpdateTest, MaskNamingTheSecretSetsIt) {
+  v1::Config patch;
+  patch.set_client_secret("new-secret-0123456789");
+  ConfigUpdateResult result =
+      ApplyConfigUpdate(Saved(), patch, Mask({"client_secret"}), {});
+  ASSERT_THAT(result.violations, IsEmpty());
+  EXPECT_TRUE(result.secret_changed);
+  EXPECT_EQ(result.merged.client_secret(), "new-secret-0123456789");
+}
+
+TEST(ApplyConfigUpdateTest, MaskNamingAnEmptySecretIsRefused) {
+  ConfigUpdateResult result =
+      ApplyConfigUpdate(Saved(), v1::Config(), Mask({"client_secret"}), {});
+  ASSERT_EQ(result.violations.size(), 1u);
+  EXPECT_EQ(result.violations[0].reason, "CLIENT_SECRET_REQUIRED");
+}
+
+TEST(ApplyConfigUpdateTest, UnknownAndOutputOnlyPathsAreRefused) {
+  ConfigUpdateResult result =
+      ApplyConfigUpdate(Saved(), v1::Config(),
+                        Mask({"domian", "revision", "client_secret_set"}), {});
+  ASSERT_EQ(result.violations.size(), 3u);
+  EXPECT_EQ(result.violations[0].field, "update_mask");
+  EXPECT_THAT(result.violations[0].description,
+              HasSubstr("updatable paths are domain"));
+  EXPECT_THAT(result.violations[1].description, HasSubstr("output only"));
+}
+
+TEST(ApplyConfigUpdateTest, OutputOnlyFieldsInThePatchAreIgnored) {
+  v1::Config patch;
+  patch.set_revision(99);
+  patch.set_client_secret_set(false);
+  patch.set_domain("acme.eu.auth0.com");
+  ConfigUpdateResult result = ApplyConfigUpdate(Saved(), patch, {}, {});
+  ASSERT_THAT(result.violations, IsEmpty());
+  EXPECT_EQ(result.merged.revision(), 4);
+  EXPECT_TRUE(result.merged.client_secret_set());
+}
+
+TEST(ApplyConfigUpdateTest, SubMessagePathsAndCanonicalExtensionUrl) {
+  v1::Config patch;
+  patch.mutable_authorization_extension()->set_enabled(true);
+  patch.mutable_authorization_extension()->set_api_url(
+      "https://acme.us.webtask.io/adf6e2f2b84784b57522e3b19dfc9201/api/");
+  ConfigUpdateResult result = ApplyConfigUpdate(Saved(), patch, {}, {});
+  ASSERT_THAT(result.violations, IsEmpty());
+  EXPECT_EQ(result.merged.authorization_extension().api_url(),
+            "https://acme.us.webtask.io/adf6e2f2b84784b57522e3b19dfc9201/api");
+
+  // Naming the parent replaces the whole sub-message: enabled without a URL is
+  // refused.
+  v1::Config enable_only;
+  enable_only.mutable_authorization_extension()->set_enabled(true);
+  ConfigUpdateResult refused = ApplyConfigUpdate(
+      result.merged, enable_only, Mask({"authorization_extension"}), {});
+  ASSERT_EQ(refused.violations.size(), 1u);
+  EXPECT_EQ(refused.violations[0].reason, "EXTENSION_URL_REQUIRED");
+}
+
+TEST(ApplyConfigUpdateTest, InvalidValuesAreReportedNotMerged) {
+  v1::Config patch;
+  patch.set_domain("login.acme.com");
+  ConfigUpdateResult result =
+      ApplyConfigUpdate(Saved(), patch, Mask({"domain"}), {});
+  ASSERT_EQ(result.violations.size(), 1u);
+  EXPECT_EQ(result.violations[0].reason, "DOMAIN_CUSTOM");
+}
+
+}  // namespace
+}  // namespace identitygraph

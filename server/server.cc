@@ -1,0 +1,187 @@
+#include "server/server.h"
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "server/atomic_file.h"
+#include "server/log.h"
+
+namespace identitygraph {
+namespace {
+
+constexpr size_t kMaxPemFileBytes = 1 << 20;
+constexpr const char* kServiceNames[] = {"identitygraph.v1.AccessService",
+                                         "identitygraph.v1.ConfigService",
+                                         "identitygraph.v1.ScanService"};
+
+absl::StatusOr<std::string> ReadPem(absl::string_view flag,
+                                    const std::string& path) {
+  absl::StatusOr<std::string> pem = ReadFile(path, kMaxPemFileBytes);
+  if (!pem.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": ", pem.status().message()));
+  }
+  return pem;
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeCredentials(
+    const ServerOptions& options) {
+  if (options.tls_cert_file.empty()) return grpc::InsecureServerCredentials();
+  absl::StatusOr<std::string> cert =
+      ReadPem("tls_cert_file", options.tls_cert_file);
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key =
+      ReadPem("tls_key_file", options.tls_key_file);
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions ssl(
+      GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  ssl.pem_key_cert_pairs.push_back({*std::move(key), *std::move(cert)});
+  if (!options.tls_client_ca_file.empty()) {
+    absl::StatusOr<std::string> ca =
+        ReadPem("tls_client_ca_file", options.tls_client_ca_file);
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *std::move(ca);
+    ssl.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+absl::StatusOr<Authorizer> LoadAuthorizer(const ServerOptions& options) {
+  std::vector<std::string> admin, reader;
+  if (!options.admin_token_file.empty()) {
+    absl::StatusOr<std::vector<std::string>> tokens =
+        LoadTokenFile(options.admin_token_file);
+    if (!tokens.ok()) return tokens.status();
+    admin = *std::move(tokens);
+  }
+  if (!options.reader_token_file.empty()) {
+    absl::StatusOr<std::vector<std::string>> tokens =
+        LoadTokenFile(options.reader_token_file);
+    if (!tokens.ok()) return tokens.status();
+    reader = *std::move(tokens);
+  }
+  return Authorizer::Create(std::move(admin), std::move(reader));
+}
+
+int64_t Milliseconds(absl::Duration duration) {
+  return absl::ToInt64Milliseconds(duration);
+}
+
+int ClampToInt(int64_t value) {
+  return value > INT32_MAX ? INT32_MAX : static_cast<int>(value);
+}
+
+}  // namespace
+
+IdentityGraphServer::IdentityGraphServer(std::unique_ptr<ConfigStore> store,
+                                         Authorizer authorizer)
+    : store_(std::move(store)),
+      authorizer_(std::move(authorizer)),
+      config_service_(authorizer_, *store_),
+      access_service_(authorizer_),
+      scan_service_(authorizer_) {}
+
+absl::StatusOr<std::unique_ptr<IdentityGraphServer>> IdentityGraphServer::Start(
+    const ServerOptions& options) {
+  if (absl::Status valid = ValidateServerOptions(options); !valid.ok())
+    return valid;
+  if (absl::Status dir = EnsureDirectory(options.data_dir, 0700); !dir.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--data_dir: ", dir.message()));
+  }
+  absl::StatusOr<Authorizer> authorizer = LoadAuthorizer(options);
+  if (!authorizer.ok()) return authorizer.status();
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeCredentials(options);
+  if (!credentials.ok()) return credentials.status();
+  ValidatorOptions validator;
+  validator.private_cloud_domain_suffixes =
+      options.private_cloud_domain_suffixes;
+  absl::StatusOr<std::unique_ptr<ConfigStore>> store =
+      ConfigStore::Open(options.data_dir, std::move(validator));
+  if (!store.ok()) return store.status();
+
+  std::unique_ptr<IdentityGraphServer> server(
+      new IdentityGraphServer(*std::move(store), *std::move(authorizer)));
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen, *credentials, &port);
+  builder.RegisterService(&server->config_service_);
+  builder.RegisterService(&server->access_service_);
+  builder.RegisterService(&server->scan_service_);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             options.max_concurrent_streams);
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+      ClampToInt(Milliseconds(options.keepalive_min_ping_interval)));
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
+                             ClampToInt(Milliseconds(options.keepalive_time)));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+      ClampToInt(Milliseconds(options.max_connection_idle)));
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_AGE_MS,
+      ClampToInt(Milliseconds(options.max_connection_age)));
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+      ClampToInt(Milliseconds(options.max_connection_age_grace)));
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen,
+                     ": the address is in use, not local, or malformed; choose "
+                     "another with --listen"));
+  }
+  grpc::HealthCheckServiceInterface* health =
+      server->server_->GetHealthCheckService();
+  for (const char* name : kServiceNames) health->SetServingStatus(name, true);
+
+  server->address_ = absl::StrCat(
+      options.listen.substr(0, options.listen.rfind(':')), ":", port);
+  LogInfo(absl::StrCat("identitygraph-server listening on ", server->address_,
+                       " (",
+                       options.tls_cert_file.empty()        ? "plaintext"
+                       : options.tls_client_ca_file.empty() ? "TLS"
+                                                            : "mutual TLS",
+                       "), data in ", options.data_dir));
+  if (!server->authorizer_.reads_need_token()) {
+    LogWarning(
+        "reads need no token: --reader_token_file is not set, so any caller "
+        "that reaches "
+        "this port may use AccessService");
+  }
+  if (!server->authorizer_.admin_enabled()) {
+    LogWarning("admin RPCs are disabled: --admin_token_file is not set");
+  }
+  return server;
+}
+
+IdentityGraphServer::~IdentityGraphServer() { Shutdown(absl::ZeroDuration()); }
+
+void IdentityGraphServer::Shutdown(absl::Duration grace) {
+  absl::MutexLock lock(&shutdown_mutex_);
+  if (shut_down_ || server_ == nullptr) return;
+  shut_down_ = true;
+  server_->GetHealthCheckService()->Shutdown();
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+}
+
+void IdentityGraphServer::Wait() {
+  if (server_ != nullptr) server_->Wait();
+}
+
+}  // namespace identitygraph

@@ -1,0 +1,70 @@
+// identitygraph's gRPC server: the three services, the standard health service
+// and server reflection, behind bearer-token auth, with the hardening limits of
+// ServerOptions.
+//
+//   absl::StatusOr<std::unique_ptr<IdentityGraphServer>> server =
+//       IdentityGraphServer::Start(options);   // serving when this returns OK
+//   ...
+//   (*server)->Shutdown(absl::Seconds(10));     // from any thread, e.g. a
+//   signal watcher
+//   (*server)->Wait();
+#ifndef IDENTITYGRAPH_SERVER_SERVER_H_
+#define IDENTITYGRAPH_SERVER_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+#include "server/access_service.h"
+#include "server/auth.h"
+#include "server/config_service.h"
+#include "server/config_store.h"
+#include "server/scan_service.h"
+#include "server/server_options.h"
+
+namespace identitygraph {
+
+class IdentityGraphServer {
+ public:
+  // Validates `options`, prepares the data directory, loads tokens and the
+  // saved config, and starts serving. Errors say which flag or file is wrong.
+  static absl::StatusOr<std::unique_ptr<IdentityGraphServer>> Start(
+      const ServerOptions& options);
+
+  IdentityGraphServer(const IdentityGraphServer&) = delete;
+  IdentityGraphServer& operator=(const IdentityGraphServer&) = delete;
+  // Shuts down at once if Shutdown was not called.
+  ~IdentityGraphServer();
+
+  // The address actually listened on (the chosen port when the options asked
+  // for port 0).
+  const std::string& address() const { return address_; }
+
+  // Stops accepting calls and marks the health service NOT_SERVING; in-flight
+  // calls may finish within `grace`, then are cancelled. Returns when the
+  // server has stopped. Thread-safe; later calls return at once.
+  void Shutdown(absl::Duration grace);
+
+  // Blocks until the server has stopped.
+  void Wait();
+
+ private:
+  IdentityGraphServer(std::unique_ptr<ConfigStore> store,
+                      Authorizer authorizer);
+
+  std::unique_ptr<ConfigStore> store_;
+  Authorizer authorizer_;
+  ConfigServiceImpl config_service_;
+  AccessServiceImpl access_service_;
+  ScanServiceImpl scan_service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+  absl::Mutex shutdown_mutex_;
+  bool shut_down_ ABSL_GUARDED_BY(shutdown_mutex_) = false;
+};
+
+}  // namespace identitygraph
+
+#endif  // IDENTITYGRAPH_SERVER_SERVER_H_

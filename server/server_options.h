@@ -1,0 +1,64 @@
+// Everything identitygraph-server is started with: main() fills it from flags,
+// tests fill it directly. Defaults are the production defaults.
+#ifndef IDENTITYGRAPH_SERVER_SERVER_OPTIONS_H_
+#define IDENTITYGRAPH_SERVER_SERVER_OPTIONS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace identitygraph {
+
+struct ServerOptions {
+  // host:port to listen on; port 0 picks a free port (the log names it).
+  std::string listen = "127.0.0.1:50051";
+  // Directory for the config, the client secret, scan history and snapshots.
+  // Required.
+  std::string data_dir;
+
+  // Bearer-token files (see auth.h). Without an admin file admin RPCs are
+  // disabled; without a reader file reads need no token.
+  std::string admin_token_file;
+  std::string reader_token_file;
+
+  // TLS for the gRPC port: cert and key together; a client CA additionally
+  // requires and verifies client certificates (mTLS). All PEM files. Empty:
+  // plaintext.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+
+  // Outbound Auth0 settings. `auth0_connect_to` (HOST:PORT) sends every Auth0
+  // request to that address while keeping the real host name for TLS
+  // verification (libcurl's connect-to); with `auth0_ca_file` it points the
+  // importer at the tenant simulator. Empty in production.
+  std::string auth0_connect_to;
+  std::string auth0_ca_file;
+  // Private Cloud host suffixes accepted as tenant domains (see
+  // config_validator.h).
+  std::vector<std::string> private_cloud_domain_suffixes;
+
+  // Hardening.
+  int max_receive_message_bytes = 4 << 20;
+  int max_concurrent_streams = 256;
+  // Clients that ping more often than this without data are sent GOAWAY.
+  absl::Duration keepalive_min_ping_interval = absl::Seconds(10);
+  // Server pings on idle connections to detect dead peers.
+  absl::Duration keepalive_time = absl::Minutes(2);
+  absl::Duration max_connection_idle = absl::Minutes(30);
+  absl::Duration max_connection_age = absl::Hours(2);
+  absl::Duration max_connection_age_grace = absl::Minutes(5);
+  // How long in-flight RPCs may run on after SIGINT/SIGTERM before they are
+  // cancelled.
+  absl::Duration shutdown_grace = absl::Seconds(10);
+};
+
+// Checks the options before anything starts; the error names the flag and says
+// what to do.
+absl::Status ValidateServerOptions(const ServerOptions& options);
+
+}  // namespace identitygraph
+
+#endif  // IDENTITYGRAPH_SERVER_SERVER_OPTIONS_H_

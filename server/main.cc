@@ -11,6 +11,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "server/log.h"
@@ -82,9 +84,16 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  // absl's --help lists only flags of a file named after the binary; ours live
+  // in main.cc.
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "server/main.cc");
+  };
+  usage.contains_helpshort_flags = usage.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage);
   absl::SetProgramUsageMessage(
-      "identitygraph-server: answers who can reach which Auth0 application, "
-      "and why.\n"
+      "answers who can reach which Auth0 application, and why.\n"
       "Usage: identitygraph-server --data_dir=DIR [--admin_token_file=FILE] "
       "[flags]");
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);

@@ -44,12 +44,9 @@ grpc::ServerUnaryReactor* ConfigServiceImpl::UpdateConfig(
   }
   if (!request->validate_only()) {
     // An audit line naming the fields, never their values.
-    LogInfo(
-        absl::StrCat("configuration saved as revision ",
-                     outcome->config.revision(), "; fields: ",
-                     request->update_mask().paths().empty()
-                         ? std::string("(all set fields)")
-                         : absl::StrJoin(request->update_mask().paths(), ",")));
+    LogInfo(absl::StrCat(
+        "configuration saved as revision ", outcome->config.revision(),
+        "; fields: ", absl::StrJoin(outcome->updated_paths, ",")));
   }
   *response->mutable_config() = std::move(outcome->config);
   return FinishNow(context, grpc::Status::OK);

@@ -193,6 +193,7 @@ absl::StatusOr<ConfigStore::UpdateOutcome> ConfigStore::Update(
     outcome.violations = std::move(update.violations);
     return outcome;
   }
+  outcome.updated_paths = std::move(update.updated_paths);
   v1::Config& next = update.merged;
   next.set_client_secret_set(!next.client_secret().empty());
   if (validate_only) {

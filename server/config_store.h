@@ -50,6 +50,8 @@ class ConfigStore {
     v1::Config config;
     // Non-empty when the update was refused; nothing was saved then.
     std::vector<FieldViolation> violations;
+    // The fields the update set (mask paths), for the audit log.
+    std::vector<std::string> updated_paths;
   };
 
   // Applies `patch` under `mask` (see config_update.h) and, unless

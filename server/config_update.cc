@@ -82,6 +82,7 @@ ConfigUpdateResult ApplyConfigUpdate(const v1::Config& saved,
   for (const std::string& path : effective.paths()) {
     if (Contains(kUpdatablePaths, path)) {
       updated.insert(path);
+      result.updated_paths.push_back(path);
       continue;
     }
     std::string description =
@@ -103,10 +104,17 @@ ConfigUpdateResult ApplyConfigUpdate(const v1::Config& saved,
   // An extension path copies the sub-message wholesale; output-only fields stay
   // as saved.
   result.merged.set_client_secret_set(saved.client_secret_set());
-  *result.merged.mutable_client_secret_update_time() =
-      saved.client_secret_update_time();
   result.merged.set_revision(saved.revision());
-  *result.merged.mutable_update_time() = saved.update_time();
+  // Copy presence too: an unset time must stay unset, not become the epoch.
+  result.merged.clear_client_secret_update_time();
+  if (saved.has_client_secret_update_time()) {
+    *result.merged.mutable_client_secret_update_time() =
+        saved.client_secret_update_time();
+  }
+  result.merged.clear_update_time();
+  if (saved.has_update_time()) {
+    *result.merged.mutable_update_time() = saved.update_time();
+  }
 
   // Treat "authorization_extension" as naming each of its fields, and likewise
   // for the other parent paths, so required-field checks see them.

@@ -10,6 +10,7 @@
 #ifndef IDENTITYGRAPH_SERVER_CONFIG_UPDATE_H_
 #define IDENTITYGRAPH_SERVER_CONFIG_UPDATE_H_
 
+#include <string>
 #include <vector>
 
 #include "google/protobuf/field_mask.pb.h"
@@ -27,6 +28,9 @@ struct ConfigUpdateResult {
   std::vector<FieldViolation> violations;
   // True when the update sets a new client secret.
   bool secret_changed = false;
+  // The mask paths the update applied (the implicit ones when the request had
+  // no mask).
+  std::vector<std::string> updated_paths;
 };
 
 // `saved` holds the current client secret (if any); so does the result's

@@ -88,6 +88,18 @@ TEST(ApplyConfigUpdateTest, OutputOnlyFieldsInThePatchAreIgnored) {
   EXPECT_TRUE(result.merged.client_secret_set());
 }
 
+TEST(ApplyConfigUpdateTest, UnsetTimesStayUnset) {
+  v1::Config patch;
+  patch.set_domain("acme.eu.auth0.com");
+  patch.mutable_update_time()->set_seconds(5);
+  ConfigUpdateResult result = ApplyConfigUpdate(v1::Config(), patch, {}, {});
+  ASSERT_THAT(result.violations, IsEmpty());
+  EXPECT_FALSE(result.merged.has_update_time());
+  EXPECT_FALSE(result.merged.has_client_secret_update_time());
+  EXPECT_FALSE(result.merged.has_authorization_extension());
+  EXPECT_FALSE(result.merged.has_import_options());
+}
+
 TEST(ApplyConfigUpdateTest, SubMessagePathsAndCanonicalExtensionUrl) {
   v1::Config patch;
   patch.mutable_authorization_extension()->set_enabled(true);

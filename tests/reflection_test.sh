@@ -3,7 +3,7 @@
 # identitygraph-server, with no .proto file on the caller's side.
 # Usage: reflection_test.sh PATH/TO/identitygraph-server   (BUF overrides the buf binary)
 set -euo pipefail
-server_binary=$1
+server_binary=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 buf=${BUF:-$here/../scripts/node_modules/.bin/buf}
 if [[ ! -x $buf ]]; then

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what identitygraph's build, tests and demo need, on Debian 12, as root:
+# Debian packages (only those missing; apt-get update only when something is) and the
+# pinned buf from npm (scripts/package.json, lock file committed). Safe to run again.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+packages=(
+  # Toolchain and build.
+  g++ cmake ninja-build ccache pkg-config make
+  # Libraries.
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
+  libcurl4-openssl-dev libre2-dev libboost-graph-dev libssl-dev
+  # Tests and benchmarks.
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # Demo and test scripts: certificates.
+  openssl ca-certificates
+)
+# buf comes from npm. A machine may already have Node.js and npm from elsewhere (Debian's
+# npm package conflicts with those), so only a missing command brings in Debian's.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if ((${#missing[@]} > 0)); then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+want_buf=$(sed -n 's/.*"@bufbuild\/buf": "\([^"]*\)".*/\1/p' "$here/package.json")
+have_buf=$("$here/node_modules/.bin/buf" --version 2>/dev/null || true)
+if [[ $have_buf != "$want_buf" ]]; then
+  echo "install-deps: installing buf $want_buf from npm"
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+echo "install-deps: all dependencies present (buf $("$here/node_modules/.bin/buf" --version))"

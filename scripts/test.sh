@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds with warnings as errors, runs every
+# CTest test, lints the API with buf, then builds and tests again under ASan+UBSan.
+# Usage: scripts/test.sh [--no-sanitizers]
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+sanitizers=1
+[[ ${1:-} == --no-sanitizers ]] && sanitizers=0
+
+scripts/install-deps.sh
+
+echo "== build (RelWithDebInfo, -Werror)"
+cmake -S . -B build -G Ninja -DIDENTITYGRAPH_WERROR=ON >/dev/null
+cmake --build build
+echo "== tests"
+ctest --test-dir build --output-on-failure -j2
+
+echo "== buf lint"
+scripts/node_modules/.bin/buf lint
+echo "buf lint: clean"
+
+if ((sanitizers)); then
+  echo "== build and tests under ASan+UBSan"
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DIDENTITYGRAPH_WERROR=ON \
+    -DIDENTITYGRAPH_SANITIZE=address,undefined >/dev/null
+  cmake --build build-asan
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j2
+fi

@@ -38,6 +38,9 @@ want_buf=$(sed -n 's/.*"@bufbuild\/buf": "\([^"]*\)".*/\1/p' "$here/package.json
 have_buf=$("$here/node_modules/.bin/buf" --version 2>/dev/null || true)
 if [[ $have_buf != "$want_buf" ]]; then
   echo "install-deps: installing buf $want_buf from npm"
-  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  # Not `npm ci`: npm 11 leaves buf's other-platform optional packages out of the lock file
+  # it writes, then `npm ci` refuses that same lock. `install --no-save` still installs the
+  # exact pinned versions, checks the lock's integrity hashes, and never rewrites the lock.
+  (cd "$here" && npm install --no-save --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 echo "install-deps: all dependencies present (buf $("$here/node_modules/.bin/buf" --version))"

@@ -1,32 +1,17 @@
 #include "server/access_service.h"
 
-#include "absl/strings/str_cat.h"
 #include "server/grpc_status.h"
+#include "server/not_yet_available.h"
 
 namespace identitygraph {
-namespace {
 
-grpc::ServerUnaryReactor* NotYetAvailable(grpc::CallbackServerContext* context,
-                                          const Authorizer& authorizer,
-                                          absl::string_view rpc) {
-  absl::Status allowed = authorizer.Authorize(*context, Role::kReader);
-  if (!allowed.ok()) return FinishNow(context, ToGrpcStatus(allowed));
-  return FinishNow(
-      context, grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                            absl::StrCat(rpc,
-                                         " is not available in this build: it "
-                                         "needs the graph engine and the "
-                                         "importer, which are not part of the "
-                                         "server yet")));
-}
-
-}  // namespace
-
-#define IDENTITYGRAPH_ACCESS_RPC(Name)                                \
-  grpc::ServerUnaryReactor* AccessServiceImpl::Name(                  \
-      grpc::CallbackServerContext* context, const v1::Name##Request*, \
-      v1::Name##Response*) {                                          \
-    return NotYetAvailable(context, authorizer_, #Name);              \
+#define IDENTITYGRAPH_ACCESS_RPC(Name)                                        \
+  grpc::ServerUnaryReactor* AccessServiceImpl::Name(                          \
+      grpc::CallbackServerContext* context, const v1::Name##Request*,         \
+      v1::Name##Response*) {                                                  \
+    return FinishNow(                                                         \
+        context, NotYetAvailable(authorizer_, *context, Role::kReader, #Name, \
+                                 "the graph engine and the importer"));       \
   }
 IDENTITYGRAPH_ACCESS_RPC(CheckAccess)
 IDENTITYGRAPH_ACCESS_RPC(BatchCheckAccess)

@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "server/grpc_status.h"
 #include "server/log.h"
+#include "server/not_yet_available.h"
 
 namespace identitygraph {
 
@@ -55,27 +56,17 @@ grpc::ServerUnaryReactor* ConfigServiceImpl::UpdateConfig(
 grpc::ServerUnaryReactor* ConfigServiceImpl::TestConnection(
     grpc::CallbackServerContext* context, const v1::TestConnectionRequest*,
     v1::TestConnectionResponse*) {
-  absl::Status allowed = authorizer_.Authorize(*context, Role::kAdmin);
-  if (!allowed.ok()) return FinishNow(context, ToGrpcStatus(allowed));
-  return FinishNow(
-      context,
-      grpc::Status(
-          grpc::StatusCode::UNIMPLEMENTED,
-          "TestConnection is not available in this build: it needs the "
-          "Auth0 importer, which is not part of the server yet"));
+  return FinishNow(context,
+                   NotYetAvailable(authorizer_, *context, Role::kAdmin,
+                                   "TestConnection", "the Auth0 importer"));
 }
 
 grpc::ServerUnaryReactor* ConfigServiceImpl::ListConnections(
     grpc::CallbackServerContext* context, const v1::ListConnectionsRequest*,
     v1::ListConnectionsResponse*) {
-  absl::Status allowed = authorizer_.Authorize(*context, Role::kAdmin);
-  if (!allowed.ok()) return FinishNow(context, ToGrpcStatus(allowed));
-  return FinishNow(
-      context,
-      grpc::Status(
-          grpc::StatusCode::UNIMPLEMENTED,
-          "ListConnections is not available in this build: it needs the "
-          "Auth0 importer, which is not part of the server yet"));
+  return FinishNow(context,
+                   NotYetAvailable(authorizer_, *context, Role::kAdmin,
+                                   "ListConnections", "the Auth0 importer"));
 }
 
 }  // namespace identitygraph

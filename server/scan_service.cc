@@ -1,50 +1,44 @@
 #include "server/scan_service.h"
 
-#include "absl/strings/str_cat.h"
 #include "server/grpc_status.h"
+#include "server/not_yet_available.h"
 
 namespace identitygraph {
 
-grpc::Status ScanServiceImpl::NotYetAvailable(
-    grpc::CallbackServerContext* context, absl::string_view rpc) const {
-  absl::Status allowed = authorizer_.Authorize(*context, Role::kAdmin);
-  if (!allowed.ok()) return ToGrpcStatus(allowed);
-  return grpc::Status(
-      grpc::StatusCode::UNIMPLEMENTED,
-      absl::StrCat(rpc,
-                   " is not available in this build: scans need the Auth0 "
-                   "importer and the graph engine, which are not part of the "
-                   "server yet"));
+grpc::Status ScanServiceImpl::NotYet(grpc::CallbackServerContext* context,
+                                     absl::string_view rpc) const {
+  return NotYetAvailable(authorizer_, *context, Role::kAdmin, rpc,
+                         "the Auth0 importer and the graph engine");
 }
 
 grpc::ServerUnaryReactor* ScanServiceImpl::StartRescan(
     grpc::CallbackServerContext* context, const v1::StartRescanRequest*,
     v1::StartRescanResponse*) {
-  return FinishNow(context, NotYetAvailable(context, "StartRescan"));
+  return FinishNow(context, NotYet(context, "StartRescan"));
 }
 
 grpc::ServerUnaryReactor* ScanServiceImpl::GetScan(
     grpc::CallbackServerContext* context, const v1::GetScanRequest*,
     v1::GetScanResponse*) {
-  return FinishNow(context, NotYetAvailable(context, "GetScan"));
+  return FinishNow(context, NotYet(context, "GetScan"));
 }
 
 grpc::ServerUnaryReactor* ScanServiceImpl::ListScans(
     grpc::CallbackServerContext* context, const v1::ListScansRequest*,
     v1::ListScansResponse*) {
-  return FinishNow(context, NotYetAvailable(context, "ListScans"));
+  return FinishNow(context, NotYet(context, "ListScans"));
 }
 
 grpc::ServerWriteReactor<v1::WatchScanResponse>* ScanServiceImpl::WatchScan(
     grpc::CallbackServerContext* context, const v1::WatchScanRequest*) {
   return new FinishedWriteReactor<v1::WatchScanResponse>(
-      NotYetAvailable(context, "WatchScan"));
+      NotYet(context, "WatchScan"));
 }
 
 grpc::ServerUnaryReactor* ScanServiceImpl::CancelScan(
     grpc::CallbackServerContext* context, const v1::CancelScanRequest*,
     v1::CancelScanResponse*) {
-  return FinishNow(context, NotYetAvailable(context, "CancelScan"));
+  return FinishNow(context, NotYet(context, "CancelScan"));
 }
 
 }  // namespace identitygraph

@@ -34,10 +34,8 @@ class ScanServiceImpl final : public v1::ScanService::CallbackService {
       v1::CancelScanResponse* response) override;
 
  private:
-  // The status every RPC answers with for now: the authorisation error, or
-  // UNIMPLEMENTED.
-  grpc::Status NotYetAvailable(grpc::CallbackServerContext* context,
-                               absl::string_view rpc) const;
+  grpc::Status NotYet(grpc::CallbackServerContext* context,
+                      absl::string_view rpc) const;
 
   const Authorizer& authorizer_;
 };

@@ -10,6 +10,9 @@ sanitizers=1
 
 scripts/install-deps.sh
 
+# CI builds in a fresh clone each time: let ccache match objects across clone directories.
+export CCACHE_BASEDIR="$top" CCACHE_NOHASHDIR=true
+
 echo "== build (RelWithDebInfo, -Werror)"
 cmake -S . -B build -G Ninja -DIDENTITYGRAPH_WERROR=ON >/dev/null
 cmake --build build

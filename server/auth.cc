@@ -17,7 +17,7 @@
 namespace identitygraph {
 namespace {
 
-constexpr size_t kMaxTokenFileBytes = 64 * 1024;
+constexpr size_t kMaxTokenFileBytes = size_t{64} << 10;
 // Printable ASCII without spaces: what an HTTP/2 header value carries
 // unchanged.
 const LazyRE2 kTokenCharacters = {R"(^[\x21-\x7e]+$)"};

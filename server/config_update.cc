@@ -136,6 +136,13 @@ ConfigUpdateResult ApplyConfigUpdate(const v1::Config& saved,
         ->mutable_api_url()
         ->pop_back();
   }
+  // Store the effective audience, so GetConfig shows what scans will ask Auth0
+  // for.
+  if (result.merged.authorization_extension().enabled() &&
+      result.merged.authorization_extension().audience().empty()) {
+    result.merged.mutable_authorization_extension()->set_audience(
+        std::string(kDefaultExtensionAudience));
+  }
   return result;
 }
 

@@ -109,6 +109,8 @@ TEST(ApplyConfigUpdateTest, SubMessagePathsAndCanonicalExtensionUrl) {
   ASSERT_THAT(result.violations, IsEmpty());
   EXPECT_EQ(result.merged.authorization_extension().api_url(),
             "https://acme.us.webtask.io/adf6e2f2b84784b57522e3b19dfc9201/api");
+  EXPECT_EQ(result.merged.authorization_extension().audience(),
+            "urn:auth0-authz-api");
 
   // Naming the parent replaces the whole sub-message: enabled without a URL is
   // refused.

@@ -76,7 +76,7 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   if (!spawned.ok()) return spawned.status();
   std::unique_ptr<ServerProcess> process(
       new ServerProcess(spawned->first, spawned->second));
-  static const LazyRE2 kListening = {R"(listening on (\S+) )"};
+  static const LazyRE2 kListening = {R"(listening on (\S+))"};
   std::string address;
   {
     absl::MutexLock lock(&process->mutex_);

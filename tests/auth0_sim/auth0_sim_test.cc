@@ -1,0 +1,493 @@
+// Contract tests of auth0-sim over real HTTPS: a real auth0-sim process,
+// libcurl with the tenant's real host names, TLS verified against the test CA,
+// connect-to routing.
+#include <curl/curl.h>
+#include <signal.h>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "server/test_temp_dir.h"
+#include "tests/server_process.h"
+
+namespace identitygraph::sim {
+namespace {
+
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+
+constexpr char kDomain[] = "acme.us.auth0.com";
+constexpr char kExtensionHost[] = "acme.us12.webtask.io";
+constexpr char kExtensionPrefix[] = "/adf6e2f2b84784b57522e3b19dfc9201/api";
+constexpr char kImporterId[] = "IMPORTERxxxxxxxxxxxxxxxxxxxxxxx6";
+constexpr char kImporterSecret[] = "acme-importer-secret-0123456789abcdef";
+
+struct HttpResult {
+  long status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lowercase names
+  Json json() const { return Json::parse(body, nullptr, false); }
+};
+
+size_t AppendBody(char* data, size_t size, size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+size_t AppendHeader(char* data, size_t size, size_t count, void* out) {
+  std::string line(data, size * count);
+  size_t colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = absl::AsciiStrToLower(line.substr(0, colon));
+    (*static_cast<std::map<std::string, std::string>*>(out))[name] =
+        std::string(absl::StripAsciiWhitespace(line.substr(colon + 1)));
+  }
+  return size * count;
+}
+
+// One simulator process per test suite; each test talks to it through libcurl.
+class Auth0SimTest : public ::testing::Test {
+ protected:
+  static void StartSimulator(const std::vector<std::string>& extra_flags) {
+    dir_ = new TestTempDir();
+    std::string make_ca = absl::StrCat(AUTH0_SIM_DIR, "/make_test_ca.sh ",
+                                       dir_->path(), " >/dev/null");
+    ASSERT_EQ(std::system(make_ca.c_str()), 0);
+    std::vector<std::string> flags = {
+        "--listen=127.0.0.1:0",
+        absl::StrCat("--cert_file=", dir_->File("server.pem")),
+        absl::StrCat("--key_file=", dir_->File("server.key")),
+        absl::StrCat("--tenant_file=", AUTH0_SIM_DIR, "/fixtures/acme.json")};
+    flags.insert(flags.end(), extra_flags.begin(), extra_flags.end());
+    auto process = ServerProcess::Start(AUTH0_SIM_BINARY, flags);
+    ASSERT_TRUE(process.ok()) << process.status();
+    process_ = process->release();
+  }
+
+  static void TearDownTestSuite() {
+    if (process_ != nullptr) {
+      EXPECT_EQ(process_->Stop(SIGTERM), 0) << process_->output();
+      delete process_;
+      process_ = nullptr;
+    }
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  // A request to https://HOST/PATH, sent to the simulator by connect-to.
+  static HttpResult Fetch(
+      const std::string& host, const std::string& path,
+      const std::string& token = "", const std::string& post_body = "",
+      const std::string& content_type = "application/json") {
+    HttpResult result;
+    CURL* curl = curl_easy_init();
+    const std::string url = absl::StrCat("https://", host, path);
+    const std::string connect_to = absl::StrCat("::", process_->address());
+    curl_slist* connect = curl_slist_append(nullptr, connect_to.c_str());
+    curl_slist* headers = nullptr;
+    if (!token.empty()) {
+      headers = curl_slist_append(
+          headers, absl::StrCat("Authorization: Bearer ", token).c_str());
+    }
+    if (!post_body.empty()) {
+      headers = curl_slist_append(
+          headers, absl::StrCat("Content-Type: ", content_type).c_str());
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post_body.c_str());
+    }
+    const std::string ca = dir_->File("ca.pem");
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect);
+    curl_easy_setopt(curl, CURLOPT_CAINFO, ca.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.headers);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+    CURLcode code = curl_easy_perform(curl);
+    EXPECT_EQ(code, CURLE_OK) << url << ": " << curl_easy_strerror(code);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
+    curl_slist_free_all(headers);
+    curl_slist_free_all(connect);
+    curl_easy_cleanup(curl);
+    return result;
+  }
+
+  static HttpResult RequestToken(const std::string& client_id,
+                                 const std::string& secret,
+                                 const std::string& audience) {
+    Json body = {{"grant_type", "client_credentials"},
+                 {"client_id", client_id},
+                 {"client_secret", secret},
+                 {"audience", audience}};
+    return Fetch(kDomain, "/oauth/token", "", body.dump());
+  }
+
+  static std::string Token(const std::string& audience) {
+    HttpResult result = RequestToken(kImporterId, kImporterSecret, audience);
+    EXPECT_EQ(result.status, 200) << result.body;
+    return result.json().value("access_token", "");
+  }
+
+  static std::string ManagementToken() {
+    return Token(absl::StrCat("https://", kDomain, "/api/v2/"));
+  }
+
+  static TestTempDir* dir_;
+  static ServerProcess* process_;
+};
+
+TestTempDir* Auth0SimTest::dir_ = nullptr;
+ServerProcess* Auth0SimTest::process_ = nullptr;
+
+class Auth0SimContractTest : public Auth0SimTest {
+ protected:
+  static void SetUpTestSuite() {
+    StartSimulator({"--rate_burst=1000", "--rate_per_second=1000"});
+  }
+};
+
+std::string DecodeBase64Url(std::string text) {
+  for (char& c : text) c = c == '-' ? '+' : c == '_' ? '/' : c;
+  while (text.size() % 4 != 0) text += '=';
+  static const std::string kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  int value = 0, bits = -8;
+  for (char c : text) {
+    if (c == '=') break;
+    value = (value << 6) + static_cast<int>(kAlphabet.find(c));
+    bits += 6;
+    if (bits >= 0) {
+      out.push_back(static_cast<char>((value >> bits) & 0xFF));
+      bits -= 8;
+    }
+  }
+  return out;
+}
+
+TEST_F(Auth0SimContractTest, TokenIsAJwtWithAuth0sClaims) {
+  const std::string audience = absl::StrCat("https://", kDomain, "/api/v2/");
+  HttpResult result = RequestToken(kImporterId, kImporterSecret, audience);
+  ASSERT_EQ(result.status, 200) << result.body;
+  Json body = result.json();
+  EXPECT_EQ(body["token_type"], "Bearer");
+  EXPECT_EQ(body["expires_in"], 86400);
+  EXPECT_THAT(body["scope"].get<std::string>(),
+              HasSubstr("read:users read:roles"));
+  std::vector<std::string> parts =
+      absl::StrSplit(body["access_token"].get<std::string>(), '.');
+  ASSERT_EQ(parts.size(), 3u);
+  Json claims = Json::parse(DecodeBase64Url(parts[1]), nullptr, false);
+  EXPECT_EQ(claims["iss"], absl::StrCat("https://", kDomain, "/"));
+  EXPECT_EQ(claims["sub"], absl::StrCat(kImporterId, "@clients"));
+  EXPECT_EQ(claims["aud"], audience);
+  EXPECT_EQ(claims["gty"], "client-credentials");
+  EXPECT_EQ(claims["scope"], body["scope"]);
+}
+
+TEST_F(Auth0SimContractTest, TokenEndpointAcceptsTheFormEncoding) {
+  HttpResult result = Fetch(
+      kDomain, "/oauth/token", "",
+      absl::StrCat("grant_type=client_credentials&client_id=", kImporterId,
+                   "&client_secret=", kImporterSecret,
+                   "&audience=https%3A%2F%2F", kDomain, "%2Fapi%2Fv2%2F"),
+      "application/x-www-form-urlencoded");
+  EXPECT_EQ(result.status, 200) << result.body;
+}
+
+TEST_F(Auth0SimContractTest, TokenErrorsHaveAuth0sShapes) {
+  const std::string audience = absl::StrCat("https://", kDomain, "/api/v2/");
+  struct Case {
+    std::string client_id, secret, audience;
+    long status;
+    std::string error, description;
+  };
+  for (const Case& c : std::vector<Case>{
+           {kImporterId, "wrong-secret", audience, 401, "access_denied",
+            "Unauthorized"},
+           {"unknown-client", "x", audience, 401, "access_denied",
+            "Unauthorized"},
+           {"NOGRANTxxxxxxxxxxxxxxxxxxxxxxxx8",
+            "acme-nogrant-secret-0123456789abcdef", audience, 403,
+            "access_denied", "You need to create a \"client-grant\""},
+           {kImporterId, kImporterSecret, "https://api.unknown.example/", 403,
+            "access_denied", "Service not enabled within domain"},
+           {"NOCCxxxxxxxxxxxxxxxxxxxxxxxxxxx9",
+            "acme-nocc-secret-0123456789abcdef", audience, 403,
+            "unauthorized_client",
+            "Grant type 'client_credentials' not allowed"}}) {
+    HttpResult result = RequestToken(c.client_id, c.secret, c.audience);
+    EXPECT_EQ(result.status, c.status) << c.client_id << ": " << result.body;
+    EXPECT_EQ(result.json().value("error", ""), c.error) << result.body;
+    EXPECT_THAT(result.json().value("error_description", ""),
+                HasSubstr(c.description));
+  }
+}
+
+TEST_F(Auth0SimContractTest, ManagementApiChecksTokenAudienceAndScopes) {
+  HttpResult missing = Fetch(kDomain, "/api/v2/users");
+  EXPECT_EQ(missing.status, 401);
+
+  HttpResult invalid = Fetch(kDomain, "/api/v2/users", "not-a-token");
+  EXPECT_EQ(invalid.status, 401);
+  EXPECT_EQ(invalid.json()["message"], "Invalid token");
+
+  HttpResult wrong_audience =
+      Fetch(kDomain, "/api/v2/users", Token("urn:auth0-authz-api"));
+  EXPECT_EQ(wrong_audience.status, 401) << wrong_audience.body;
+
+  HttpResult limited =
+      RequestToken("LIMITEDxxxxxxxxxxxxxxxxxxxxxxxx7",
+                   "acme-limited-secret-0123456789abcdef",
+                   absl::StrCat("https://", kDomain, "/api/v2/"));
+  ASSERT_EQ(limited.status, 200);
+  const std::string limited_token = limited.json()["access_token"];
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/users", limited_token).status, 200);
+  HttpResult roles = Fetch(kDomain, "/api/v2/roles", limited_token);
+  EXPECT_EQ(roles.status, 403);
+  EXPECT_EQ(roles.json()["errorCode"], "insufficient_scope");
+  EXPECT_EQ(roles.json()["message"],
+            "Insufficient scope, expected any of: read:roles");
+  HttpResult role_users =
+      Fetch(kDomain, "/api/v2/roles/rol_PayrollAdmin0001/users", limited_token);
+  EXPECT_EQ(role_users.status, 403);
+  EXPECT_THAT(role_users.json()["message"].get<std::string>(),
+              HasSubstr("expected all of: read:users, read:roles"));
+}
+
+TEST_F(Auth0SimContractTest, UsersSearchShapesFiltersAndTheThousandCap) {
+  const std::string token = ManagementToken();
+  HttpResult all = Fetch(kDomain, "/api/v2/users?per_page=100", token);
+  ASSERT_EQ(all.status, 200);
+  ASSERT_TRUE(all.json().is_array());
+  EXPECT_EQ(all.json().size(), 20u);
+
+  HttpResult workforce = Fetch(
+      kDomain,
+      "/api/v2/users?include_totals=true&search_engine=v3&per_page=2&page=1&"
+      "q=identities.connection%3A%22google-workforce%22&sort=created_at%3A1",
+      token);
+  ASSERT_EQ(workforce.status, 200) << workforce.body;
+  Json body = workforce.json();
+  EXPECT_EQ(body["total"], 5);
+  EXPECT_EQ(body["start"], 2);
+  EXPECT_EQ(body["limit"], 2);
+  EXPECT_EQ(body["length"], 2);
+  ASSERT_EQ(body["users"].size(), 2u);
+  EXPECT_LE(body["users"][0]["created_at"].get<std::string>(),
+            body["users"][1]["created_at"].get<std::string>());
+
+  HttpResult window = Fetch(
+      kDomain,
+      "/api/v2/"
+      "users?include_totals=true&q=created_at%3A%5B2025-01-01%20TO%20*%5D",
+      token);
+  ASSERT_EQ(window.status, 200) << window.body;
+  EXPECT_EQ(window.json()["total"], 12);  // the customers, created in 2025
+
+  HttpResult capped =
+      Fetch(kDomain, "/api/v2/users?per_page=100&page=10", token);
+  EXPECT_EQ(capped.status, 400);
+  EXPECT_EQ(capped.json()["errorCode"], "invalid_paging");
+  EXPECT_THAT(capped.json()["message"].get<std::string>(),
+              HasSubstr("You can only page through the first 1000 records"));
+
+  HttpResult too_big = Fetch(kDomain, "/api/v2/users?per_page=1000", token);
+  EXPECT_EQ(too_big.status, 400);
+  EXPECT_THAT(too_big.json()["message"].get<std::string>(),
+              HasSubstr("Value 1000 is greater than maximum 100"));
+
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/users?q=email%3Aada*", token).status, 400);
+}
+
+// Follows checkpoint paging from the first page to the last, `take` at a time.
+std::vector<Json> ReadAllCheckpoints(
+    const std::string& path, const std::string& key, const std::string& token,
+    int take,
+    HttpResult (*fetch)(const std::string&, const std::string&,
+                        const std::string&, const std::string&,
+                        const std::string&)) {
+  std::vector<Json> items;
+  std::string from;
+  for (int guard = 0; guard < 1000; ++guard) {
+    std::string url =
+        absl::StrCat(path, "?take=", take, from.empty() ? "" : "&from=", from);
+    HttpResult page = fetch(kDomain, url, token, "", "application/json");
+    EXPECT_EQ(page.status, 200) << page.body;
+    Json body = page.json();
+    for (const Json& item : body[key]) items.push_back(item);
+    if (!body.contains("next")) break;
+    from = body["next"].get<std::string>();
+  }
+  return items;
+}
+
+TEST_F(Auth0SimContractTest, CheckpointPagingReachesTheEnd) {
+  const std::string token = ManagementToken();
+  std::vector<Json> members = ReadAllCheckpoints(
+      "/api/v2/roles/rol_WikiEditor00002/users", "users", token, 1, Fetch);
+  std::set<std::string> ids;
+  for (const Json& member : members)
+    ids.insert(member["user_id"].get<std::string>());
+  EXPECT_EQ(ids, (std::set<std::string>{"samlp|barbara", "samlp|ken",
+                                        "google-apps|alan"}));
+
+  EXPECT_EQ(
+      ReadAllCheckpoints("/api/v2/connections", "connections", token, 2, Fetch)
+          .size(),
+      3u);
+  std::vector<Json> enabled =
+      ReadAllCheckpoints("/api/v2/connections/con_GoogleWork0000001/clients",
+                         "clients", token, 3, Fetch);
+  EXPECT_EQ(enabled.size(), 4u);
+
+  HttpResult bad_cursor =
+      Fetch(kDomain, "/api/v2/connections?take=2&from=garbage", token);
+  EXPECT_EQ(bad_cursor.status, 400);
+  HttpResult offset_past_cap =
+      Fetch(kDomain, "/api/v2/connections?per_page=100&page=10", token);
+  EXPECT_EQ(offset_past_cap.status, 400);
+  EXPECT_THAT(offset_past_cap.json()["message"].get<std::string>(),
+              HasSubstr("use the checkpoint pagination method"));
+}
+
+TEST_F(Auth0SimContractTest, RolesClientsConnectionsAndApisHaveAuth0sShapes) {
+  const std::string token = ManagementToken();
+  HttpResult roles = Fetch(kDomain, "/api/v2/roles?include_totals=true", token);
+  ASSERT_EQ(roles.status, 200);
+  EXPECT_EQ(roles.json()["total"], 3);
+  EXPECT_TRUE(roles.json()["roles"][0].contains("id"));
+
+  HttpResult user_roles =
+      Fetch(kDomain, "/api/v2/users/google-apps%7Cada/roles", token);
+  ASSERT_EQ(user_roles.status, 200) << user_roles.body;
+  ASSERT_EQ(user_roles.json().size(), 1u);
+  EXPECT_EQ(user_roles.json()[0]["name"], "Payroll Admin");
+
+  HttpResult permissions = Fetch(
+      kDomain,
+      "/api/v2/roles/rol_PayrollAdmin0001/permissions?include_totals=true",
+      token);
+  ASSERT_EQ(permissions.status, 200);
+  EXPECT_EQ(permissions.json()["permissions"][0]["permission_name"],
+            "run:payroll");
+
+  HttpResult connections =
+      Fetch(kDomain, "/api/v2/connections?strategy=samlp", token);
+  ASSERT_EQ(connections.status, 200);
+  ASSERT_EQ(connections.json().size(), 1u);
+  EXPECT_EQ(connections.json()[0]["name"], "okta-saml");
+  // The deprecated field is gone, as on new tenants.
+  EXPECT_FALSE(connections.json()[0].contains("enabled_clients"));
+
+  HttpResult clients =
+      Fetch(kDomain, "/api/v2/clients?include_totals=true", token);
+  EXPECT_EQ(clients.json()["total"], 6);
+  HttpResult apis = Fetch(kDomain, "/api/v2/resource-servers", token);
+  EXPECT_EQ(apis.json().size(), 2u);
+
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/roles/rol_nope/users", token).status, 404);
+  EXPECT_EQ(
+      Fetch(kDomain, "/api/v2/users/nobody/roles", token).json()["errorCode"],
+      "inexistent_user");
+  EXPECT_EQ(
+      Fetch(kDomain, "/api/v2/connections/con_nope/clients", token).status,
+      404);
+}
+
+TEST_F(Auth0SimContractTest, ExtensionApiNeedsItsOwnAudienceAndScopes) {
+  const std::string token = Token("urn:auth0-authz-api");
+  HttpResult exported =
+      Fetch(kExtensionHost,
+            absl::StrCat(kExtensionPrefix, "/configuration/export"), token);
+  ASSERT_EQ(exported.status, 200) << exported.body;
+  EXPECT_EQ(exported.json()["groups"].size(), 5u);
+  EXPECT_EQ(exported.json()["roles"][0]["applicationType"], "client");
+
+  HttpResult groups =
+      Fetch(kExtensionHost, absl::StrCat(kExtensionPrefix, "/groups"), token);
+  EXPECT_EQ(groups.json()["total"], 5);
+
+  HttpResult management_token =
+      Fetch(kExtensionHost, absl::StrCat(kExtensionPrefix, "/groups"),
+            ManagementToken());
+  EXPECT_EQ(management_token.status, 401);
+  // The extension is reached only on its own host.
+  EXPECT_EQ(
+      Fetch(kDomain, absl::StrCat(kExtensionPrefix, "/groups"), token).status,
+      404);
+}
+
+TEST_F(Auth0SimContractTest, BadRequestsGetErrorsNotCrashes) {
+  EXPECT_EQ(Fetch("other.us.auth0.com", "/api/v2/users").status, 404);
+  EXPECT_EQ(Fetch(kDomain, "/oauth/token", "", "{not json").status, 400);
+  EXPECT_EQ(Fetch(kDomain, "/oauth/token", "", "grant_type=password",
+                  "application/x-www-form-urlencoded")
+                .status,
+            403);
+  EXPECT_EQ(Fetch(kDomain, "/nowhere").status, 404);
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/users", "x", "{}").status,
+            404);  // POST: not simulated
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/users?page=-1", ManagementToken()).status,
+            400);
+  EXPECT_EQ(
+      Fetch(kDomain, "/api/v2/users?per_page=abc", ManagementToken()).status,
+      400);
+  // Still serving.
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/users", ManagementToken()).status, 200);
+}
+
+TEST_F(Auth0SimContractTest, StatsCountRequestsPerEndpoint) {
+  const std::string token = ManagementToken();
+  HttpResult before = Fetch(kDomain, "/__sim/stats");
+  ASSERT_EQ(before.status, 200);
+  Fetch(kDomain, "/api/v2/resource-servers", token);
+  Fetch(kDomain, "/api/v2/resource-servers", token);
+  const Json was = before.json();
+  const Json after = Fetch(kDomain, "/__sim/stats").json();
+  const int64_t count =
+      was["requests_by_endpoint"].value("GET /api/v2/resource-servers", 0);
+  EXPECT_EQ(after["requests_by_endpoint"]["GET /api/v2/resource-servers"],
+            count + 2);
+  EXPECT_GT(after["bytes_sent"].get<int64_t>(),
+            was["bytes_sent"].get<int64_t>());
+  // Exactly the two API calls were counted: the stats calls themselves are not.
+  EXPECT_EQ(after["requests"].get<int64_t>(),
+            was["requests"].get<int64_t>() + 2);
+}
+
+class Auth0SimRateLimitTest : public Auth0SimTest {
+ protected:
+  // Three requests at once, then practically none: the fourth is refused.
+  static void SetUpTestSuite() {
+    StartSimulator({"--rate_burst=3", "--rate_per_second=0.001"});
+  }
+};
+
+TEST_F(Auth0SimRateLimitTest, OverTheBucketGives429WithHeaders) {
+  const std::string token = ManagementToken();
+  for (int i = 0; i < 3; ++i) {
+    HttpResult ok = Fetch(kDomain, "/api/v2/roles", token);
+    ASSERT_EQ(ok.status, 200) << i;
+    EXPECT_EQ(ok.headers["x-ratelimit-limit"], "3");
+    EXPECT_EQ(ok.headers["x-ratelimit-remaining"], std::to_string(2 - i));
+  }
+  HttpResult limited = Fetch(kDomain, "/api/v2/roles", token);
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(limited.json()["errorCode"], "too_many_requests");
+  EXPECT_EQ(limited.headers["x-ratelimit-remaining"], "0");
+  const int64_t reset = std::stoll(limited.headers["x-ratelimit-reset"]);
+  EXPECT_GT(reset, absl::ToUnixSeconds(absl::Now()));
+  EXPECT_EQ(Fetch(kDomain, "/__sim/stats").json()["rate_limited"], 1);
+}
+
+}  // namespace
+}  // namespace identitygraph::sim

@@ -1,0 +1,142 @@
+// auth0-sim: an HTTPS stand-in for an Auth0 tenant's Management API and
+// Authorization Extension API, for identitygraph's tests, demo and benchmarks.
+// See README.md.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "httplib.h"
+#include "tests/auth0_sim/simulator.h"
+#include "tests/auth0_sim/tenant.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:8443",
+          "host:port to serve HTTPS on; port 0 picks one");
+ABSL_FLAG(std::string, cert_file, "",
+          "PEM server certificate (make_test_ca.sh writes one)");
+ABSL_FLAG(std::string, key_file, "", "PEM key of --cert_file");
+ABSL_FLAG(std::string, tenant_file, "",
+          "The tenant: a fixture JSON file (see README.md)");
+ABSL_FLAG(double, rate_burst, 50,
+          "Management API rate limit: bucket size (burst)");
+ABSL_FLAG(double, rate_per_second, 16,
+          "Management API rate limit: refill per second");
+ABSL_FLAG(absl::Duration, token_lifetime, absl::Hours(24),
+          "expires_in of issued tokens");
+
+namespace {
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "auth0-sim: %s\n", message.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "auth0_sim/main.cc");
+  };
+  usage.contains_helpshort_flags = usage.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage);
+  absl::SetProgramUsageMessage(
+      "an HTTPS stand-in for an Auth0 tenant.\n"
+      "Usage: auth0-sim --cert_file=server.pem --key_file=server.key "
+      "--tenant_file=TENANT.json");
+  absl::ParseCommandLine(argc, argv);
+
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  const size_t colon = listen.rfind(':');
+  int port = 0;
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 ||
+      port > 65535) {
+    return Fail(absl::StrCat("--listen=", listen, ": expected HOST:PORT"));
+  }
+  if (absl::GetFlag(FLAGS_cert_file).empty() ||
+      absl::GetFlag(FLAGS_key_file).empty()) {
+    return Fail(
+        "--cert_file and --key_file are required "
+        "(tests/auth0_sim/make_test_ca.sh)");
+  }
+  if (absl::GetFlag(FLAGS_tenant_file).empty()) {
+    return Fail(
+        "--tenant_file is required, e.g. tests/auth0_sim/fixtures/acme.json");
+  }
+  if (absl::GetFlag(FLAGS_rate_burst) < 1 ||
+      absl::GetFlag(FLAGS_rate_per_second) <= 0) {
+    return Fail(
+        "--rate_burst must be at least 1 and --rate_per_second positive");
+  }
+  auto tenant =
+      identitygraph::sim::LoadTenantFile(absl::GetFlag(FLAGS_tenant_file));
+  if (!tenant.ok()) return Fail(std::string(tenant.status().message()));
+
+  identitygraph::sim::SimulatorOptions options;
+  options.rate_burst = absl::GetFlag(FLAGS_rate_burst);
+  options.rate_per_second = absl::GetFlag(FLAGS_rate_per_second);
+  options.token_lifetime = absl::GetFlag(FLAGS_token_lifetime);
+  identitygraph::sim::Simulator simulator(*std::move(tenant), options);
+
+  httplib::SSLServer server(absl::GetFlag(FLAGS_cert_file).c_str(),
+                            absl::GetFlag(FLAGS_key_file).c_str());
+  if (!server.is_valid()) {
+    return Fail(
+        "cannot load --cert_file/--key_file (not PEM, or the key does not "
+        "match)");
+  }
+  simulator.Register(server);
+  const std::string host = listen.substr(0, colon);
+  if (port == 0) {
+    port = server.bind_to_any_port(host.c_str());
+  } else if (!server.bind_to_port(host.c_str(), port)) {
+    port = -1;
+  }
+  if (port <= 0) return Fail(absl::StrCat("cannot listen on ", listen));
+
+  const identitygraph::sim::Tenant& t = simulator.tenant();
+  std::printf(
+      "auth0-sim: tenant %s (%zu users, %zu connections, %zu clients, %zu "
+      "roles)%s\n",
+      t.domain.c_str(), t.users.size(), t.connections.size(), t.clients.size(),
+      t.roles.size(),
+      t.extension_host.empty()
+          ? ""
+          : absl::StrCat(", extension on ", t.extension_host).c_str());
+  for (const auto& client : t.importer_clients) {
+    std::printf("auth0-sim: importer client id %s secret %s\n",
+                client.client_id.c_str(), client.client_secret.c_str());
+  }
+  std::printf("auth0-sim listening on %s:%d\n", host.c_str(), port);
+  std::fflush(stdout);
+
+  std::thread stopper([&stop_signals, &server] {
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    server.stop();
+  });
+  server.listen_after_bind();
+  // listen_after_bind also returns if the socket fails; wake the stopper either
+  // way.
+  pthread_kill(stopper.native_handle(), SIGTERM);
+  stopper.join();
+  std::printf("auth0-sim stopped\n");
+  return 0;
+}

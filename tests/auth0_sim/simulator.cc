@@ -1,0 +1,333 @@
+#include "tests/auth0_sim/simulator.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "re2/re2.h"
+#include "tests/auth0_sim/extension_api.h"
+#include "tests/auth0_sim/management_api.h"
+
+namespace identitygraph::sim {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr char kExtensionAudience[] = "urn:auth0-authz-api";
+
+const LazyRE2 kUserRoles = {R"(^/api/v2/users/([^/]+)/roles$)"};
+const LazyRE2 kRoleUsers = {R"(^/api/v2/roles/([^/]+)/users$)"};
+const LazyRE2 kRolePermissions = {R"(^/api/v2/roles/([^/]+)/permissions$)"};
+const LazyRE2 kConnectionClients = {R"(^/api/v2/connections/([^/]+)/clients$)"};
+
+std::string HostOf(const httplib::Request& request) {
+  std::string host = request.get_header_value("Host");
+  // Strip a port; IPv6 literals are not tenant hosts, so a plain rfind is
+  // enough.
+  if (size_t colon = host.rfind(':'); colon != std::string::npos)
+    host.resize(colon);
+  return absl::AsciiStrToLower(host);
+}
+
+ParamGetter ParamsOf(const httplib::Request& request) {
+  return [&request](const std::string& name) -> std::optional<std::string> {
+    if (!request.has_param(name.c_str())) return std::nullopt;
+    return request.get_param_value(name.c_str());
+  };
+}
+
+ApiReply NotFound() { return ApiError(404, "Not Found", ""); }
+
+std::string UrlDecode(const std::string& text) {
+  return httplib::detail::decode_url(text, /*convert_plus_to_space=*/false);
+}
+
+}  // namespace
+
+Simulator::Simulator(Tenant tenant, SimulatorOptions options)
+    : tenant_(std::move(tenant)),
+      options_(options),
+      management_limit_(options.rate_burst, options.rate_per_second,
+                        absl::Now()) {}
+
+void Simulator::Register(httplib::Server& server) {
+  auto handler = [this](const httplib::Request& request,
+                        httplib::Response& response) {
+    Handle(request, response);
+  };
+  server.Get(".*", handler);
+  server.Post(".*", handler);
+  server.Put(".*", handler);
+  server.Patch(".*", handler);
+  server.Delete(".*", handler);
+}
+
+void Simulator::Handle(const httplib::Request& request,
+                       httplib::Response& response) {
+  std::string endpoint = "unknown";
+  ApiReply reply = Route(request, endpoint, response);
+  std::string body = reply.body.dump();
+  response.status = reply.status;
+  response.set_content(body, "application/json; charset=utf-8");
+  if (endpoint != "__sim") Count(endpoint, reply.status, body.size());
+}
+
+ApiReply Simulator::Route(const httplib::Request& request,
+                          std::string& endpoint, httplib::Response& response) {
+  if (absl::StartsWith(request.path, "/__sim/")) {
+    endpoint = "__sim";
+    if (request.method == "GET" && request.path == "/__sim/stats")
+      return {200, Stats()};
+    return NotFound();
+  }
+  const std::string host = HostOf(request);
+  if (host == tenant_.domain) {
+    if (request.path == "/oauth/token") {
+      endpoint = "POST /oauth/token";
+      if (request.method != "POST") return NotFound();
+      return IssueToken(request);
+    }
+    if (absl::StartsWith(request.path, "/api/v2/")) {
+      return ManagementApi(request, endpoint, response);
+    }
+  }
+  if (!tenant_.extension_host.empty() && host == tenant_.extension_host &&
+      absl::StartsWith(request.path, kExtensionPrefix)) {
+    return ExtensionApi(request, endpoint);
+  }
+  return NotFound();
+}
+
+ApiReply Simulator::IssueToken(const httplib::Request& request) {
+  // Auth0 takes the form encoding (the docs) and JSON (also accepted).
+  std::map<std::string, std::string> fields;
+  if (absl::StartsWith(request.get_header_value("Content-Type"),
+                       "application/json")) {
+    Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+    if (!body.is_object())
+      return OAuthError(400, "invalid_request", "Invalid JSON body");
+    for (const auto& [key, value] : body.items()) {
+      if (value.is_string()) fields[key] = value.get<std::string>();
+    }
+  } else {
+    httplib::Params params;
+    httplib::detail::parse_query_text(request.body, params);
+    for (const auto& [key, value] : params) fields[key] = value;
+  }
+  if (fields["grant_type"] != "client_credentials") {
+    return OAuthError(
+        403, "unsupported_grant_type",
+        absl::StrCat("Unsupported grant type: ", fields["grant_type"]));
+  }
+  const ImporterClient* client = tenant_.FindClient(fields["client_id"]);
+  if (client == nullptr || client->client_secret != fields["client_secret"]) {
+    return OAuthError(401, "access_denied", "Unauthorized");
+  }
+  if (!client->client_credentials_enabled) {
+    return OAuthError(
+        403, "unauthorized_client",
+        "Grant type 'client_credentials' not allowed for the client.");
+  }
+  const std::string& audience = fields["audience"];
+  const absl::Time now = absl::Now();
+  TokenGrant grant{
+      client->client_id, audience, {}, now + options_.token_lifetime};
+  if (!audience.empty()) {
+    bool known =
+        audience == tenant_.management_audience() ||
+        (!tenant_.extension_host.empty() && audience == kExtensionAudience);
+    for (const Json& api : tenant_.resource_servers)
+      known |= api.value("identifier", "") == audience;
+    if (!known) {
+      return OAuthError(
+          403, "access_denied",
+          absl::StrCat("Service not enabled within domain: ", audience));
+    }
+    auto granted = client->grants.find(audience);
+    if (granted == client->grants.end()) {
+      return OAuthError(
+          403, "access_denied",
+          absl::StrCat("Client is not authorized to access \"", audience,
+                       "\". You need to create a \"client-grant\" associated "
+                       "to this API. See: "
+                       "https://auth0.com/docs/api/v2#!/Client_Grants/"
+                       "post_client_grants"));
+    }
+    grant.scopes = granted->second;
+  }
+  std::string token =
+      tokens_.Issue(grant, absl::StrCat("https://", tenant_.domain, "/"), now);
+  Json body = {{"access_token", token},
+               {"expires_in", absl::ToInt64Seconds(options_.token_lifetime)},
+               {"token_type", "Bearer"}};
+  if (!audience.empty()) body["scope"] = absl::StrJoin(grant.scopes, " ");
+  return {200, std::move(body)};
+}
+
+std::optional<ApiReply> Simulator::Authorize(
+    const httplib::Request& request, const std::string& audience,
+    const std::vector<std::string>& scopes, bool extension) {
+  const std::string header = request.get_header_value("Authorization");
+  if (header.empty()) return ApiError(401, "Missing authentication", "");
+  if (!absl::StartsWithIgnoreCase(header, "Bearer ") || header.size() <= 7) {
+    return ApiError(400, "Bad HTTP authentication header format", "Bearer");
+  }
+  TokenGrant grant;
+  const std::string token = header.substr(7);
+  auto invalid = [](const std::string& message) {
+    ApiReply reply = ApiError(401, message, "");
+    reply.body["attributes"] = {{"error", message}};
+    return reply;
+  };
+  switch (tokens_.Lookup(token, absl::Now(), &grant)) {
+    case TokenStore::Check::kUnknown:
+      return invalid("Invalid token");
+    case TokenStore::Check::kExpired:
+      return invalid("Expired token received for JSON Web Token validation");
+    case TokenStore::Check::kValid:
+      break;
+  }
+  // A token issued without an audience is opaque: Auth0 cannot read it as a
+  // JWT.
+  if (grant.audience.empty()) {
+    return ApiError(400, "Bad HTTP authentication header format", "Bearer");
+  }
+  if (grant.audience != audience)
+    return invalid("Bad audience: " + grant.audience);
+  std::vector<std::string> missing;
+  for (const std::string& scope : scopes) {
+    bool held = false;
+    for (const std::string& granted : grant.scopes) held |= granted == scope;
+    if (!held) missing.push_back(scope);
+  }
+  if (missing.empty()) return std::nullopt;
+  std::string message =
+      scopes.size() == 1
+          ? absl::StrCat("Insufficient scope, expected any of: ", scopes[0])
+          : absl::StrCat("Insufficient scope; expected all of: ",
+                         absl::StrJoin(scopes, ", "), ".");
+  return ApiError(403, message, extension ? "" : "insufficient_scope");
+}
+
+ApiReply Simulator::ManagementApi(const httplib::Request& request,
+                                  std::string& endpoint,
+                                  httplib::Response& response) {
+  // Auth0 answers every /api/v2 request with the bucket's figures, 429s
+  // included.
+  RateLimiter::Decision limit = management_limit_.Take(absl::Now());
+  response.set_header("x-ratelimit-limit", std::to_string(limit.limit));
+  response.set_header("x-ratelimit-remaining", std::to_string(limit.remaining));
+  response.set_header("x-ratelimit-reset", std::to_string(limit.reset));
+  if (!limit.allowed) {
+    endpoint = "429";
+    return ApiError(429, "Global limit has been reached", "too_many_requests");
+  }
+  if (request.method != "GET") {
+    endpoint = absl::StrCat(request.method, " ", request.path);
+    return NotFound();
+  }
+  const std::string& path = request.path;
+  const ParamGetter param = ParamsOf(request);
+  const std::string audience = tenant_.management_audience();
+  std::string id;
+  auto guarded = [&](const char* name, std::vector<std::string> scopes,
+                     auto handler) {
+    endpoint = name;
+    if (auto denied = Authorize(request, audience, scopes, /*extension=*/false))
+      return *denied;
+    return handler();
+  };
+  if (path == "/api/v2/users") {
+    return guarded("GET /api/v2/users", {"read:users"},
+                   [&] { return ListUsers(tenant_, param); });
+  }
+  if (RE2::FullMatch(path, *kUserRoles, &id)) {
+    return guarded(
+        "GET /api/v2/users/{id}/roles", {"read:users", "read:roles"},
+        [&] { return ListUserRoles(tenant_, UrlDecode(id), param); });
+  }
+  if (path == "/api/v2/roles") {
+    return guarded("GET /api/v2/roles", {"read:roles"},
+                   [&] { return ListRoles(tenant_, param); });
+  }
+  if (RE2::FullMatch(path, *kRoleUsers, &id)) {
+    return guarded(
+        "GET /api/v2/roles/{id}/users", {"read:users", "read:roles"},
+        [&] { return ListRoleUsers(tenant_, UrlDecode(id), param); });
+  }
+  if (RE2::FullMatch(path, *kRolePermissions, &id)) {
+    return guarded("GET /api/v2/roles/{id}/permissions", {"read:roles"}, [&] {
+      return ListRolePermissions(tenant_, UrlDecode(id), param);
+    });
+  }
+  if (path == "/api/v2/clients") {
+    return guarded("GET /api/v2/clients", {"read:clients"},
+                   [&] { return ListClients(tenant_, param); });
+  }
+  if (path == "/api/v2/connections") {
+    return guarded("GET /api/v2/connections", {"read:connections"},
+                   [&] { return ListConnections(tenant_, param); });
+  }
+  if (RE2::FullMatch(path, *kConnectionClients, &id)) {
+    return guarded(
+        "GET /api/v2/connections/{id}/clients", {"read:connections"},
+        [&] { return ListConnectionClients(tenant_, UrlDecode(id), param); });
+  }
+  if (path == "/api/v2/resource-servers") {
+    return guarded("GET /api/v2/resource-servers", {"read:resource_servers"},
+                   [&] { return ListResourceServers(tenant_, param); });
+  }
+  endpoint = absl::StrCat("GET ", path);
+  return NotFound();
+}
+
+ApiReply Simulator::ExtensionApi(const httplib::Request& request,
+                                 std::string& endpoint) {
+  const std::string path = request.path.substr(sizeof(kExtensionPrefix) - 1);
+  endpoint = absl::StrCat("extension ", request.method, " ", path);
+  if (request.method != "GET") return NotFound();
+  auto guarded = [&](const char* scope, auto handler) {
+    if (auto denied = Authorize(request, kExtensionAudience, {scope},
+                                /*extension=*/true)) {
+      return *denied;
+    }
+    return handler();
+  };
+  if (path == "/configuration/export") {
+    return guarded("read:configuration",
+                   [&] { return ExportExtensionConfiguration(tenant_); });
+  }
+  for (const char* kind : {"groups", "roles", "permissions"}) {
+    if (path == absl::StrCat("/", kind)) {
+      return guarded(absl::StrCat("read:", kind).c_str(),
+                     [&] { return ListExtensionRecords(tenant_, kind); });
+    }
+  }
+  return NotFound();
+}
+
+void Simulator::Count(const std::string& endpoint, int status, size_t bytes) {
+  absl::MutexLock lock(&mutex_);
+  ++requests_;
+  ++requests_by_endpoint_[endpoint];
+  if (status == 429) ++rate_limited_;
+  bytes_sent_ += static_cast<int64_t>(bytes);
+}
+
+Json Simulator::Stats() const {
+  absl::MutexLock lock(&mutex_);
+  Json by_endpoint = Json::object();
+  for (const auto& [endpoint, count] : requests_by_endpoint_)
+    by_endpoint[endpoint] = count;
+  return {{"requests", requests_},
+          {"requests_by_endpoint", std::move(by_endpoint)},
+          {"rate_limited", rate_limited_},
+          {"bytes_sent", bytes_sent_}};
+}
+
+}  // namespace identitygraph::sim

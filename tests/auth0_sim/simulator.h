@@ -1,0 +1,85 @@
+// auth0-sim's request handling: routes every HTTPS request by host and path to
+// the token endpoint, the Management API, the Authorization Extension API or
+// the control endpoints, after the checks Auth0 makes (host, bearer token,
+// audience, expiry, scopes, rate limit), answering with Auth0's status codes,
+// bodies and x-ratelimit-* headers.
+//
+//   Simulator simulator(std::move(tenant), options);
+//   httplib::SSLServer server(cert, key);
+//   simulator.Register(server);   // then server.listen(...)
+//
+// Thread-safe: httplib calls the handlers from many threads.
+#ifndef IDENTITYGRAPH_TESTS_AUTH0_SIM_SIMULATOR_H_
+#define IDENTITYGRAPH_TESTS_AUTH0_SIM_SIMULATOR_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "httplib.h"
+#include "nlohmann/json.hpp"
+#include "tests/auth0_sim/api_reply.h"
+#include "tests/auth0_sim/rate_limiter.h"
+#include "tests/auth0_sim/tenant.h"
+#include "tests/auth0_sim/token_store.h"
+
+namespace identitygraph::sim {
+
+struct SimulatorOptions {
+  // expires_in of issued tokens.
+  absl::Duration token_lifetime = absl::Hours(24);
+  // The Management API bucket; the defaults are an Enterprise production
+  // tenant's.
+  double rate_burst = 50;
+  double rate_per_second = 16;
+};
+
+class Simulator {
+ public:
+  Simulator(Tenant tenant, SimulatorOptions options);
+
+  // Routes every method and path of `server` to this simulator.
+  void Register(httplib::Server& server);
+
+  // Request counts per endpoint, 429s served, bytes sent (GET /__sim/stats).
+  nlohmann::json Stats() const ABSL_LOCKS_EXCLUDED(mutex_);
+
+  const Tenant& tenant() const { return tenant_; }
+
+ private:
+  void Handle(const httplib::Request& request, httplib::Response& response);
+  ApiReply Route(const httplib::Request& request, std::string& endpoint,
+                 httplib::Response& response);
+  ApiReply IssueToken(const httplib::Request& request);
+  // Checks the bearer token against `audience` and `scopes` (all required). On
+  // failure returns the error reply; `extension` picks the extension's error
+  // style.
+  std::optional<ApiReply> Authorize(const httplib::Request& request,
+                                    const std::string& audience,
+                                    const std::vector<std::string>& scopes,
+                                    bool extension);
+  ApiReply ManagementApi(const httplib::Request& request, std::string& endpoint,
+                         httplib::Response& response);
+  ApiReply ExtensionApi(const httplib::Request& request, std::string& endpoint);
+  void Count(const std::string& endpoint, int status, size_t bytes)
+      ABSL_LOCKS_EXCLUDED(mutex_);
+
+  const Tenant tenant_;
+  const SimulatorOptions options_;
+  TokenStore tokens_;
+  RateLimiter management_limit_;
+
+  mutable absl::Mutex mutex_;
+  std::map<std::string, int64_t> requests_by_endpoint_ ABSL_GUARDED_BY(mutex_);
+  int64_t requests_ ABSL_GUARDED_BY(mutex_) = 0;
+  int64_t rate_limited_ ABSL_GUARDED_BY(mutex_) = 0;
+  int64_t bytes_sent_ ABSL_GUARDED_BY(mutex_) = 0;
+};
+
+}  // namespace identitygraph::sim
+
+#endif  // IDENTITYGRAPH_TESTS_AUTH0_SIM_SIMULATOR_H_

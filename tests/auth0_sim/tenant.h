@@ -1,0 +1,83 @@
+// The simulated Auth0 tenant: records in Auth0's own JSON shapes, plus the
+// indexes the simulated endpoints need. Built once (from a fixture file, see
+// README.md beside this file) and read-only afterwards, so the HTTP threads
+// share it without locks.
+#ifndef IDENTITYGRAPH_TESTS_AUTH0_SIM_TENANT_H_
+#define IDENTITYGRAPH_TESTS_AUTH0_SIM_TENANT_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "nlohmann/json.hpp"
+
+namespace identitygraph::sim {
+
+using Json = nlohmann::json;
+
+// A Machine-to-Machine application that may ask /oauth/token for tokens.
+struct ImporterClient {
+  std::string client_id;
+  std::string client_secret;
+  // Audience -> granted scopes (the client grants). An audience missing here is
+  // "not authorised" for this client.
+  std::map<std::string, std::vector<std::string>> grants;
+  // False simulates an application whose client_credentials grant type is
+  // turned off.
+  bool client_credentials_enabled = true;
+};
+
+struct Tenant {
+  // The canonical domain, e.g. acme.us.auth0.com.
+  std::string domain;
+  // The Authorization Extension's host, e.g. acme.us12.webtask.io; empty when
+  // the tenant has no extension.
+  std::string extension_host;
+  std::vector<ImporterClient> importer_clients;
+
+  // Auth0-shaped records, in the order the fixture lists them (the order list
+  // endpoints use).
+  std::vector<Json> users;  // /api/v2/users objects
+  std::vector<Json>
+      connections;  // /api/v2/connections objects (no enabled_clients)
+  std::vector<Json> clients;           // /api/v2/clients objects
+  std::vector<Json> roles;             // {id, name, description}
+  std::vector<Json> resource_servers;  // /api/v2/resource-servers objects
+  // The extension's storage document ({groups, roles, permissions, ...}), as
+  // GET /configuration/export returns it; null when there is no extension.
+  Json extension_export;
+
+  // Memberships, by owner id, in fixture order.
+  absl::flat_hash_map<std::string, std::vector<std::string>>
+      role_users;  // role -> users
+  absl::flat_hash_map<std::string, std::vector<std::string>>
+      user_roles;  // user -> roles
+  absl::flat_hash_map<std::string, std::vector<Json>>
+      role_permissions;  // role -> perms
+  absl::flat_hash_map<std::string, std::vector<std::string>>
+      connection_clients;  // con -> apps
+
+  // Indexes into the vectors above.
+  absl::flat_hash_map<std::string, size_t> user_index;        // user_id
+  absl::flat_hash_map<std::string, size_t> role_index;        // role id
+  absl::flat_hash_map<std::string, size_t> connection_index;  // connection id
+
+  // The Management API audience of this tenant: https://DOMAIN/api/v2/.
+  std::string management_audience() const {
+    return "https://" + domain + "/api/v2/";
+  }
+  const ImporterClient* FindClient(const std::string& client_id) const;
+};
+
+// Builds a tenant from a fixture document. Errors name the record and field
+// that is wrong.
+absl::StatusOr<Tenant> TenantFromFixture(const Json& fixture);
+
+// Reads and parses a fixture file; errors name the file.
+absl::StatusOr<Tenant> LoadTenantFile(const std::string& path);
+
+}  // namespace identitygraph::sim
+
+#endif  // IDENTITYGRAPH_TESTS_AUTH0_SIM_TENANT_H_

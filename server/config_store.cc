@@ -126,7 +126,7 @@ v1::Config WithoutSecret(const v1::Config& config) {
   return out;
 }
 
-ConfigStore::ConfigStore(std::string data_dir, ValidatorOptions options,
+ConfigStore::ConfigStore(const std::string& data_dir, ValidatorOptions options,
                          v1::Config config)
     : config_path_(absl::StrCat(data_dir, "/", kConfigFileName)),
       secret_path_(absl::StrCat(data_dir, "/", kSecretFileName)),
@@ -155,6 +155,7 @@ absl::StatusOr<std::unique_ptr<ConfigStore>> ConfigStore::Open(
   std::vector<FieldViolation> violations = ValidateConfig(config, {}, options);
   if (!violations.empty()) {
     std::vector<std::string> lines;
+    lines.reserve(violations.size());
     for (const FieldViolation& v : violations) {
       // A bad secret is reported by its file, never by its value.
       lines.push_back(v.field == "config.client_secret"

@@ -65,7 +65,7 @@ class ConfigStore {
   const ValidatorOptions& validator_options() const { return options_; }
 
  private:
-  ConfigStore(std::string data_dir, ValidatorOptions options,
+  ConfigStore(const std::string& data_dir, ValidatorOptions options,
               v1::Config config);
 
   const std::string config_path_;

@@ -302,7 +302,7 @@ INSTANTIATE_TEST_SUITE_P(
                    [](v1::Config& c) {
                      c.mutable_import_options()
                          ->mutable_rescan_interval()
-                         ->set_seconds(8 * 24 * 3600);
+                         ->set_seconds(int64_t{8} * 24 * 3600);
                    },
                    "config.import_options.rescan_interval",
                    "RESCAN_INTERVAL_TOO_LONG"},

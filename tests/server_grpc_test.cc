@@ -250,7 +250,8 @@ TEST_F(ServerGrpcTest, FieldMaskUpdatesOnlyNamedFields) {
 
 TEST_F(ServerGrpcTest, OversizedRequestsAreRefused) {
   v1::UpdateConfigRequest request;
-  request.mutable_config()->add_connections(std::string(100 * 1024, 'a'));
+  request.mutable_config()->add_connections(
+      std::string(size_t{100} * 1024, 'a'));
   v1::UpdateConfigResponse out;
   EXPECT_EQ(Update(request, &out).error_code(),
             grpc::StatusCode::RESOURCE_EXHAUSTED);

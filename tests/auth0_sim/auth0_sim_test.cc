@@ -160,10 +160,12 @@ std::string DecodeBase64Url(std::string text) {
   static const std::string kAlphabet =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
-  int value = 0, bits = -8;
+  uint32_t value = 0;
+  int bits = -8;
   for (char c : text) {
     if (c == '=') break;
-    value = (value << 6) + static_cast<int>(kAlphabet.find(c));
+    // Only the low 24 bits are ever needed: keep the accumulator bounded.
+    value = ((value << 6) | static_cast<uint32_t>(kAlphabet.find(c))) & 0xFFFFFFu;
     bits += 6;
     if (bits >= 0) {
       out.push_back(static_cast<char>((value >> bits) & 0xFF));
@@ -462,6 +464,18 @@ TEST_F(Auth0SimContractTest, StatsCountRequestsPerEndpoint) {
   // Exactly the two API calls were counted: the stats calls themselves are not.
   EXPECT_EQ(after["requests"].get<int64_t>(),
             was["requests"].get<int64_t>() + 2);
+}
+
+TEST_F(Auth0SimContractTest, ExpiredTokensGetAuth0sExpiredTokenError) {
+  const std::string token = ManagementToken();
+  ASSERT_EQ(Fetch(kDomain, "/api/v2/roles", token).status, 200);
+  ASSERT_EQ(Fetch(kDomain, "/__sim/expire_tokens", "", "{}").status, 200);
+  HttpResult expired = Fetch(kDomain, "/api/v2/roles", token);
+  EXPECT_EQ(expired.status, 401);
+  EXPECT_EQ(expired.json()["message"],
+            "Expired token received for JSON Web Token validation");
+  // A new token works again.
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/roles", ManagementToken()).status, 200);
 }
 
 class Auth0SimRateLimitTest : public Auth0SimTest {

@@ -81,8 +81,13 @@ ApiReply Simulator::Route(const httplib::Request& request,
                           std::string& endpoint, httplib::Response& response) {
   if (absl::StartsWith(request.path, "/__sim/")) {
     endpoint = "__sim";
-    if (request.method == "GET" && request.path == "/__sim/stats")
+    if (request.method == "GET" && request.path == "/__sim/stats") {
       return {200, Stats()};
+    }
+    if (request.method == "POST" && request.path == "/__sim/expire_tokens") {
+      tokens_.ExpireAll(absl::Now());
+      return {200, {{"expired", true}}};
+    }
     return NotFound();
   }
   const std::string host = HostOf(request);

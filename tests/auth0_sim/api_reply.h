@@ -4,14 +4,29 @@
 #define IDENTITYGRAPH_TESTS_AUTH0_SIM_API_REPLY_H_
 
 #include <string>
+#include <utility>
 
 #include "nlohmann/json.hpp"
 
 namespace identitygraph::sim {
 
 struct ApiReply {
+  ApiReply() = default;
+  ApiReply(int status, nlohmann::json body)
+      : status(status), body(std::move(body)) {}
+  // A reply that is not JSON (export downloads are gzip files).
+  static ApiReply Raw(int status, std::string body, std::string content_type) {
+    ApiReply reply(status, nullptr);
+    reply.raw_body = std::move(body);
+    reply.raw_content_type = std::move(content_type);
+    return reply;
+  }
+
   int status = 200;
   nlohmann::json body;
+  // When raw_content_type is set, raw_body is sent instead of `body`.
+  std::string raw_body;
+  std::string raw_content_type;
 };
 
 // A Management API error: {"statusCode", "error", "message", "errorCode"}.

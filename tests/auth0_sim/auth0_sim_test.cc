@@ -3,12 +3,14 @@
 // connect-to routing.
 #include <curl/curl.h>
 #include <signal.h>
+#include <zlib.h>
 
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
@@ -28,6 +30,7 @@ constexpr char kExtensionHost[] = "acme.us12.webtask.io";
 constexpr char kExtensionPrefix[] = "/adf6e2f2b84784b57522e3b19dfc9201/api";
 constexpr char kImporterId[] = "IMPORTERxxxxxxxxxxxxxxxxxxxxxxx6";
 constexpr char kImporterSecret[] = "acme-importer-secret-0123456789abcdef";
+constexpr char kExportDownloadPrefixForTest[] = "/__sim_exports/";
 
 struct HttpResult {
   long status = 0;
@@ -165,7 +168,8 @@ std::string DecodeBase64Url(std::string text) {
   for (char c : text) {
     if (c == '=') break;
     // Only the low 24 bits are ever needed: keep the accumulator bounded.
-    value = ((value << 6) | static_cast<uint32_t>(kAlphabet.find(c))) & 0xFFFFFFu;
+    value =
+        ((value << 6) | static_cast<uint32_t>(kAlphabet.find(c))) & 0xFFFFFFu;
     bits += 6;
     if (bits >= 0) {
       out.push_back(static_cast<char>((value >> bits) & 0xFF));
@@ -476,6 +480,98 @@ TEST_F(Auth0SimContractTest, ExpiredTokensGetAuth0sExpiredTokenError) {
             "Expired token received for JSON Web Token validation");
   // A new token works again.
   EXPECT_EQ(Fetch(kDomain, "/api/v2/roles", ManagementToken()).status, 200);
+}
+
+std::string Gunzip(const std::string& data) {
+  z_stream stream{};
+  inflateInit2(&stream, 15 + 16);
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  std::string out;
+  char buffer[1 << 14];
+  int result = Z_OK;
+  while (result == Z_OK) {
+    stream.next_out = reinterpret_cast<Bytef*>(buffer);
+    stream.avail_out = sizeof(buffer);
+    result = inflate(&stream, Z_NO_FLUSH);
+    out.append(buffer, sizeof(buffer) - stream.avail_out);
+  }
+  inflateEnd(&stream);
+  EXPECT_EQ(result, Z_STREAM_END) << "not a complete gzip file";
+  return out;
+}
+
+TEST_F(Auth0SimContractTest, ExportJobFromCreationToDownload) {
+  const std::string token = ManagementToken();
+  Json request = {
+      {"connection_id", "con_GoogleWork0000001"},
+      {"format", "json"},
+      {"fields",
+       {{{"name", "user_id"}},
+        {{"name", "email"}},
+        {{"name", "identities[0].connection"}, {"export_as", "connection"}}}}};
+  HttpResult created =
+      Fetch(kDomain, "/api/v2/jobs/users-exports", token, request.dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = created.json()["id"];
+  EXPECT_EQ(created.json()["status"], "pending");
+  EXPECT_EQ(created.json()["type"], "users_export");
+  EXPECT_EQ(created.json()["connection"], "google-workforce");
+
+  Json job;
+  std::vector<std::string> states;
+  for (int poll = 0; poll < 10; ++poll) {
+    HttpResult got = Fetch(kDomain, "/api/v2/jobs/" + id, token);
+    ASSERT_EQ(got.status, 200) << got.body;
+    job = got.json();
+    states.push_back(job["status"]);
+    if (job["status"] == "completed") break;
+  }
+  EXPECT_THAT(states,
+              ::testing::ElementsAre("processing", "processing", "completed"));
+  EXPECT_EQ(job["percentage_done"], 100);
+  const std::string location = job["location"];
+  const std::string prefix = absl::StrCat("https://", kDomain);
+  ASSERT_EQ(location.rfind(prefix, 0), 0u) << location;
+  EXPECT_TRUE(absl::EndsWith(location, "/acme.json.gz")) << location;
+
+  HttpResult download = Fetch(kDomain, location.substr(prefix.size()));
+  ASSERT_EQ(download.status, 200);
+  EXPECT_EQ(download.headers["content-type"], "application/gzip");
+  std::vector<std::string> lines =
+      absl::StrSplit(Gunzip(download.body), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 5u);
+  for (const std::string& line : lines) {
+    Json user = Json::parse(line, nullptr, false);
+    EXPECT_EQ(user["connection"], "google-workforce") << line;
+    EXPECT_TRUE(user.contains("user_id"));
+    EXPECT_TRUE(user.contains("email"));
+    EXPECT_FALSE(user.contains("identities"));
+  }
+  // Locations are signed: a made-up one is refused like an expired one.
+  EXPECT_EQ(Fetch(kDomain, absl::StrCat(kExportDownloadPrefixForTest, id,
+                                        "/1/acme.json.gz"))
+                .status,
+            403);
+}
+
+TEST_F(Auth0SimContractTest, ExportJobErrors) {
+  const std::string token = ManagementToken();
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/jobs/job_nope", token).status, 404);
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/jobs/users-exports", token,
+                  R"({"format": "xml"})")
+                .status,
+            400);
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/jobs/users-exports", token,
+                  R"({"connection_id": "con_nope"})")
+                .status,
+            404);
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/jobs/users-exports", token, "{oops").status,
+            400);
+  // A whole export without fields gives whole user records.
+  HttpResult created =
+      Fetch(kDomain, "/api/v2/jobs/users-exports", token, "{}");
+  ASSERT_EQ(created.status, 201);
 }
 
 class Auth0SimRateLimitTest : public Auth0SimTest {

@@ -33,6 +33,8 @@ ABSL_FLAG(double, rate_per_second, 16,
           "Management API rate limit: refill per second");
 ABSL_FLAG(absl::Duration, token_lifetime, absl::Hours(24),
           "expires_in of issued tokens");
+ABSL_FLAG(int, export_polls, 3,
+          "GETs of a user export job until it completes (at least 1)");
 
 namespace {
 
@@ -93,6 +95,10 @@ int main(int argc, char** argv) {
   options.rate_burst = absl::GetFlag(FLAGS_rate_burst);
   options.rate_per_second = absl::GetFlag(FLAGS_rate_per_second);
   options.token_lifetime = absl::GetFlag(FLAGS_token_lifetime);
+  options.export_polls_to_complete = absl::GetFlag(FLAGS_export_polls);
+  if (options.export_polls_to_complete < 1) {
+    return Fail("--export_polls must be at least 1");
+  }
   identitygraph::sim::Simulator simulator(*std::move(tenant), options);
 
   httplib::SSLServer server(absl::GetFlag(FLAGS_cert_file).c_str(),

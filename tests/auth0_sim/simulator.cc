@@ -20,11 +20,6 @@ using Json = nlohmann::json;
 
 constexpr char kExtensionAudience[] = "urn:auth0-authz-api";
 
-const LazyRE2 kUserRoles = {R"(^/api/v2/users/([^/]+)/roles$)"};
-const LazyRE2 kRoleUsers = {R"(^/api/v2/roles/([^/]+)/users$)"};
-const LazyRE2 kRolePermissions = {R"(^/api/v2/roles/([^/]+)/permissions$)"};
-const LazyRE2 kConnectionClients = {R"(^/api/v2/connections/([^/]+)/clients$)"};
-
 std::string HostOf(const httplib::Request& request) {
   std::string host = request.get_header_value("Host");
   // Strip a port; IPv6 literals are not tenant hosts, so a plain rfind is
@@ -52,8 +47,11 @@ std::string UrlDecode(const std::string& text) {
 Simulator::Simulator(Tenant tenant, SimulatorOptions options)
     : tenant_(std::move(tenant)),
       options_(options),
+      export_jobs_(tenant_, options.export_polls_to_complete),
       management_limit_(options.rate_burst, options.rate_per_second,
-                        absl::Now()) {}
+                        absl::Now()) {
+  AddManagementRoutes();
+}
 
 void Simulator::Register(httplib::Server& server) {
   auto handler = [this](const httplib::Request& request,
@@ -71,10 +69,18 @@ void Simulator::Handle(const httplib::Request& request,
                        httplib::Response& response) {
   std::string endpoint = "unknown";
   ApiReply reply = Route(request, endpoint, response);
-  std::string body = reply.body.dump();
   response.status = reply.status;
-  response.set_content(body, "application/json; charset=utf-8");
-  if (endpoint != "__sim") Count(endpoint, reply.status, body.size());
+  size_t bytes = 0;
+  if (!reply.raw_content_type.empty()) {
+    bytes = reply.raw_body.size();
+    response.set_content(std::move(reply.raw_body),
+                         reply.raw_content_type.c_str());
+  } else {
+    std::string body = reply.body.dump();
+    bytes = body.size();
+    response.set_content(std::move(body), "application/json; charset=utf-8");
+  }
+  if (endpoint != "__sim") Count(endpoint, reply.status, bytes);
 }
 
 ApiReply Simulator::Route(const httplib::Request& request,
@@ -99,6 +105,16 @@ ApiReply Simulator::Route(const httplib::Request& request,
     }
     if (absl::StartsWith(request.path, "/api/v2/")) {
       return ManagementApi(request, endpoint, response);
+    }
+    if (absl::StartsWith(request.path, kExportDownloadPrefix) &&
+        request.method == "GET") {
+      // A signed storage URL in real life: no bearer token, and not under the
+      // Management API rate limit.
+      endpoint = "GET export download";
+      ExportJobs::Download download = export_jobs_.Fetch(
+          request.path.substr(sizeof(kExportDownloadPrefix) - 1), absl::Now());
+      return ApiReply::Raw(download.status, std::move(download.body),
+                           std::move(download.content_type));
     }
   }
   if (!tenant_.extension_host.empty() && host == tenant_.extension_host &&
@@ -176,7 +192,7 @@ ApiReply Simulator::IssueToken(const httplib::Request& request) {
 
 std::optional<ApiReply> Simulator::Authorize(
     const httplib::Request& request, const std::string& audience,
-    const std::vector<std::string>& scopes, bool extension) {
+    const std::vector<std::string>& scopes, bool extension, bool any_of) {
   const std::string header = request.get_header_value("Authorization");
   if (header.empty()) return ApiError(401, "Missing authentication", "");
   if (!absl::StartsWithIgnoreCase(header, "Bearer ") || header.size() <= 7) {
@@ -210,10 +226,13 @@ std::optional<ApiReply> Simulator::Authorize(
     for (const std::string& granted : grant.scopes) held |= granted == scope;
     if (!held) missing.push_back(scope);
   }
-  if (missing.empty()) return std::nullopt;
+  if (missing.empty() || (any_of && missing.size() < scopes.size())) {
+    return std::nullopt;
+  }
   std::string message =
-      scopes.size() == 1
-          ? absl::StrCat("Insufficient scope, expected any of: ", scopes[0])
+      scopes.size() == 1 || any_of
+          ? absl::StrCat("Insufficient scope, expected any of: ",
+                         absl::StrJoin(scopes, ", "))
           : absl::StrCat("Insufficient scope; expected all of: ",
                          absl::StrJoin(scopes, ", "), ".");
   return ApiError(403, message, extension ? "" : "insufficient_scope");
@@ -232,63 +251,96 @@ ApiReply Simulator::ManagementApi(const httplib::Request& request,
     endpoint = "429";
     return ApiError(429, "Global limit has been reached", "too_many_requests");
   }
-  if (request.method != "GET") {
-    endpoint = absl::StrCat(request.method, " ", request.path);
-    return NotFound();
-  }
-  const std::string& path = request.path;
-  const ParamGetter param = ParamsOf(request);
-  const std::string audience = tenant_.management_audience();
-  std::string id;
-  auto guarded = [&](const char* name, std::vector<std::string> scopes,
-                     auto handler) {
-    endpoint = name;
-    if (auto denied = Authorize(request, audience, scopes, /*extension=*/false))
+  for (const ManagementRoute& route : management_routes_) {
+    if (request.method != route.method) continue;
+    std::string id;
+    const bool matched =
+        route.pattern->NumberOfCapturingGroups() == 0
+            ? RE2::FullMatch(request.path, *route.pattern)
+            : RE2::FullMatch(request.path, *route.pattern, &id);
+    if (!matched) continue;
+    endpoint = route.name;
+    if (auto denied =
+            Authorize(request, tenant_.management_audience(), route.scopes,
+                      /*extension=*/false, route.any_of)) {
       return *denied;
-    return handler();
-  };
-  if (path == "/api/v2/users") {
-    return guarded("GET /api/v2/users", {"read:users"},
-                   [&] { return ListUsers(tenant_, param); });
+    }
+    return route.handler(UrlDecode(id), request);
   }
-  if (RE2::FullMatch(path, *kUserRoles, &id)) {
-    return guarded(
-        "GET /api/v2/users/{id}/roles", {"read:users", "read:roles"},
-        [&] { return ListUserRoles(tenant_, UrlDecode(id), param); });
-  }
-  if (path == "/api/v2/roles") {
-    return guarded("GET /api/v2/roles", {"read:roles"},
-                   [&] { return ListRoles(tenant_, param); });
-  }
-  if (RE2::FullMatch(path, *kRoleUsers, &id)) {
-    return guarded(
-        "GET /api/v2/roles/{id}/users", {"read:users", "read:roles"},
-        [&] { return ListRoleUsers(tenant_, UrlDecode(id), param); });
-  }
-  if (RE2::FullMatch(path, *kRolePermissions, &id)) {
-    return guarded("GET /api/v2/roles/{id}/permissions", {"read:roles"}, [&] {
-      return ListRolePermissions(tenant_, UrlDecode(id), param);
-    });
-  }
-  if (path == "/api/v2/clients") {
-    return guarded("GET /api/v2/clients", {"read:clients"},
-                   [&] { return ListClients(tenant_, param); });
-  }
-  if (path == "/api/v2/connections") {
-    return guarded("GET /api/v2/connections", {"read:connections"},
-                   [&] { return ListConnections(tenant_, param); });
-  }
-  if (RE2::FullMatch(path, *kConnectionClients, &id)) {
-    return guarded(
-        "GET /api/v2/connections/{id}/clients", {"read:connections"},
-        [&] { return ListConnectionClients(tenant_, UrlDecode(id), param); });
-  }
-  if (path == "/api/v2/resource-servers") {
-    return guarded("GET /api/v2/resource-servers", {"read:resource_servers"},
-                   [&] { return ListResourceServers(tenant_, param); });
-  }
-  endpoint = absl::StrCat("GET ", path);
+  endpoint = absl::StrCat(request.method, " ", request.path);
   return NotFound();
+}
+
+void Simulator::AddManagementRoutes() {
+  auto add = [this](const char* method, const char* name, const char* pattern,
+                    std::vector<std::string> scopes, bool any_of,
+                    ManagementRoute::Handler handler) {
+    ManagementRoute route;
+    route.method = method;
+    route.name = absl::StrCat(method, " ", name);
+    route.pattern = std::make_unique<RE2>(pattern);
+    route.scopes = std::move(scopes);
+    route.any_of = any_of;
+    route.handler = std::move(handler);
+    management_routes_.push_back(std::move(route));
+  };
+  const Tenant& t = tenant_;
+  auto params = [](const httplib::Request& request) {
+    return ParamsOf(request);
+  };
+  add("GET", "/api/v2/users", R"(^/api/v2/users$)", {"read:users"}, false,
+      [&t, params](const std::string&, const httplib::Request& r) {
+        return ListUsers(t, params(r));
+      });
+  add("GET", "/api/v2/users/{id}/roles", R"(^/api/v2/users/([^/]+)/roles$)",
+      {"read:users", "read:roles"}, false,
+      [&t, params](const std::string& id, const httplib::Request& r) {
+        return ListUserRoles(t, id, params(r));
+      });
+  add("GET", "/api/v2/roles", R"(^/api/v2/roles$)", {"read:roles"}, false,
+      [&t, params](const std::string&, const httplib::Request& r) {
+        return ListRoles(t, params(r));
+      });
+  add("GET", "/api/v2/roles/{id}/users", R"(^/api/v2/roles/([^/]+)/users$)",
+      {"read:users", "read:roles"}, false,
+      [&t, params](const std::string& id, const httplib::Request& r) {
+        return ListRoleUsers(t, id, params(r));
+      });
+  add("GET", "/api/v2/roles/{id}/permissions",
+      R"(^/api/v2/roles/([^/]+)/permissions$)", {"read:roles"}, false,
+      [&t, params](const std::string& id, const httplib::Request& r) {
+        return ListRolePermissions(t, id, params(r));
+      });
+  add("GET", "/api/v2/clients", R"(^/api/v2/clients$)", {"read:clients"}, false,
+      [&t, params](const std::string&, const httplib::Request& r) {
+        return ListClients(t, params(r));
+      });
+  add("GET", "/api/v2/connections", R"(^/api/v2/connections$)",
+      {"read:connections"}, false,
+      [&t, params](const std::string&, const httplib::Request& r) {
+        return ListConnections(t, params(r));
+      });
+  add("GET", "/api/v2/connections/{id}/clients",
+      R"(^/api/v2/connections/([^/]+)/clients$)", {"read:connections"}, false,
+      [&t, params](const std::string& id, const httplib::Request& r) {
+        return ListConnectionClients(t, id, params(r));
+      });
+  add("GET", "/api/v2/resource-servers", R"(^/api/v2/resource-servers$)",
+      {"read:resource_servers"}, false,
+      [&t, params](const std::string&, const httplib::Request& r) {
+        return ListResourceServers(t, params(r));
+      });
+  add("POST", "/api/v2/jobs/users-exports", R"(^/api/v2/jobs/users-exports$)",
+      {"read:users"}, false,
+      [this](const std::string&, const httplib::Request& r) {
+        return export_jobs_.Create(r.body, absl::Now());
+      });
+  // The spec lists both scopes; its 403 text names create:users. Either works.
+  add("GET", "/api/v2/jobs/{id}", R"(^/api/v2/jobs/([^/]+)$)",
+      {"create:users", "read:users"}, true,
+      [this](const std::string& id, const httplib::Request&) {
+        return export_jobs_.Get(id, absl::Now());
+      });
 }
 
 ApiReply Simulator::ExtensionApi(const httplib::Request& request,

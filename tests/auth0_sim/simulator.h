@@ -13,7 +13,9 @@
 #define IDENTITYGRAPH_TESTS_AUTH0_SIM_SIMULATOR_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -22,7 +24,9 @@
 #include "absl/time/time.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
+#include "re2/re2.h"
 #include "tests/auth0_sim/api_reply.h"
+#include "tests/auth0_sim/export_jobs.h"
 #include "tests/auth0_sim/rate_limiter.h"
 #include "tests/auth0_sim/tenant.h"
 #include "tests/auth0_sim/token_store.h"
@@ -36,6 +40,8 @@ struct SimulatorOptions {
   // tenant's.
   double rate_burst = 50;
   double rate_per_second = 16;
+  // GETs of an export job before it completes.
+  int export_polls_to_complete = 3;
 };
 
 class Simulator {
@@ -58,20 +64,37 @@ class Simulator {
   // Checks the bearer token against `audience` and `scopes` (all required). On
   // failure returns the error reply; `extension` picks the extension's error
   // style.
+  // With `any_of`, one of `scopes` suffices instead of all.
   std::optional<ApiReply> Authorize(const httplib::Request& request,
                                     const std::string& audience,
                                     const std::vector<std::string>& scopes,
-                                    bool extension);
+                                    bool extension, bool any_of = false);
   ApiReply ManagementApi(const httplib::Request& request, std::string& endpoint,
                          httplib::Response& response);
   ApiReply ExtensionApi(const httplib::Request& request, std::string& endpoint);
+  void AddManagementRoutes();
+
+  // One Management API endpoint: method, path pattern (at most one capture, the
+  // record id), the scopes it needs, and the handler.
+  struct ManagementRoute {
+    using Handler =
+        std::function<ApiReply(const std::string& id, const httplib::Request&)>;
+    std::string method;
+    std::string name;  // in stats, e.g. "GET /api/v2/roles/{id}/users"
+    std::unique_ptr<RE2> pattern;
+    std::vector<std::string> scopes;
+    bool any_of = false;
+    Handler handler;
+  };
   void Count(const std::string& endpoint, int status, size_t bytes)
       ABSL_LOCKS_EXCLUDED(mutex_);
 
   const Tenant tenant_;
   const SimulatorOptions options_;
   TokenStore tokens_;
+  ExportJobs export_jobs_;
   RateLimiter management_limit_;
+  std::vector<ManagementRoute> management_routes_;
 
   mutable absl::Mutex mutex_;
   std::map<std::string, int64_t> requests_by_endpoint_ ABSL_GUARDED_BY(mutex_);

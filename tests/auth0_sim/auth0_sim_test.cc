@@ -482,6 +482,75 @@ TEST_F(Auth0SimContractTest, ExpiredTokensGetAuth0sExpiredTokenError) {
   EXPECT_EQ(Fetch(kDomain, "/api/v2/roles", ManagementToken()).status, 200);
 }
 
+TEST_F(Auth0SimContractTest, NativeGroupsWithNestedMembersAndRoles) {
+  const std::string token = ManagementToken();
+  std::vector<Json> groups =
+      ReadAllCheckpoints("/api/v2/groups", "groups", token, 1, Fetch);
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_FALSE(groups[0].contains("members"));
+  std::vector<Json> members =
+      ReadAllCheckpoints("/api/v2/groups/grp_ScimEngineering01/members",
+                         "members", token, 2, Fetch);
+  ASSERT_EQ(members.size(), 3u);
+  EXPECT_EQ(members[2]["id"], "grp_ScimOnCall000002");
+  EXPECT_EQ(members[2]["member_type"], "group");
+  EXPECT_EQ(members[0]["connection_id"], "con_OktaSaml00000002");
+  HttpResult roles =
+      Fetch(kDomain, "/api/v2/groups/grp_ScimEngineering01/roles", token);
+  ASSERT_EQ(roles.status, 200) << roles.body;
+  EXPECT_EQ(roles.json()["roles"][0]["name"], "Wiki Editor");
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/groups/grp_nope/members", token).status,
+            404);
+  // Group members page by checkpoint only.
+  EXPECT_FALSE(Fetch(kDomain,
+                     "/api/v2/groups/grp_ScimEngineering01/members?page=0",
+                     token)
+                   .json()
+                   .is_array());
+}
+
+TEST_F(Auth0SimContractTest, OrganizationsMembersAndMemberRoles) {
+  const std::string token = ManagementToken();
+  HttpResult organizations =
+      Fetch(kDomain, "/api/v2/organizations?include_totals=true", token);
+  ASSERT_EQ(organizations.status, 200);
+  EXPECT_EQ(organizations.json()["total"], 1);
+  HttpResult members = Fetch(
+      kDomain,
+      "/api/v2/organizations/org_AcmePartners001/members?fields=roles&take=50",
+      token);
+  ASSERT_EQ(members.status, 200) << members.body;
+  ASSERT_EQ(members.json()["members"].size(), 2u);
+  EXPECT_EQ(members.json()["members"][0]["roles"][0]["name"], "Payroll Admin");
+  EXPECT_TRUE(members.json()["members"][1]["roles"].empty());
+
+  HttpResult member_roles = Fetch(kDomain,
+                                  "/api/v2/organizations/org_AcmePartners001/"
+                                  "members/google-apps%7Cada/roles",
+                                  token);
+  ASSERT_EQ(member_roles.status, 200) << member_roles.body;
+  EXPECT_EQ(member_roles.json()[0]["id"], "rol_PayrollAdmin0001");
+
+  // fields=roles needs read:organization_member_roles as well.
+  HttpResult partial =
+      RequestToken("NOORGROLESxxxxxxxxxxxxxxxxxxxx10",
+                   "acme-noorgroles-secret-0123456789abcdef",
+                   absl::StrCat("https://", kDomain, "/api/v2/"));
+  const std::string partial_token = partial.json()["access_token"];
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/organizations/org_AcmePartners001/members",
+                  partial_token)
+                .status,
+            200);
+  HttpResult refused = Fetch(
+      kDomain, "/api/v2/organizations/org_AcmePartners001/members?fields=roles",
+      partial_token);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.json()["errorCode"], "insufficient_scope");
+  EXPECT_EQ(
+      Fetch(kDomain, "/api/v2/organizations/org_nope/members", token).status,
+      404);
+}
+
 std::string Gunzip(const std::string& data) {
   z_stream stream{};
   inflateInit2(&stream, 15 + 16);

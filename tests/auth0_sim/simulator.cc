@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "re2/re2.h"
+#include "tests/auth0_sim/directory_api.h"
 #include "tests/auth0_sim/extension_api.h"
 #include "tests/auth0_sim/management_api.h"
 
@@ -253,19 +254,25 @@ ApiReply Simulator::ManagementApi(const httplib::Request& request,
   }
   for (const ManagementRoute& route : management_routes_) {
     if (request.method != route.method) continue;
-    std::string id;
-    const bool matched =
-        route.pattern->NumberOfCapturingGroups() == 0
-            ? RE2::FullMatch(request.path, *route.pattern)
-            : RE2::FullMatch(request.path, *route.pattern, &id);
-    if (!matched) continue;
+    const int count = route.pattern->NumberOfCapturingGroups();
+    ManagementRoute::Ids ids(static_cast<size_t>(count));
+    std::vector<RE2::Arg> args;
+    args.reserve(ids.size());
+    for (std::string& id : ids) args.emplace_back(&id);
+    std::vector<const RE2::Arg*> arg_pointers;
+    for (const RE2::Arg& arg : args) arg_pointers.push_back(&arg);
+    if (!RE2::FullMatchN(request.path, *route.pattern, arg_pointers.data(),
+                         count)) {
+      continue;
+    }
+    for (std::string& id : ids) id = UrlDecode(id);
     endpoint = route.name;
     if (auto denied =
             Authorize(request, tenant_.management_audience(), route.scopes,
                       /*extension=*/false, route.any_of)) {
       return *denied;
     }
-    return route.handler(UrlDecode(id), request);
+    return route.handler(ids, request);
   }
   endpoint = absl::StrCat(request.method, " ", request.path);
   return NotFound();
@@ -289,57 +296,100 @@ void Simulator::AddManagementRoutes() {
     return ParamsOf(request);
   };
   add("GET", "/api/v2/users", R"(^/api/v2/users$)", {"read:users"}, false,
-      [&t, params](const std::string&, const httplib::Request& r) {
+      [&t, params](const ManagementRoute::Ids&, const httplib::Request& r) {
         return ListUsers(t, params(r));
       });
   add("GET", "/api/v2/users/{id}/roles", R"(^/api/v2/users/([^/]+)/roles$)",
       {"read:users", "read:roles"}, false,
-      [&t, params](const std::string& id, const httplib::Request& r) {
-        return ListUserRoles(t, id, params(r));
+      [&t, params](const ManagementRoute::Ids& ids, const httplib::Request& r) {
+        return ListUserRoles(t, ids[0], params(r));
       });
   add("GET", "/api/v2/roles", R"(^/api/v2/roles$)", {"read:roles"}, false,
-      [&t, params](const std::string&, const httplib::Request& r) {
+      [&t, params](const ManagementRoute::Ids&, const httplib::Request& r) {
         return ListRoles(t, params(r));
       });
   add("GET", "/api/v2/roles/{id}/users", R"(^/api/v2/roles/([^/]+)/users$)",
       {"read:users", "read:roles"}, false,
-      [&t, params](const std::string& id, const httplib::Request& r) {
-        return ListRoleUsers(t, id, params(r));
+      [&t, params](const ManagementRoute::Ids& ids, const httplib::Request& r) {
+        return ListRoleUsers(t, ids[0], params(r));
       });
   add("GET", "/api/v2/roles/{id}/permissions",
       R"(^/api/v2/roles/([^/]+)/permissions$)", {"read:roles"}, false,
-      [&t, params](const std::string& id, const httplib::Request& r) {
-        return ListRolePermissions(t, id, params(r));
+      [&t, params](const ManagementRoute::Ids& ids, const httplib::Request& r) {
+        return ListRolePermissions(t, ids[0], params(r));
       });
   add("GET", "/api/v2/clients", R"(^/api/v2/clients$)", {"read:clients"}, false,
-      [&t, params](const std::string&, const httplib::Request& r) {
+      [&t, params](const ManagementRoute::Ids&, const httplib::Request& r) {
         return ListClients(t, params(r));
       });
   add("GET", "/api/v2/connections", R"(^/api/v2/connections$)",
       {"read:connections"}, false,
-      [&t, params](const std::string&, const httplib::Request& r) {
+      [&t, params](const ManagementRoute::Ids&, const httplib::Request& r) {
         return ListConnections(t, params(r));
       });
   add("GET", "/api/v2/connections/{id}/clients",
       R"(^/api/v2/connections/([^/]+)/clients$)", {"read:connections"}, false,
-      [&t, params](const std::string& id, const httplib::Request& r) {
-        return ListConnectionClients(t, id, params(r));
+      [&t, params](const ManagementRoute::Ids& ids, const httplib::Request& r) {
+        return ListConnectionClients(t, ids[0], params(r));
       });
   add("GET", "/api/v2/resource-servers", R"(^/api/v2/resource-servers$)",
       {"read:resource_servers"}, false,
-      [&t, params](const std::string&, const httplib::Request& r) {
+      [&t, params](const ManagementRoute::Ids&, const httplib::Request& r) {
         return ListResourceServers(t, params(r));
       });
   add("POST", "/api/v2/jobs/users-exports", R"(^/api/v2/jobs/users-exports$)",
       {"read:users"}, false,
-      [this](const std::string&, const httplib::Request& r) {
+      [this](const ManagementRoute::Ids&, const httplib::Request& r) {
         return export_jobs_.Create(r.body, absl::Now());
+      });
+  add("GET", "/api/v2/groups", R"(^/api/v2/groups$)", {"read:groups"}, false,
+      [&t, params](const ManagementRoute::Ids&, const httplib::Request& r) {
+        return ListGroups(t, params(r));
+      });
+  add("GET", "/api/v2/groups/{id}/members",
+      R"(^/api/v2/groups/([^/]+)/members$)", {"read:group_members"}, false,
+      [&t, params](const ManagementRoute::Ids& ids, const httplib::Request& r) {
+        return ListGroupMembers(t, ids[0], params(r));
+      });
+  add("GET", "/api/v2/groups/{id}/roles", R"(^/api/v2/groups/([^/]+)/roles$)",
+      {"read:groups", "read:roles"}, false,
+      [&t, params](const ManagementRoute::Ids& ids, const httplib::Request& r) {
+        return ListGroupRoles(t, ids[0], params(r));
+      });
+  add("GET", "/api/v2/organizations", R"(^/api/v2/organizations$)",
+      {"read:organizations"}, false,
+      [&t, params](const ManagementRoute::Ids&, const httplib::Request& r) {
+        return ListOrganizations(t, params(r));
+      });
+  add("GET", "/api/v2/organizations/{id}/members",
+      R"(^/api/v2/organizations/([^/]+)/members$)",
+      {"read:organization_members"}, false,
+      [this, params](const ManagementRoute::Ids& ids,
+                     const httplib::Request& r) {
+        // fields=roles needs one more scope, which only the query reveals.
+        const bool with_roles =
+            r.has_param("fields") &&
+            absl::StrContains(r.get_param_value("fields"), "roles");
+        if (with_roles) {
+          if (auto denied = Authorize(r, tenant_.management_audience(),
+                                      {"read:organization_member_roles"},
+                                      /*extension=*/false)) {
+            return *denied;
+          }
+        }
+        return ListOrganizationMembers(tenant_, ids[0], params(r), with_roles);
+      });
+  add("GET", "/api/v2/organizations/{id}/members/{user_id}/roles",
+      R"(^/api/v2/organizations/([^/]+)/members/([^/]+)/roles$)",
+      {"read:organization_member_roles"}, false,
+      [&t, params](const ManagementRoute::Ids& ids, const httplib::Request& r) {
+        return ListOrganizationMemberRoles(t, ids[0], ids[1], params(r));
       });
   // The spec lists both scopes; its 403 text names create:users. Either works.
   add("GET", "/api/v2/jobs/{id}", R"(^/api/v2/jobs/([^/]+)$)",
       {"create:users", "read:users"}, true,
-      [this](const std::string& id, const httplib::Request&) {
-        return export_jobs_.Get(id, absl::Now());
+      [this](const ManagementRoute::Ids& ids, const httplib::Request&) {
+        return export_jobs_.Get(ids[0], absl::Now());
       });
 }
 

@@ -74,11 +74,13 @@ class Simulator {
   ApiReply ExtensionApi(const httplib::Request& request, std::string& endpoint);
   void AddManagementRoutes();
 
-  // One Management API endpoint: method, path pattern (at most one capture, the
-  // record id), the scopes it needs, and the handler.
+  // One Management API endpoint: method, path pattern (its captures are the
+  // record ids), the scopes it needs, and the handler.
   struct ManagementRoute {
+    // The path's captures (record ids), URL-decoded, in order.
+    using Ids = std::vector<std::string>;
     using Handler =
-        std::function<ApiReply(const std::string& id, const httplib::Request&)>;
+        std::function<ApiReply(const Ids& ids, const httplib::Request&)>;
     std::string method;
     std::string name;  // in stats, e.g. "GET /api/v2/roles/{id}/users"
     std::unique_ptr<RE2> pattern;

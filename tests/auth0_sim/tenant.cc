@@ -161,6 +161,100 @@ absl::Status LoadRoles(const Json& fixture, Tenant& tenant) {
   return absl::OkStatus();
 }
 
+absl::Status LoadGroups(const Json& fixture, Tenant& tenant) {
+  auto groups = OptionalArray(fixture, "groups", "groups");
+  if (!groups.ok()) return groups.status();
+  for (size_t i = 0; i < groups->size(); ++i) {
+    Json group = (*groups)[i];
+    std::string where = absl::StrCat("groups[", i, "]");
+    auto id = RequiredString(group, "id", where);
+    if (!id.ok()) return id.status();
+    if (auto name = RequiredString(group, "name", where); !name.ok()) {
+      return name.status();
+    }
+    if (!tenant.group_index.emplace(*id, tenant.groups.size()).second) {
+      return Invalid(where, absl::StrCat("group id ", *id, " appears twice"));
+    }
+    auto members = OptionalArray(group, "members", where);
+    if (!members.ok()) return members.status();
+    for (const Json& member : *members) {
+      const std::string member_id = member.value("id", "");
+      const std::string type = member.value("member_type", "user");
+      if (type == "user" && !tenant.user_index.contains(member_id)) {
+        return Invalid(
+            where, absl::StrCat("member ", member_id, " is not in \"users\""));
+      }
+      Json shown = {{"id", member_id},
+                    {"member_type", type},
+                    {"type", "connection"},
+                    {"created_at",
+                     group.value("created_at", "2024-01-01T00:00:00.000Z")}};
+      if (group.contains("connection_id")) {
+        shown["connection_id"] = group["connection_id"];
+      }
+      tenant.group_members[*id].push_back(std::move(shown));
+    }
+    auto roles = OptionalArray(group, "roles", where);
+    if (!roles.ok()) return roles.status();
+    tenant.group_roles[*id] = StringArray(*roles);
+    group.erase("members");
+    group.erase("roles");
+    tenant.groups.push_back(std::move(group));
+  }
+  // A member group may be listed after its parent: check once all are known.
+  for (const auto& [group_id, members] : tenant.group_members) {
+    for (const Json& member : members) {
+      if (member["member_type"] == "group" &&
+          !tenant.group_index.contains(member["id"].get<std::string>())) {
+        return Invalid(
+            absl::StrCat("groups: ", group_id),
+            absl::StrCat("member group ", member["id"].get<std::string>(),
+                         " is not in \"groups\""));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LoadOrganizations(const Json& fixture, Tenant& tenant) {
+  auto organizations = OptionalArray(fixture, "organizations", "organizations");
+  if (!organizations.ok()) return organizations.status();
+  for (size_t i = 0; i < organizations->size(); ++i) {
+    Json organization = (*organizations)[i];
+    std::string where = absl::StrCat("organizations[", i, "]");
+    auto id = RequiredString(organization, "id", where);
+    if (!id.ok()) return id.status();
+    if (!tenant.organization_index.emplace(*id, tenant.organizations.size())
+             .second) {
+      return Invalid(where,
+                     absl::StrCat("organization id ", *id, " appears twice"));
+    }
+    auto members = OptionalArray(organization, "members", where);
+    if (!members.ok()) return members.status();
+    for (const Json& member : *members) {
+      const std::string user_id = member.value("user_id", "");
+      if (!tenant.user_index.contains(user_id)) {
+        return Invalid(
+            where, absl::StrCat("member ", user_id, " is not in \"users\""));
+      }
+      tenant.organization_members[*id].push_back(user_id);
+      auto roles = OptionalArray(member, "roles", where);
+      if (!roles.ok()) return roles.status();
+      for (const std::string& role : StringArray(*roles)) {
+        if (!tenant.role_index.contains(role)) {
+          return Invalid(where, absl::StrCat("member role ", role,
+                                             " is not in \"roles\""));
+        }
+      }
+      tenant.organization_member_roles[Tenant::OrganizationMemberKey(
+          *id, user_id)] = StringArray(*roles);
+    }
+    organization.erase("members");
+    tenant.organizations.push_back(std::move(organization));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status LoadSimpleList(const Json& fixture, const char* key,
                             const char* id_key, std::vector<Json>& out) {
   auto list = OptionalArray(fixture, key, key);
@@ -199,6 +293,7 @@ absl::StatusOr<Tenant> TenantFromFixture(const Json& fixture) {
   for (absl::Status status :
        {LoadImporterClients(fixture, tenant), LoadUsers(fixture, tenant),
         LoadConnections(fixture, tenant), LoadRoles(fixture, tenant),
+        LoadGroups(fixture, tenant), LoadOrganizations(fixture, tenant),
         LoadSimpleList(fixture, "clients", "client_id", tenant.clients),
         LoadSimpleList(fixture, "resource_servers", "identifier",
                        tenant.resource_servers)}) {

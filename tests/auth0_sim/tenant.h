@@ -37,33 +37,45 @@ struct Tenant {
   std::string extension_host;
   std::vector<ImporterClient> importer_clients;
 
-  // Auth0-shaped records, in the order the fixture lists them (the order list
-  // endpoints use).
-  std::vector<Json> users;  // /api/v2/users objects
-  std::vector<Json>
-      connections;  // /api/v2/connections objects (no enabled_clients)
-  std::vector<Json> clients;           // /api/v2/clients objects
-  std::vector<Json> roles;             // {id, name, description}
-  std::vector<Json> resource_servers;  // /api/v2/resource-servers objects
+  // Auth0-shaped records, in fixture order (the order list endpoints use):
+  // /users, /connections (without enabled_clients), /clients, /roles
+  // ({id, name, description}), /resource-servers, native /groups (without
+  // members and roles) and /organizations (without members) objects.
+  std::vector<Json> users;
+  std::vector<Json> connections;
+  std::vector<Json> clients;
+  std::vector<Json> roles;
+  std::vector<Json> resource_servers;
+  std::vector<Json> groups;
+  std::vector<Json> organizations;
   // The extension's storage document ({groups, roles, permissions, ...}), as
   // GET /configuration/export returns it; null when there is no extension.
   Json extension_export;
 
-  // Memberships, by owner id, in fixture order.
-  absl::flat_hash_map<std::string, std::vector<std::string>>
-      role_users;  // role -> users
-  absl::flat_hash_map<std::string, std::vector<std::string>>
-      user_roles;  // user -> roles
-  absl::flat_hash_map<std::string, std::vector<Json>>
-      role_permissions;  // role -> perms
-  absl::flat_hash_map<std::string, std::vector<std::string>>
-      connection_clients;  // con -> apps
+  // Memberships by owner id, in fixture order.
+  using IdLists = absl::flat_hash_map<std::string, std::vector<std::string>>;
+  IdLists role_users;            // role -> users
+  IdLists user_roles;            // user -> roles
+  IdLists connection_clients;    // connection -> client ids
+  IdLists group_roles;           // native group -> roles
+  IdLists organization_members;  // organization -> users
+  // OrganizationMemberKey(organization, user) -> organization role ids.
+  IdLists organization_member_roles;
+  absl::flat_hash_map<std::string, std::vector<Json>> role_permissions;
+  // Native group -> members as /groups/{id}/members shows them.
+  absl::flat_hash_map<std::string, std::vector<Json>> group_members;
 
-  // Indexes into the vectors above.
-  absl::flat_hash_map<std::string, size_t> user_index;        // user_id
-  absl::flat_hash_map<std::string, size_t> role_index;        // role id
-  absl::flat_hash_map<std::string, size_t> connection_index;  // connection id
+  // Indexes into the vectors above, by id.
+  absl::flat_hash_map<std::string, size_t> user_index;
+  absl::flat_hash_map<std::string, size_t> role_index;
+  absl::flat_hash_map<std::string, size_t> connection_index;
+  absl::flat_hash_map<std::string, size_t> group_index;
+  absl::flat_hash_map<std::string, size_t> organization_index;
 
+  static std::string OrganizationMemberKey(const std::string& organization,
+                                           const std::string& user_id) {
+    return organization + "\n" + user_id;
+  }
   // The Management API audience of this tenant: https://DOMAIN/api/v2/.
   std::string management_audience() const {
     return "https://" + domain + "/api/v2/";

@@ -58,7 +58,10 @@ size_t AppendHeader(char* data, size_t size, size_t count, void* out) {
 // One simulator process per test suite; each test talks to it through libcurl.
 class Auth0SimTest : public ::testing::Test {
  protected:
-  static void StartSimulator(const std::vector<std::string>& extra_flags) {
+  static void StartSimulator(const std::vector<std::string>& extra_flags,
+                             const std::string& tenant_flag =
+                                 absl::StrCat("--tenant_file=", AUTH0_SIM_DIR,
+                                              "/fixtures/acme.json")) {
     dir_ = new TestTempDir();
     std::string make_ca = absl::StrCat(AUTH0_SIM_DIR, "/make_test_ca.sh ",
                                        dir_->path(), " >/dev/null");
@@ -66,8 +69,7 @@ class Auth0SimTest : public ::testing::Test {
     std::vector<std::string> flags = {
         "--listen=127.0.0.1:0",
         absl::StrCat("--cert_file=", dir_->File("server.pem")),
-        absl::StrCat("--key_file=", dir_->File("server.key")),
-        absl::StrCat("--tenant_file=", AUTH0_SIM_DIR, "/fixtures/acme.json")};
+        absl::StrCat("--key_file=", dir_->File("server.key")), tenant_flag};
     flags.insert(flags.end(), extra_flags.begin(), extra_flags.end());
     auto process = ServerProcess::Start(AUTH0_SIM_BINARY, flags);
     ASSERT_TRUE(process.ok()) << process.status();
@@ -641,6 +643,59 @@ TEST_F(Auth0SimContractTest, ExportJobErrors) {
   HttpResult created =
       Fetch(kDomain, "/api/v2/jobs/users-exports", token, "{}");
   ASSERT_EQ(created.status, 201);
+}
+
+class Auth0SimGeneratedTest : public Auth0SimTest {
+ protected:
+  static void SetUpTestSuite() {
+    StartSimulator(
+        {"--rate_burst=1000", "--rate_per_second=1000",
+         "--domain=acme.us.auth0.com",
+         absl::StrCat("--client_id=", kImporterId),
+         absl::StrCat("--client_secret=", kImporterSecret)},
+        "--generate=users=3000,connections=2,groups=40,roles=10,apps=5,orgs=1,"
+        "seed=3");
+  }
+};
+
+TEST_F(Auth0SimGeneratedTest, PastTheThousandCapOnlyAnExportReadsEveryone) {
+  const std::string token = ManagementToken();
+  HttpResult totals =
+      Fetch(kDomain, "/api/v2/users?include_totals=true&per_page=1", token);
+  ASSERT_EQ(totals.status, 200) << totals.body;
+  EXPECT_EQ(totals.json()["total"], 3000);
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/users?per_page=100&page=10", token).status,
+            400);
+  // The bulk import: one created_at window holds 1500 users, more than search
+  // can page.
+  HttpResult batch = Fetch(
+      kDomain,
+      "/api/v2/users?include_totals=true&per_page=1&q=created_at%3A%5B"
+      "2021-06-01T00%3A00%3A00.000Z%20TO%202021-06-01T00%3A00%3A00.000Z%5D",
+      token);
+  ASSERT_EQ(batch.status, 200) << batch.body;
+  EXPECT_EQ(batch.json()["total"], 1500);
+
+  HttpResult created =
+      Fetch(kDomain, "/api/v2/jobs/users-exports", token,
+            R"({"format": "json", "fields": [{"name": "user_id"}]})");
+  ASSERT_EQ(created.status, 201);
+  Json job = Json::object();
+  for (int poll = 0; poll < 10 && job.value("status", "") != "completed";
+       ++poll) {
+    job =
+        Fetch(kDomain,
+              "/api/v2/jobs/" + created.json()["id"].get<std::string>(), token)
+            .json();
+  }
+  ASSERT_EQ(job["status"], "completed");
+  const std::string location = job["location"];
+  HttpResult file =
+      Fetch(kDomain, location.substr(location.find("/__sim_exports/")));
+  ASSERT_EQ(file.status, 200);
+  std::vector<std::string> lines =
+      absl::StrSplit(Gunzip(file.body), '\n', absl::SkipEmpty());
+  EXPECT_EQ(lines.size(), 3000u);
 }
 
 class Auth0SimRateLimitTest : public Auth0SimTest {

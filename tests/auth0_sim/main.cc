@@ -15,8 +15,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "httplib.h"
+#include "tests/auth0_sim/generator.h"
 #include "tests/auth0_sim/simulator.h"
 #include "tests/auth0_sim/tenant.h"
 
@@ -27,6 +29,15 @@ ABSL_FLAG(std::string, cert_file, "",
 ABSL_FLAG(std::string, key_file, "", "PEM key of --cert_file");
 ABSL_FLAG(std::string, tenant_file, "",
           "The tenant: a fixture JSON file (see README.md)");
+ABSL_FLAG(std::string, generate, "",
+          "Instead of --tenant_file, a synthetic tenant: users=N,connections=N,"
+          "groups=N,roles=N,apps=N,orgs=N,seed=N (any subset)");
+ABSL_FLAG(std::string, domain, "generated.us.auth0.com",
+          "With --generate: the tenant's canonical domain");
+ABSL_FLAG(std::string, client_id, "GENERATEDxxxxxxxxxxxxxxxxxxxxx01",
+          "With --generate: the importer client's id");
+ABSL_FLAG(std::string, client_secret, "generated-importer-secret-0123456789",
+          "With --generate: the importer client's secret");
 ABSL_FLAG(double, rate_burst, 50,
           "Management API rate limit: bucket size (burst)");
 ABSL_FLAG(double, rate_per_second, 16,
@@ -78,17 +89,33 @@ int main(int argc, char** argv) {
         "--cert_file and --key_file are required "
         "(tests/auth0_sim/make_test_ca.sh)");
   }
-  if (absl::GetFlag(FLAGS_tenant_file).empty()) {
+  const std::string tenant_file = absl::GetFlag(FLAGS_tenant_file);
+  const std::string generate = absl::GetFlag(FLAGS_generate);
+  if (tenant_file.empty() == generate.empty()) {
     return Fail(
-        "--tenant_file is required, e.g. tests/auth0_sim/fixtures/acme.json");
+        "give exactly one of --tenant_file (e.g. "
+        "tests/auth0_sim/fixtures/acme.json) "
+        "and --generate (e.g. users=100000,groups=5000,seed=7)");
   }
   if (absl::GetFlag(FLAGS_rate_burst) < 1 ||
       absl::GetFlag(FLAGS_rate_per_second) <= 0) {
     return Fail(
         "--rate_burst must be at least 1 and --rate_per_second positive");
   }
-  auto tenant =
-      identitygraph::sim::LoadTenantFile(absl::GetFlag(FLAGS_tenant_file));
+  absl::StatusOr<identitygraph::sim::Tenant> tenant;
+  if (!tenant_file.empty()) {
+    tenant = identitygraph::sim::LoadTenantFile(tenant_file);
+  } else {
+    auto spec = identitygraph::sim::ParseGeneratorSpec(generate);
+    if (!spec.ok()) return Fail(std::string(spec.status().message()));
+    spec->domain = absl::GetFlag(FLAGS_domain);
+    spec->client_id = absl::GetFlag(FLAGS_client_id);
+    spec->client_secret = absl::GetFlag(FLAGS_client_secret);
+    const absl::Time started = absl::Now();
+    tenant = identitygraph::sim::GenerateTenant(*spec);
+    std::printf("auth0-sim: generated %s in %s\n", generate.c_str(),
+                absl::FormatDuration(absl::Now() - started).c_str());
+  }
   if (!tenant.ok()) return Fail(std::string(tenant.status().message()));
 
   identitygraph::sim::SimulatorOptions options;

@@ -33,6 +33,7 @@ constexpr char kImporterSecret[] = "acme-importer-secret-0123456789abcdef";
 constexpr char kExportDownloadPrefixForTest[] = "/__sim_exports/";
 
 struct HttpResult {
+  CURLcode transfer = CURLE_OK;
   long status = 0;
   std::string body;
   std::map<std::string, std::string> headers;  // lowercase names
@@ -91,6 +92,21 @@ class Auth0SimTest : public ::testing::Test {
       const std::string& host, const std::string& path,
       const std::string& token = "", const std::string& post_body = "",
       const std::string& content_type = "application/json") {
+    HttpResult result =
+        FetchRaw(host, path, token, post_body, content_type, 30);
+    EXPECT_EQ(result.transfer, CURLE_OK)
+        << host << path << ": " << curl_easy_strerror(result.transfer);
+    return result;
+  }
+
+  // As Fetch, but reports a failed transfer in `transfer` instead of failing
+  // the test.
+  static HttpResult FetchRaw(const std::string& host, const std::string& path,
+                             const std::string& token,
+                             const std::string& post_body,
+                             const std::string& content_type,
+                             long timeout_seconds,
+                             const std::string& method = "") {
     HttpResult result;
     CURL* curl = curl_easy_init();
     const std::string url = absl::StrCat("https://", host, path);
@@ -108,6 +124,8 @@ class Auth0SimTest : public ::testing::Test {
     }
     const std::string ca = dir_->File("ca.pem");
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    if (!method.empty())
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
     curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect);
     curl_easy_setopt(curl, CURLOPT_CAINFO, ca.c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
@@ -115,9 +133,8 @@ class Auth0SimTest : public ::testing::Test {
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.headers);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-    CURLcode code = curl_easy_perform(curl);
-    EXPECT_EQ(code, CURLE_OK) << url << ": " << curl_easy_strerror(code);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout_seconds);
+    result.transfer = curl_easy_perform(curl);
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
     curl_slist_free_all(headers);
     curl_slist_free_all(connect);
@@ -643,6 +660,120 @@ TEST_F(Auth0SimContractTest, ExportJobErrors) {
   HttpResult created =
       Fetch(kDomain, "/api/v2/jobs/users-exports", token, "{}");
   ASSERT_EQ(created.status, 201);
+}
+
+class Auth0SimFaultTest : public Auth0SimTest {
+ protected:
+  static void SetUpTestSuite() {
+    StartSimulator({"--rate_burst=1000", "--rate_per_second=1000"});
+  }
+  void SetFaults(const std::string& plan) {
+    HttpResult set = Fetch(kDomain, "/__sim/faults", "", plan, "text/plain");
+    ASSERT_EQ(set.status, 200) << set.body;
+  }
+  void TearDown() override {
+    HttpResult cleared =
+        FetchRaw(kDomain, "/__sim/faults", "", "", "", 10, "DELETE");
+    EXPECT_EQ(cleared.status, 200);
+  }
+};
+
+TEST_F(Auth0SimFaultTest, NthRequestFailsWithTheStatusAsked) {
+  const std::string token = ManagementToken();
+  SetFaults("503:nth=2,path=/api/v2/roles;500:nth=1,path=/api/v2/clients");
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/roles", token).status, 200);
+  HttpResult unavailable = Fetch(kDomain, "/api/v2/roles", token);
+  EXPECT_EQ(unavailable.status, 503);
+  EXPECT_EQ(unavailable.json()["statusCode"], 503);
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/roles", token).status, 200);
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/clients", token).status, 500);
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/clients", token).status, 200);
+  EXPECT_EQ(Fetch(kDomain, "/__sim/stats").json()["faults_injected"], 2);
+}
+
+TEST_F(Auth0SimFaultTest, MalformedJsonTruncatedBodiesAndResets) {
+  const std::string token = ManagementToken();
+  SetFaults(
+      "malformed:path=/api/v2/clients;truncate:path=/api/v2/users;"
+      "reset:path=/api/v2/roles");
+  HttpResult malformed = Fetch(kDomain, "/api/v2/clients", token);
+  EXPECT_EQ(malformed.status, 200);
+  EXPECT_TRUE(malformed.json().is_discarded()) << malformed.body;
+
+  HttpResult truncated = FetchRaw(kDomain, "/api/v2/users", token, "", "", 10);
+  EXPECT_EQ(truncated.transfer, CURLE_PARTIAL_FILE)
+      << curl_easy_strerror(truncated.transfer);
+  EXPECT_FALSE(truncated.body.empty());
+
+  HttpResult reset = FetchRaw(kDomain, "/api/v2/roles", token, "", "", 10);
+  EXPECT_NE(reset.transfer, CURLE_OK);
+  EXPECT_TRUE(reset.body.empty());
+  // Only the first of each: the next requests are whole again.
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/users", token).status, 200);
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/roles", token).status, 200);
+}
+
+TEST_F(Auth0SimFaultTest, SlowAnswersTripTheCallersTimeout) {
+  const std::string token = ManagementToken();
+  SetFaults("slow:delay=2500ms,path=/api/v2/resource-servers");
+  HttpResult slow =
+      FetchRaw(kDomain, "/api/v2/resource-servers", token, "", "", 1);
+  EXPECT_EQ(slow.transfer, CURLE_OPERATION_TIMEDOUT);
+}
+
+TEST_F(Auth0SimFaultTest, ExpireFaultExpiresTokensMidImport) {
+  const std::string token = ManagementToken();
+  SetFaults("expire:nth=2,path=/api/v2/roles");
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/roles", token).status, 200);
+  HttpResult expired = Fetch(kDomain, "/api/v2/roles", token);
+  EXPECT_EQ(expired.status, 401);
+  EXPECT_EQ(expired.json()["message"],
+            "Expired token received for JSON Web Token validation");
+}
+
+TEST_F(Auth0SimFaultTest, FractionHitsEveryRequestAtOne) {
+  const std::string token = ManagementToken();
+  SetFaults("503:fraction=1,path=/api/v2/roles");
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(Fetch(kDomain, "/api/v2/roles", token).status, 503);
+}
+
+TEST_F(Auth0SimFaultTest, BadPlansAreRefusedWithTheReason) {
+  HttpResult bad =
+      Fetch(kDomain, "/__sim/faults", "", "explode:nth=1", "text/plain");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_THAT(bad.json()["message"].get<std::string>(),
+              HasSubstr("unknown kind"));
+}
+
+TEST(Auth0SimStartupTest, BadFlagsStopItWithTheReason) {
+  TestTempDir dir;
+  for (const auto& [flags, hint] :
+       std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"--faults=explode"},
+            "--faults: fault rule 'explode': unknown kind"},
+           {{}, "--cert_file and --key_file are required"},
+           {{"--cert_file=x", "--key_file=y"},
+            "give exactly one of --tenant_file"},
+           {{"--cert_file=x", "--key_file=y", "--generate=people=3"},
+            "unknown key 'people'"},
+           {{"--cert_file=x", "--key_file=y",
+             "--tenant_file=/nonexistent.json"},
+            "cannot open tenant file"}}) {
+    std::vector<std::string> args = flags;
+    if (flags.size() == 1) {  // the faults case: everything else is valid
+      std::string make_ca = absl::StrCat(AUTH0_SIM_DIR, "/make_test_ca.sh ",
+                                         dir.path(), " >/dev/null");
+      ASSERT_EQ(std::system(make_ca.c_str()), 0);
+      args.push_back(absl::StrCat("--cert_file=", dir.File("server.pem")));
+      args.push_back(absl::StrCat("--key_file=", dir.File("server.key")));
+      args.push_back(
+          absl::StrCat("--tenant_file=", AUTH0_SIM_DIR, "/fixtures/acme.json"));
+    }
+    ServerProcess::Exit exit = ServerProcess::Run(AUTH0_SIM_BINARY, args);
+    EXPECT_EQ(exit.exit_code, 1) << hint;
+    EXPECT_THAT(exit.output, HasSubstr(hint));
+  }
 }
 
 class Auth0SimGeneratedTest : public Auth0SimTest {

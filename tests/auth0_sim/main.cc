@@ -46,6 +46,10 @@ ABSL_FLAG(absl::Duration, token_lifetime, absl::Hours(24),
           "expires_in of issued tokens");
 ABSL_FLAG(int, export_polls, 3,
           "GETs of a user export job until it completes (at least 1)");
+ABSL_FLAG(
+    std::string, faults, "",
+    "Faults to inject, e.g. '503:nth=3;slow:fraction=0.1,delay=500ms' (see "
+    "README.md); POST /__sim/faults changes them at run time");
 
 namespace {
 
@@ -126,7 +130,12 @@ int main(int argc, char** argv) {
   if (options.export_polls_to_complete < 1) {
     return Fail("--export_polls must be at least 1");
   }
+  auto faults = identitygraph::sim::ParseFaultPlan(absl::GetFlag(FLAGS_faults));
+  if (!faults.ok()) {
+    return Fail(absl::StrCat("--faults: ", faults.status().message()));
+  }
   identitygraph::sim::Simulator simulator(*std::move(tenant), options);
+  simulator.SetFaultPlan(*std::move(faults));
 
   httplib::SSLServer server(absl::GetFlag(FLAGS_cert_file).c_str(),
                             absl::GetFlag(FLAGS_key_file).c_str());

@@ -12,6 +12,7 @@
 #include "re2/re2.h"
 #include "tests/auth0_sim/directory_api.h"
 #include "tests/auth0_sim/extension_api.h"
+#include "tests/auth0_sim/faults.h"
 #include "tests/auth0_sim/management_api.h"
 
 namespace identitygraph::sim {
@@ -69,19 +70,53 @@ void Simulator::Register(httplib::Server& server) {
 void Simulator::Handle(const httplib::Request& request,
                        httplib::Response& response) {
   std::string endpoint = "unknown";
-  ApiReply reply = Route(request, endpoint, response);
-  response.status = reply.status;
-  size_t bytes = 0;
-  if (!reply.raw_content_type.empty()) {
-    bytes = reply.raw_body.size();
-    response.set_content(std::move(reply.raw_body),
-                         reply.raw_content_type.c_str());
+  const bool control = absl::StartsWith(request.path, "/__sim/");
+  std::optional<FaultRule> fault;
+  if (!control) fault = faults_.Next(request.path);
+  ApiReply reply;
+  if (fault && (fault->kind == FaultKind::kStatus500 ||
+                fault->kind == FaultKind::kStatus503)) {
+    endpoint = "fault";
+    reply = fault->kind == FaultKind::kStatus500
+                ? ApiError(500, "Internal Server Error (injected fault)", "")
+                : ApiError(503, "Service Unavailable (injected fault)", "");
   } else {
-    std::string body = reply.body.dump();
-    bytes = body.size();
-    response.set_content(std::move(body), "application/json; charset=utf-8");
+    if (fault && fault->kind == FaultKind::kSlow) {
+      // The slowness is what is simulated: the caller's timeouts are under
+      // test.
+      absl::SleepFor(fault->delay);
+    }
+    if (fault && fault->kind == FaultKind::kExpire)
+      tokens_.ExpireAll(absl::Now());
+    reply = Route(request, endpoint, response);
   }
-  if (endpoint != "__sim") Count(endpoint, reply.status, bytes);
+  response.status = reply.status;
+  std::string body = reply.raw_content_type.empty() ? reply.body.dump()
+                                                    : std::move(reply.raw_body);
+  const std::string content_type = reply.raw_content_type.empty()
+                                       ? "application/json; charset=utf-8"
+                                       : reply.raw_content_type;
+  if (fault && fault->kind == FaultKind::kMalformed) {
+    response.status = 200;
+    body = body.substr(0, body.size() / 2) + "\x01 not json";
+  }
+  const size_t bytes = body.size();
+  if (fault && (fault->kind == FaultKind::kTruncate ||
+                fault->kind == FaultKind::kReset)) {
+    // Promise the whole body, send half of it (or none), then give up: httplib
+    // closes the connection, and the client sees a transfer cut short.
+    const size_t sent = fault->kind == FaultKind::kTruncate ? bytes / 2 : 0;
+    auto shared = std::make_shared<std::string>(std::move(body));
+    response.set_content_provider(
+        bytes, content_type,
+        [shared, sent](size_t, size_t, httplib::DataSink& sink) {
+          if (sent > 0) sink.write(shared->data(), sent);
+          return false;
+        });
+  } else {
+    response.set_content(std::move(body), content_type.c_str());
+  }
+  if (!control) Count(endpoint, response.status, bytes);
 }
 
 ApiReply Simulator::Route(const httplib::Request& request,
@@ -94,6 +129,19 @@ ApiReply Simulator::Route(const httplib::Request& request,
     if (request.method == "POST" && request.path == "/__sim/expire_tokens") {
       tokens_.ExpireAll(absl::Now());
       return {200, {{"expired", true}}};
+    }
+    if (request.path == "/__sim/faults" && request.method == "DELETE") {
+      faults_.SetPlan({});
+      return {200, {{"rules", 0}}};
+    }
+    if (request.path == "/__sim/faults" && request.method == "POST") {
+      absl::StatusOr<std::vector<FaultRule>> plan =
+          ParseFaultPlan(request.body);
+      if (!plan.ok())
+        return ApiError(400, std::string(plan.status().message()), "");
+      const size_t rules = plan->size();
+      faults_.SetPlan(*std::move(plan));
+      return {200, {{"rules", rules}}};
     }
     return NotFound();
   }
@@ -434,6 +482,7 @@ Json Simulator::Stats() const {
   return {{"requests", requests_},
           {"requests_by_endpoint", std::move(by_endpoint)},
           {"rate_limited", rate_limited_},
+          {"faults_injected", faults_.injected()},
           {"bytes_sent", bytes_sent_}};
 }
 

@@ -27,6 +27,7 @@
 #include "re2/re2.h"
 #include "tests/auth0_sim/api_reply.h"
 #include "tests/auth0_sim/export_jobs.h"
+#include "tests/auth0_sim/faults.h"
 #include "tests/auth0_sim/rate_limiter.h"
 #include "tests/auth0_sim/tenant.h"
 #include "tests/auth0_sim/token_store.h"
@@ -55,6 +56,10 @@ class Simulator {
   nlohmann::json Stats() const ABSL_LOCKS_EXCLUDED(mutex_);
 
   const Tenant& tenant() const { return tenant_; }
+  // Replaces the fault plan (see faults.h); POST /__sim/faults does the same.
+  void SetFaultPlan(std::vector<FaultRule> rules) {
+    faults_.SetPlan(std::move(rules));
+  }
 
  private:
   void Handle(const httplib::Request& request, httplib::Response& response);
@@ -95,6 +100,7 @@ class Simulator {
   const SimulatorOptions options_;
   TokenStore tokens_;
   ExportJobs export_jobs_;
+  FaultInjector faults_;
   RateLimiter management_limit_;
   std::vector<ManagementRoute> management_routes_;
 

@@ -290,10 +290,10 @@ TEST_F(Auth0SimContractTest, ManagementApiChecksTokenAudienceAndScopes) {
 
 TEST_F(Auth0SimContractTest, UsersSearchShapesFiltersAndTheThousandCap) {
   const std::string token = ManagementToken();
-  HttpResult all = Fetch(kDomain, "/api/v2/users?per_page=100", token);
+  HttpResult all = Fetch(kDomain, "/api/v2/users?per_page=100&page=1", token);
   ASSERT_EQ(all.status, 200);
   ASSERT_TRUE(all.json().is_array());
-  EXPECT_EQ(all.json().size(), 20u);
+  EXPECT_EQ(all.json().size(), 58u);  // 8 employees and 150 customers
 
   HttpResult workforce = Fetch(
       kDomain,
@@ -316,7 +316,7 @@ TEST_F(Auth0SimContractTest, UsersSearchShapesFiltersAndTheThousandCap) {
       "users?include_totals=true&q=created_at%3A%5B2025-01-01%20TO%20*%5D",
       token);
   ASSERT_EQ(window.status, 200) << window.body;
-  EXPECT_EQ(window.json()["total"], 12);  // the customers, created in 2025
+  EXPECT_EQ(window.json()["total"], 150);  // the customers, created in 2025
 
   HttpResult capped =
       Fetch(kDomain, "/api/v2/users?per_page=100&page=10", token);
@@ -449,6 +449,100 @@ TEST_F(Auth0SimContractTest, ExtensionApiNeedsItsOwnAudienceAndScopes) {
   EXPECT_EQ(
       Fetch(kDomain, absl::StrCat(kExtensionPrefix, "/groups"), token).status,
       404);
+}
+
+constexpr char kEngineering[] = "8c2d3f4a-0000-4000-8000-000000000001";
+constexpr char kFinance[] = "8c2d3f4a-0000-4000-8000-000000000003";
+constexpr char kAllStaff[] = "8c2d3f4a-0000-4000-8000-000000000004";
+constexpr char kPlatform[] = "8c2d3f4a-0000-4000-8000-000000000002";
+
+std::set<std::string> Names(const Json& records, const char* key = "name") {
+  std::set<std::string> names;
+  for (const Json& record : records)
+    names.insert(record[key].get<std::string>());
+  return names;
+}
+
+TEST_F(Auth0SimContractTest, ExtensionGroupMembersKeepThePageQuirk) {
+  const std::string token = Token("urn:auth0-authz-api");
+  auto page = [&](int number) {
+    return Fetch(kExtensionHost,
+                 absl::StrCat(kExtensionPrefix, "/groups/", kEngineering,
+                              "/members?per_page=1&page=", number),
+                 token)
+        .json();
+  };
+  EXPECT_EQ(page(0)["total"], 2);
+  EXPECT_EQ(page(0)["users"][0]["user_id"], "google-apps|alan");
+  EXPECT_EQ(page(1)["users"][0]["user_id"], "google-apps|alan");  // the quirk
+  EXPECT_EQ(page(2)["users"][0]["user_id"], "google-apps|edsger");
+  EXPECT_TRUE(page(2)["users"][0].contains("identities"));  // full user records
+  EXPECT_EQ(Fetch(kExtensionHost,
+                  absl::StrCat(kExtensionPrefix, "/groups/", kEngineering,
+                               "/members?per_page=26"),
+                  token)
+                .status,
+            400);
+}
+
+TEST_F(Auth0SimContractTest, ExtensionNestingWalksEndDespiteCycles) {
+  const std::string token = Token("urn:auth0-authz-api");
+  auto get = [&](const std::string& path) {
+    HttpResult result =
+        Fetch(kExtensionHost, absl::StrCat(kExtensionPrefix, path), token);
+    EXPECT_EQ(result.status, 200) << path << ": " << result.body;
+    return result.json();
+  };
+  Json nested =
+      get(absl::StrCat("/groups/", kAllStaff, "/members/nested?per_page=25"));
+  EXPECT_EQ(nested["total"], 7);
+  std::set<std::string> users;
+  for (const Json& entry : nested["nested"])
+    users.insert(entry["user"]["user_id"]);
+  EXPECT_EQ(users, (std::set<std::string>{
+                       "google-apps|alan", "google-apps|edsger",
+                       "google-apps|ada", "auth0|customer03",
+                       "google-apps|linus", "samlp|ken", "samlp|margaret"}));
+
+  EXPECT_EQ(Names(get("/users/google-apps%7Clinus/roles/calculate")),
+            (std::set<std::string>{"Console Operator", "Expense Submitter",
+                                   "Wiki Reader"}));
+  EXPECT_EQ(Names(get("/users/samlp%7Cbarbara/roles")),
+            (std::set<std::string>{"Expense Submitter"}));
+  EXPECT_EQ(Names(get("/users/samlp%7Cmargaret/groups/calculate")),
+            (std::set<std::string>{"On-call", "Platform", "Engineering",
+                                   "All Staff"}));
+  EXPECT_EQ(Names(get("/users/samlp%7Cmargaret/groups")),
+            (std::set<std::string>{"On-call"}));
+
+  Json expanded = get(absl::StrCat("/groups/", kFinance, "?expand=true"));
+  EXPECT_EQ(Names(expanded["roles"]),
+            (std::set<std::string>{"Payroll User", "Wiki Reader"}));
+  for (const Json& role : expanded["roles"]) {
+    if (role["name"] == "Payroll User") {
+      EXPECT_EQ(role["permissions"][0]["name"], "view:payslips");
+    }
+  }
+  Json inherited = get(absl::StrCat("/groups/", kPlatform, "/roles/nested"));
+  std::set<std::string> pairs;
+  for (const Json& entry : inherited) {
+    pairs.insert(absl::StrCat(entry["role"]["name"].get<std::string>(), " via ",
+                              entry["group"]["name"].get<std::string>()));
+  }
+  EXPECT_EQ(pairs, (std::set<std::string>{"Console Operator via Platform",
+                                          "Expense Submitter via Engineering",
+                                          "Wiki Reader via All Staff"}));
+  EXPECT_EQ(Names(get(absl::StrCat("/groups/", kEngineering, "/nested"))),
+            (std::set<std::string>{"Platform"}));
+  EXPECT_EQ(
+      get(absl::StrCat("/groups/", kEngineering, "/mappings"))[0]["groupName"],
+      "eng");
+  EXPECT_EQ(get("/roles/5e1f0000-0000-4000-8000-00000000000a")["name"],
+            "Payroll User");
+  EXPECT_EQ(Fetch(kExtensionHost,
+                  absl::StrCat(kExtensionPrefix, "/groups/nope"), token)
+                .status,
+            404);
 }
 
 TEST_F(Auth0SimContractTest, BadRequestsGetErrorsNotCrashes) {
@@ -833,7 +927,8 @@ class Auth0SimRateLimitTest : public Auth0SimTest {
  protected:
   // Three requests at once, then practically none: the fourth is refused.
   static void SetUpTestSuite() {
-    StartSimulator({"--rate_burst=3", "--rate_per_second=0.001"});
+    StartSimulator({"--rate_burst=3", "--rate_per_second=0.001",
+                    "--token_rate_burst=2", "--token_rate_per_second=0.001"});
   }
 };
 
@@ -852,6 +947,22 @@ TEST_F(Auth0SimRateLimitTest, OverTheBucketGives429WithHeaders) {
   const int64_t reset = std::stoll(limited.headers["x-ratelimit-reset"]);
   EXPECT_GT(reset, absl::ToUnixSeconds(absl::Now()));
   EXPECT_EQ(Fetch(kDomain, "/__sim/stats").json()["rate_limited"], 1);
+}
+
+TEST_F(Auth0SimRateLimitTest, TheTokenEndpointHasItsOwnBucket) {
+  const std::string audience = absl::StrCat("https://", kDomain, "/api/v2/");
+  // The bucket holds two; other tests of this suite may have used some already.
+  HttpResult limited;
+  int granted = 0;
+  for (int i = 0; i < 3; ++i) {
+    limited = RequestToken(kImporterId, kImporterSecret, audience);
+    if (limited.status != 200) break;
+    ++granted;
+  }
+  EXPECT_LE(granted, 2);
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(limited.json()["error"], "too_many_requests");
+  EXPECT_EQ(limited.headers["x-ratelimit-limit"], "2");
 }
 
 }  // namespace

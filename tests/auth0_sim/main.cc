@@ -42,6 +42,10 @@ ABSL_FLAG(double, rate_burst, 50,
           "Management API rate limit: bucket size (burst)");
 ABSL_FLAG(double, rate_per_second, 16,
           "Management API rate limit: refill per second");
+ABSL_FLAG(double, token_rate_burst, 30,
+          "POST /oauth/token rate limit: bucket size");
+ABSL_FLAG(double, token_rate_per_second, 30,
+          "POST /oauth/token rate limit: refill per second");
 ABSL_FLAG(absl::Duration, token_lifetime, absl::Hours(24),
           "expires_in of issued tokens");
 ABSL_FLAG(int, export_polls, 3,
@@ -125,6 +129,13 @@ int main(int argc, char** argv) {
   identitygraph::sim::SimulatorOptions options;
   options.rate_burst = absl::GetFlag(FLAGS_rate_burst);
   options.rate_per_second = absl::GetFlag(FLAGS_rate_per_second);
+  options.token_rate_burst = absl::GetFlag(FLAGS_token_rate_burst);
+  options.token_rate_per_second = absl::GetFlag(FLAGS_token_rate_per_second);
+  if (options.token_rate_burst < 1 || options.token_rate_per_second <= 0) {
+    return Fail(
+        "--token_rate_burst must be at least 1 and --token_rate_per_second "
+        "positive");
+  }
   options.token_lifetime = absl::GetFlag(FLAGS_token_lifetime);
   options.export_polls_to_complete = absl::GetFlag(FLAGS_export_polls);
   if (options.export_polls_to_complete < 1) {

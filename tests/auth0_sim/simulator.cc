@@ -38,6 +38,13 @@ ParamGetter ParamsOf(const httplib::Request& request) {
   };
 }
 
+void SetRateLimitHeaders(const RateLimiter::Decision& limit,
+                         httplib::Response& response) {
+  response.set_header("x-ratelimit-limit", std::to_string(limit.limit));
+  response.set_header("x-ratelimit-remaining", std::to_string(limit.remaining));
+  response.set_header("x-ratelimit-reset", std::to_string(limit.reset));
+}
+
 ApiReply NotFound() { return ApiError(404, "Not Found", ""); }
 
 std::string UrlDecode(const std::string& text) {
@@ -51,8 +58,11 @@ Simulator::Simulator(Tenant tenant, SimulatorOptions options)
       options_(options),
       export_jobs_(tenant_, options.export_polls_to_complete),
       management_limit_(options.rate_burst, options.rate_per_second,
-                        absl::Now()) {
+                        absl::Now()),
+      token_limit_(options.token_rate_burst, options.token_rate_per_second,
+                   absl::Now()) {
   AddManagementRoutes();
+  AddExtensionRoutes();
 }
 
 void Simulator::Register(httplib::Server& server) {
@@ -150,6 +160,13 @@ ApiReply Simulator::Route(const httplib::Request& request,
     if (request.path == "/oauth/token") {
       endpoint = "POST /oauth/token";
       if (request.method != "POST") return NotFound();
+      RateLimiter::Decision limit = token_limit_.Take(absl::Now());
+      SetRateLimitHeaders(limit, response);
+      if (!limit.allowed) {
+        endpoint = "429";
+        return OAuthError(429, "too_many_requests",
+                          "Global limit has been reached");
+      }
       return IssueToken(request);
     }
     if (absl::StartsWith(request.path, "/api/v2/")) {
@@ -293,44 +310,50 @@ ApiReply Simulator::ManagementApi(const httplib::Request& request,
   // Auth0 answers every /api/v2 request with the bucket's figures, 429s
   // included.
   RateLimiter::Decision limit = management_limit_.Take(absl::Now());
-  response.set_header("x-ratelimit-limit", std::to_string(limit.limit));
-  response.set_header("x-ratelimit-remaining", std::to_string(limit.remaining));
-  response.set_header("x-ratelimit-reset", std::to_string(limit.reset));
+  SetRateLimitHeaders(limit, response);
   if (!limit.allowed) {
     endpoint = "429";
     return ApiError(429, "Global limit has been reached", "too_many_requests");
   }
-  for (const ManagementRoute& route : management_routes_) {
+  return Dispatch(management_routes_, request, request.path,
+                  tenant_.management_audience(), /*extension=*/false, endpoint);
+}
+
+ApiReply Simulator::Dispatch(const std::vector<ApiRoute>& routes,
+                             const httplib::Request& request,
+                             const std::string& path,
+                             const std::string& audience, bool extension,
+                             std::string& endpoint) {
+  for (const ApiRoute& route : routes) {
     if (request.method != route.method) continue;
     const int count = route.pattern->NumberOfCapturingGroups();
-    ManagementRoute::Ids ids(static_cast<size_t>(count));
+    ApiRoute::Ids ids(static_cast<size_t>(count));
     std::vector<RE2::Arg> args;
     args.reserve(ids.size());
     for (std::string& id : ids) args.emplace_back(&id);
     std::vector<const RE2::Arg*> arg_pointers;
     for (const RE2::Arg& arg : args) arg_pointers.push_back(&arg);
-    if (!RE2::FullMatchN(request.path, *route.pattern, arg_pointers.data(),
-                         count)) {
+    if (!RE2::FullMatchN(path, *route.pattern, arg_pointers.data(), count)) {
       continue;
     }
     for (std::string& id : ids) id = UrlDecode(id);
     endpoint = route.name;
-    if (auto denied =
-            Authorize(request, tenant_.management_audience(), route.scopes,
-                      /*extension=*/false, route.any_of)) {
+    if (auto denied = Authorize(request, audience, route.scopes, extension,
+                                route.any_of)) {
       return *denied;
     }
     return route.handler(ids, request);
   }
-  endpoint = absl::StrCat(request.method, " ", request.path);
+  endpoint =
+      absl::StrCat(extension ? "extension " : "", request.method, " ", path);
   return NotFound();
 }
 
 void Simulator::AddManagementRoutes() {
   auto add = [this](const char* method, const char* name, const char* pattern,
                     std::vector<std::string> scopes, bool any_of,
-                    ManagementRoute::Handler handler) {
-    ManagementRoute route;
+                    ApiRoute::Handler handler) {
+    ApiRoute route;
     route.method = method;
     route.name = absl::StrCat(method, " ", name);
     route.pattern = std::make_unique<RE2>(pattern);
@@ -344,76 +367,75 @@ void Simulator::AddManagementRoutes() {
     return ParamsOf(request);
   };
   add("GET", "/api/v2/users", R"(^/api/v2/users$)", {"read:users"}, false,
-      [&t, params](const ManagementRoute::Ids&, const httplib::Request& r) {
+      [&t, params](const ApiRoute::Ids&, const httplib::Request& r) {
         return ListUsers(t, params(r));
       });
   add("GET", "/api/v2/users/{id}/roles", R"(^/api/v2/users/([^/]+)/roles$)",
       {"read:users", "read:roles"}, false,
-      [&t, params](const ManagementRoute::Ids& ids, const httplib::Request& r) {
+      [&t, params](const ApiRoute::Ids& ids, const httplib::Request& r) {
         return ListUserRoles(t, ids[0], params(r));
       });
   add("GET", "/api/v2/roles", R"(^/api/v2/roles$)", {"read:roles"}, false,
-      [&t, params](const ManagementRoute::Ids&, const httplib::Request& r) {
+      [&t, params](const ApiRoute::Ids&, const httplib::Request& r) {
         return ListRoles(t, params(r));
       });
   add("GET", "/api/v2/roles/{id}/users", R"(^/api/v2/roles/([^/]+)/users$)",
       {"read:users", "read:roles"}, false,
-      [&t, params](const ManagementRoute::Ids& ids, const httplib::Request& r) {
+      [&t, params](const ApiRoute::Ids& ids, const httplib::Request& r) {
         return ListRoleUsers(t, ids[0], params(r));
       });
   add("GET", "/api/v2/roles/{id}/permissions",
       R"(^/api/v2/roles/([^/]+)/permissions$)", {"read:roles"}, false,
-      [&t, params](const ManagementRoute::Ids& ids, const httplib::Request& r) {
+      [&t, params](const ApiRoute::Ids& ids, const httplib::Request& r) {
         return ListRolePermissions(t, ids[0], params(r));
       });
   add("GET", "/api/v2/clients", R"(^/api/v2/clients$)", {"read:clients"}, false,
-      [&t, params](const ManagementRoute::Ids&, const httplib::Request& r) {
+      [&t, params](const ApiRoute::Ids&, const httplib::Request& r) {
         return ListClients(t, params(r));
       });
   add("GET", "/api/v2/connections", R"(^/api/v2/connections$)",
       {"read:connections"}, false,
-      [&t, params](const ManagementRoute::Ids&, const httplib::Request& r) {
+      [&t, params](const ApiRoute::Ids&, const httplib::Request& r) {
         return ListConnections(t, params(r));
       });
   add("GET", "/api/v2/connections/{id}/clients",
       R"(^/api/v2/connections/([^/]+)/clients$)", {"read:connections"}, false,
-      [&t, params](const ManagementRoute::Ids& ids, const httplib::Request& r) {
+      [&t, params](const ApiRoute::Ids& ids, const httplib::Request& r) {
         return ListConnectionClients(t, ids[0], params(r));
       });
   add("GET", "/api/v2/resource-servers", R"(^/api/v2/resource-servers$)",
       {"read:resource_servers"}, false,
-      [&t, params](const ManagementRoute::Ids&, const httplib::Request& r) {
+      [&t, params](const ApiRoute::Ids&, const httplib::Request& r) {
         return ListResourceServers(t, params(r));
       });
   add("POST", "/api/v2/jobs/users-exports", R"(^/api/v2/jobs/users-exports$)",
       {"read:users"}, false,
-      [this](const ManagementRoute::Ids&, const httplib::Request& r) {
+      [this](const ApiRoute::Ids&, const httplib::Request& r) {
         return export_jobs_.Create(r.body, absl::Now());
       });
   add("GET", "/api/v2/groups", R"(^/api/v2/groups$)", {"read:groups"}, false,
-      [&t, params](const ManagementRoute::Ids&, const httplib::Request& r) {
+      [&t, params](const ApiRoute::Ids&, const httplib::Request& r) {
         return ListGroups(t, params(r));
       });
   add("GET", "/api/v2/groups/{id}/members",
       R"(^/api/v2/groups/([^/]+)/members$)", {"read:group_members"}, false,
-      [&t, params](const ManagementRoute::Ids& ids, const httplib::Request& r) {
+      [&t, params](const ApiRoute::Ids& ids, const httplib::Request& r) {
         return ListGroupMembers(t, ids[0], params(r));
       });
   add("GET", "/api/v2/groups/{id}/roles", R"(^/api/v2/groups/([^/]+)/roles$)",
       {"read:groups", "read:roles"}, false,
-      [&t, params](const ManagementRoute::Ids& ids, const httplib::Request& r) {
+      [&t, params](const ApiRoute::Ids& ids, const httplib::Request& r) {
         return ListGroupRoles(t, ids[0], params(r));
       });
   add("GET", "/api/v2/organizations", R"(^/api/v2/organizations$)",
       {"read:organizations"}, false,
-      [&t, params](const ManagementRoute::Ids&, const httplib::Request& r) {
+      [&t, params](const ApiRoute::Ids&, const httplib::Request& r) {
         return ListOrganizations(t, params(r));
       });
   add("GET", "/api/v2/organizations/{id}/members",
       R"(^/api/v2/organizations/([^/]+)/members$)",
       {"read:organization_members"}, false,
-      [this, params](const ManagementRoute::Ids& ids,
-                     const httplib::Request& r) {
+      [this, params](const ApiRoute::Ids& ids, const httplib::Request& r) {
         // fields=roles needs one more scope, which only the query reveals.
         const bool with_roles =
             r.has_param("fields") &&
@@ -430,40 +452,96 @@ void Simulator::AddManagementRoutes() {
   add("GET", "/api/v2/organizations/{id}/members/{user_id}/roles",
       R"(^/api/v2/organizations/([^/]+)/members/([^/]+)/roles$)",
       {"read:organization_member_roles"}, false,
-      [&t, params](const ManagementRoute::Ids& ids, const httplib::Request& r) {
+      [&t, params](const ApiRoute::Ids& ids, const httplib::Request& r) {
         return ListOrganizationMemberRoles(t, ids[0], ids[1], params(r));
       });
   // The spec lists both scopes; its 403 text names create:users. Either works.
   add("GET", "/api/v2/jobs/{id}", R"(^/api/v2/jobs/([^/]+)$)",
       {"create:users", "read:users"}, true,
-      [this](const ManagementRoute::Ids& ids, const httplib::Request&) {
+      [this](const ApiRoute::Ids& ids, const httplib::Request&) {
         return export_jobs_.Get(ids[0], absl::Now());
       });
 }
 
 ApiReply Simulator::ExtensionApi(const httplib::Request& request,
                                  std::string& endpoint) {
-  const std::string path = request.path.substr(sizeof(kExtensionPrefix) - 1);
-  endpoint = absl::StrCat("extension ", request.method, " ", path);
-  if (request.method != "GET") return NotFound();
-  auto guarded = [&](const char* scope, auto handler) {
-    if (auto denied = Authorize(request, kExtensionAudience, {scope},
-                                /*extension=*/true)) {
-      return *denied;
-    }
-    return handler();
+  return Dispatch(extension_routes_, request,
+                  request.path.substr(sizeof(kExtensionPrefix) - 1),
+                  kExtensionAudience, /*extension=*/true, endpoint);
+}
+
+void Simulator::AddExtensionRoutes() {
+  auto add = [this](const std::string& name, const std::string& pattern,
+                    const std::string& scope, ApiRoute::Handler handler) {
+    ApiRoute route;
+    route.method = "GET";
+    route.name = absl::StrCat("extension GET ", name);
+    route.pattern = std::make_unique<RE2>(pattern);
+    route.scopes = {scope};
+    route.handler = std::move(handler);
+    extension_routes_.push_back(std::move(route));
   };
-  if (path == "/configuration/export") {
-    return guarded("read:configuration",
-                   [&] { return ExportExtensionConfiguration(tenant_); });
-  }
+  using Ids = ApiRoute::Ids;
+  using Request = httplib::Request;
+  const Tenant& t = tenant_;
+  add("/configuration/export", R"(^/configuration/export$)",
+      "read:configuration", [&t](const Ids&, const Request&) {
+        return ExportExtensionConfiguration(t);
+      });
   for (const char* kind : {"groups", "roles", "permissions"}) {
-    if (path == absl::StrCat("/", kind)) {
-      return guarded(absl::StrCat("read:", kind).c_str(),
-                     [&] { return ListExtensionRecords(tenant_, kind); });
-    }
+    add(absl::StrCat("/", kind), absl::StrCat("^/", kind, "$"),
+        absl::StrCat("read:", kind), [&t, kind](const Ids&, const Request&) {
+          return ListExtensionRecords(t, kind);
+        });
   }
-  return NotFound();
+  add("/groups/{id}", R"(^/groups/([^/]+)$)", "read:groups",
+      [&t](const Ids& ids, const Request& r) {
+        return GetExtensionGroup(t, ids[0], ParamsOf(r));
+      });
+  add("/groups/{id}/members", R"(^/groups/([^/]+)/members$)", "read:groups",
+      [&t](const Ids& ids, const Request& r) {
+        return ListExtensionGroupMembers(t, ids[0], ParamsOf(r));
+      });
+  add("/groups/{id}/members/nested", R"(^/groups/([^/]+)/members/nested$)",
+      "read:groups", [&t](const Ids& ids, const Request& r) {
+        return ListExtensionNestedMembers(t, ids[0], ParamsOf(r));
+      });
+  add("/groups/{id}/nested", R"(^/groups/([^/]+)/nested$)", "read:groups",
+      [&t](const Ids& ids, const Request&) {
+        return ListExtensionGroupChildren(t, ids[0]);
+      });
+  add("/groups/{id}/roles", R"(^/groups/([^/]+)/roles$)", "read:groups",
+      [&t](const Ids& ids, const Request&) {
+        return ListExtensionGroupRoles(t, ids[0], /*with_ancestors=*/false);
+      });
+  add("/groups/{id}/roles/nested", R"(^/groups/([^/]+)/roles/nested$)",
+      "read:groups", [&t](const Ids& ids, const Request&) {
+        return ListExtensionGroupRoles(t, ids[0], /*with_ancestors=*/true);
+      });
+  add("/groups/{id}/mappings", R"(^/groups/([^/]+)/mappings$)", "read:groups",
+      [&t](const Ids& ids, const Request&) {
+        return ListExtensionGroupMappings(t, ids[0]);
+      });
+  add("/roles/{id}", R"(^/roles/([^/]+)$)", "read:roles",
+      [&t](const Ids& ids, const Request&) {
+        return GetExtensionRole(t, ids[0]);
+      });
+  add("/users/{id}/groups", R"(^/users/([^/]+)/groups$)", "read:groups",
+      [&t](const Ids& ids, const Request&) {
+        return ListExtensionUserGroups(t, ids[0], /*calculate=*/false);
+      });
+  add("/users/{id}/groups/calculate", R"(^/users/([^/]+)/groups/calculate$)",
+      "read:groups", [&t](const Ids& ids, const Request&) {
+        return ListExtensionUserGroups(t, ids[0], /*calculate=*/true);
+      });
+  add("/users/{id}/roles", R"(^/users/([^/]+)/roles$)", "read:roles",
+      [&t](const Ids& ids, const Request&) {
+        return ListExtensionUserRoles(t, ids[0], /*calculate=*/false);
+      });
+  add("/users/{id}/roles/calculate", R"(^/users/([^/]+)/roles/calculate$)",
+      "read:roles", [&t](const Ids& ids, const Request&) {
+        return ListExtensionUserRoles(t, ids[0], /*calculate=*/true);
+      });
 }
 
 void Simulator::Count(const std::string& endpoint, int status, size_t bytes) {

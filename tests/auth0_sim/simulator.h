@@ -41,6 +41,9 @@ struct SimulatorOptions {
   // tenant's.
   double rate_burst = 50;
   double rate_per_second = 16;
+  // POST /oauth/token has its own bucket (the free plan's "Get Token" limit).
+  double token_rate_burst = 30;
+  double token_rate_per_second = 30;
   // GETs of an export job before it completes.
   int export_polls_to_complete = 3;
 };
@@ -78,10 +81,11 @@ class Simulator {
                          httplib::Response& response);
   ApiReply ExtensionApi(const httplib::Request& request, std::string& endpoint);
   void AddManagementRoutes();
+  void AddExtensionRoutes();
 
-  // One Management API endpoint: method, path pattern (its captures are the
+  // One API endpoint: method, path pattern (its captures are the
   // record ids), the scopes it needs, and the handler.
-  struct ManagementRoute {
+  struct ApiRoute {
     // The path's captures (record ids), URL-decoded, in order.
     using Ids = std::vector<std::string>;
     using Handler =
@@ -102,7 +106,15 @@ class Simulator {
   ExportJobs export_jobs_;
   FaultInjector faults_;
   RateLimiter management_limit_;
-  std::vector<ManagementRoute> management_routes_;
+  RateLimiter token_limit_;
+  std::vector<ApiRoute> management_routes_;
+  std::vector<ApiRoute>
+      extension_routes_;  // paths relative to kExtensionPrefix
+  // Finds the route for `path` in `routes`, checks the token, and runs it.
+  ApiReply Dispatch(const std::vector<ApiRoute>& routes,
+                    const httplib::Request& request, const std::string& path,
+                    const std::string& audience, bool extension,
+                    std::string& endpoint);
 
   mutable absl::Mutex mutex_;
   std::map<std::string, int64_t> requests_by_endpoint_ ABSL_GUARDED_BY(mutex_);

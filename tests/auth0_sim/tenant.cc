@@ -268,6 +268,54 @@ absl::Status LoadSimpleList(const Json& fixture, const char* key,
   return absl::OkStatus();
 }
 
+absl::Status IndexExtension(Tenant& tenant) {
+  Json& document = tenant.extension_export;
+  for (const char* key : {"groups", "roles", "permissions"}) {
+    if (!document.contains(key)) document[key] = Json::array();
+    if (!document[key].is_array()) {
+      return Invalid("authorization_extension",
+                     absl::StrCat("\"", key, "\" must be an array"));
+    }
+  }
+  const Json& groups = document["groups"];
+  for (size_t i = 0; i < groups.size(); ++i) {
+    std::string where = absl::StrCat("authorization_extension.groups[", i, "]");
+    auto id = RequiredString(groups[i], "_id", where);
+    if (!id.ok()) return id.status();
+    tenant.extension_group_index[*id] = i;
+    auto members = OptionalArray(groups[i], "members", where);
+    if (!members.ok()) return members.status();
+    for (const std::string& user : StringArray(*members)) {
+      tenant.extension_user_groups[user].push_back(*id);
+    }
+  }
+  for (size_t i = 0; i < groups.size(); ++i) {
+    std::string where = absl::StrCat("authorization_extension.groups[", i, "]");
+    auto nested = OptionalArray(groups[i], "nested", where);
+    if (!nested.ok()) return nested.status();
+    for (const std::string& child : StringArray(*nested)) {
+      if (!tenant.extension_group_index.contains(child)) {
+        return Invalid(where,
+                       absl::StrCat("nested group ", child, " is not a group"));
+      }
+      tenant.extension_group_parents[child].push_back(groups[i]["_id"]);
+    }
+  }
+  const Json& roles = document["roles"];
+  for (size_t i = 0; i < roles.size(); ++i) {
+    std::string where = absl::StrCat("authorization_extension.roles[", i, "]");
+    auto id = RequiredString(roles[i], "_id", where);
+    if (!id.ok()) return id.status();
+    tenant.extension_role_index[*id] = i;
+    auto users = OptionalArray(roles[i], "users", where);
+    if (!users.ok()) return users.status();
+    for (const std::string& user : StringArray(*users)) {
+      tenant.extension_user_roles[user].push_back(*id);
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 const ImporterClient* Tenant::FindClient(const std::string& client_id) const {
@@ -311,6 +359,8 @@ absl::StatusOr<Tenant> TenantFromFixture(const Json& fixture) {
           "set \"extension_host\" when authorization_extension is given");
     }
     tenant.extension_export = *extension;
+    if (absl::Status indexed = IndexExtension(tenant); !indexed.ok())
+      return indexed;
   }
   return tenant;
 }

@@ -65,6 +65,15 @@ struct Tenant {
   // Native group -> members as /groups/{id}/members shows them.
   absl::flat_hash_map<std::string, std::vector<Json>> group_members;
 
+  // The extension's records by id (into extension_export's arrays), each
+  // group's parents (groups whose `nested` lists it), and each user's direct
+  // groups and roles.
+  absl::flat_hash_map<std::string, size_t> extension_group_index;
+  absl::flat_hash_map<std::string, size_t> extension_role_index;
+  IdLists extension_group_parents;
+  IdLists extension_user_groups;
+  IdLists extension_user_roles;
+
   // Indexes into the vectors above, by id.
   absl::flat_hash_map<std::string, size_t> user_index;
   absl::flat_hash_map<std::string, size_t> role_index;

@@ -549,7 +549,8 @@ TEST_F(Auth0SimContractTest, BadRequestsGetErrorsNotCrashes) {
   EXPECT_EQ(Fetch("other.us.auth0.com", "/api/v2/users").status, 404);
   EXPECT_EQ(Fetch(kDomain, "/oauth/token", "", "{not json").status, 400);
   // Deep nesting must not exhaust the parser's stack.
-  EXPECT_EQ(Fetch(kDomain, "/oauth/token", "", std::string(200000, '[')).status, 400);
+  EXPECT_EQ(Fetch(kDomain, "/oauth/token", "", std::string(200000, '[')).status,
+            400);
   EXPECT_EQ(Fetch(kDomain, "/oauth/token", "", "grant_type=password",
                   "application/x-www-form-urlencoded")
                 .status,

@@ -1,0 +1,78 @@
+// The vocabulary of the identity graph: vertex and edge kinds, vertex ids, and
+// which edges carry access. The graph knows nothing of Auth0 or gRPC; the
+// importer maps Auth0 records onto these kinds and the server maps them onto
+// the API.
+#ifndef IDENTITYGRAPH_GRAPH_GRAPH_TYPES_H_
+#define IDENTITYGRAPH_GRAPH_GRAPH_TYPES_H_
+
+#include <cstdint>
+#include <limits>
+
+namespace identitygraph::graph {
+
+enum class VertexKind : uint8_t {
+  kUser,
+  kGroup,
+  kRole,
+  kApplication,
+  kApi,
+  kConnection,
+  kOrganization,
+};
+inline constexpr int kVertexKindCount = 7;
+
+// Edges point the way access flows: from a user towards what the user can
+// reach.
+enum class EdgeKind : uint8_t {
+  kGroupMember,      // user -> group
+  kNestedGroup,      // group -> group: members of the source are members of the
+                     // target
+  kGroupRole,        // group -> role
+  kUserRole,         // user -> role
+  kRoleApplication,  // role -> application
+  kRoleApi,          // role -> API
+  kUserConnection,   // user -> connection
+  kConnectionApplication,  // connection -> application
+  kOrganizationMember,     // user -> organization
+  kOrganizationRole,  // user -> role, held within an organization (`via` names
+                      // it)
+};
+inline constexpr int kEdgeKindCount = 10;
+
+// Dense vertex ids, 0 .. vertex_count - 1.
+using VertexId = uint32_t;
+inline constexpr VertexId kNoVertex = std::numeric_limits<VertexId>::max();
+
+// What the CSR graph stores per edge.
+struct EdgeData {
+  EdgeKind kind = EdgeKind::kGroupMember;
+  // For kOrganizationRole: the organization the role is held in; else
+  // kNoVertex.
+  VertexId via = kNoVertex;
+};
+
+// Authorization reachability follows exactly these edges: user -> (group ->)*
+// role -> application/API, with roles held directly, through groups, or within
+// organizations. Connections and organization membership never grant access on
+// their own.
+constexpr bool CarriesAuthorization(EdgeKind kind) {
+  switch (kind) {
+    case EdgeKind::kGroupMember:
+    case EdgeKind::kNestedGroup:
+    case EdgeKind::kGroupRole:
+    case EdgeKind::kUserRole:
+    case EdgeKind::kRoleApplication:
+    case EdgeKind::kRoleApi:
+    case EdgeKind::kOrganizationRole:
+      return true;
+    default:
+      return false;
+  }
+}
+
+const char* VertexKindName(VertexKind kind);
+const char* EdgeKindName(EdgeKind kind);
+
+}  // namespace identitygraph::graph
+
+#endif  // IDENTITYGRAPH_GRAPH_GRAPH_TYPES_H_

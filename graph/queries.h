@@ -1,0 +1,94 @@
+// Reachability queries on a Snapshot. All are read-only and thread-safe; each
+// bounds its work by QueryLimits::max_visited and fails with RESOURCE_EXHAUSTED
+// past it.
+//
+// Semantics (see graph_types.h): a user reaches an application by authorization
+// when some chain user -> (group ->)* role -> application exists (roles held
+// directly, through groups, or within organizations); nested groups may form
+// cycles. Login reachability additionally needs one of the user's connections
+// to be enabled for the application.
+//
+// Paths run from the user to the target, shortest first; a step names the edge
+// kind that led to it (and, for roles held within an organization, the
+// organization).
+#ifndef IDENTITYGRAPH_GRAPH_QUERIES_H_
+#define IDENTITYGRAPH_GRAPH_QUERIES_H_
+
+#include <cstddef>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "graph/graph_types.h"
+#include "graph/snapshot.h"
+
+namespace identitygraph::graph {
+
+struct QueryLimits {
+  // Vertices one query may visit before it gives up.
+  size_t max_visited = 5'000'000;
+  // Paths one query may return.
+  int max_paths = 10;
+};
+
+enum class Reachability { kAuthorization, kLogin };
+
+struct PathStep {
+  VertexId vertex = kNoVertex;
+  // The edge from the previous step; meaningless on the first step.
+  EdgeKind via = EdgeKind::kGroupMember;
+  // For EdgeKind::kOrganizationRole: the organization.
+  VertexId organization = kNoVertex;
+};
+using Path = std::vector<PathStep>;
+
+struct CheckResult {
+  bool allowed = false;
+  // An authorization path exists (in login mode, `allowed` also needs a
+  // connection).
+  bool authorized = false;
+  // Up to `max_paths` shortest authorization paths, when authorized.
+  std::vector<Path> paths;
+  // Login mode: user -> connection -> application, when one exists.
+  Path login_path;
+};
+
+// Decides whether `user` reaches `application` (an application or API vertex).
+absl::StatusOr<CheckResult> CheckAccess(const Snapshot& snapshot, VertexId user,
+                                        VertexId application, Reachability mode,
+                                        int max_paths,
+                                        const QueryLimits& limits = {});
+
+struct ReachedTarget {
+  VertexId target = kNoVertex;
+  Path path;  // one shortest path
+};
+// The applications (and, with `include_apis`, APIs) `user` reaches, ordered by
+// name then id.
+absl::StatusOr<std::vector<ReachedTarget>> ApplicationsOfUser(
+    const Snapshot& snapshot, VertexId user, Reachability mode,
+    bool include_apis, const QueryLimits& limits = {});
+
+// The users who reach `application`, ordered by user id.
+absl::StatusOr<std::vector<VertexId>> UsersOfApplication(
+    const Snapshot& snapshot, VertexId application, Reachability mode,
+    const QueryLimits& limits = {});
+
+// Groups of a user: direct memberships, or (effective) also every group those
+// are nested in. Ordered by name then id.
+absl::StatusOr<std::vector<VertexId>> GroupsOfUser(
+    const Snapshot& snapshot, VertexId user, bool effective,
+    const QueryLimits& limits = {});
+// Roles of a user: held directly (or within organizations), or (effective) also
+// through groups. Ordered by name then id.
+absl::StatusOr<std::vector<VertexId>> RolesOfUser(
+    const Snapshot& snapshot, VertexId user, bool effective,
+    const QueryLimits& limits = {});
+// Users in a group: direct members, or (transitive) also members of groups
+// nested in it. Ordered by user id.
+absl::StatusOr<std::vector<VertexId>> MembersOfGroup(
+    const Snapshot& snapshot, VertexId group, bool transitive,
+    const QueryLimits& limits = {});
+
+}  // namespace identitygraph::graph
+
+#endif  // IDENTITYGRAPH_GRAPH_QUERIES_H_

@@ -1,0 +1,323 @@
+// Property tests: on many random graphs, every query equals a naive oracle.
+//
+// The oracle shares no code with queries.cc: it keeps the raw edge list and
+// answers with set fixpoints (a user's groups grow through nesting until
+// nothing changes), the way the semantics are written down, and measures
+// shortest paths with a plain BFS over the list.
+#include <map>
+#include <memory>
+#include <queue>
+#include <random>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "graph/graph_builder.h"
+#include "graph/queries.h"
+#include "gtest/gtest.h"
+
+namespace identitygraph::graph {
+namespace {
+
+struct RawEdge {
+  VertexId from, to;
+  EdgeKind kind;
+  VertexId via;
+};
+
+class Oracle {
+ public:
+  std::vector<VertexKind> kinds;
+  std::vector<RawEdge> edges;
+
+  std::set<VertexId> Targets(VertexId from, EdgeKind kind) const {
+    std::set<VertexId> out;
+    for (const RawEdge& e : edges) {
+      if (e.from == from && e.kind == kind) out.insert(e.to);
+    }
+    return out;
+  }
+
+  std::set<VertexId> DirectGroups(VertexId user) const {
+    return Targets(user, EdgeKind::kGroupMember);
+  }
+
+  std::set<VertexId> EffectiveGroups(VertexId user) const {
+    std::set<VertexId> groups = DirectGroups(user);
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const RawEdge& e : edges) {
+        if (e.kind == EdgeKind::kNestedGroup && groups.count(e.from) &&
+            !groups.count(e.to)) {
+          groups.insert(e.to);
+          grew = true;
+        }
+      }
+    }
+    return groups;
+  }
+
+  std::set<VertexId> DirectRoles(VertexId user) const {
+    std::set<VertexId> roles = Targets(user, EdgeKind::kUserRole);
+    for (VertexId r : Targets(user, EdgeKind::kOrganizationRole))
+      roles.insert(r);
+    return roles;
+  }
+
+  std::set<VertexId> EffectiveRoles(VertexId user) const {
+    std::set<VertexId> roles = DirectRoles(user);
+    for (VertexId g : EffectiveGroups(user)) {
+      for (VertexId r : Targets(g, EdgeKind::kGroupRole)) roles.insert(r);
+    }
+    return roles;
+  }
+
+  std::set<VertexId> Applications(VertexId user, bool login,
+                                  bool include_apis) const {
+    std::set<VertexId> apps;
+    for (VertexId r : EffectiveRoles(user)) {
+      for (VertexId a : Targets(r, EdgeKind::kRoleApplication)) apps.insert(a);
+      if (include_apis) {
+        for (VertexId a : Targets(r, EdgeKind::kRoleApi)) apps.insert(a);
+      }
+    }
+    if (!login) return apps;
+    std::set<VertexId> loginable;
+    for (VertexId c : Targets(user, EdgeKind::kUserConnection)) {
+      for (VertexId a : Targets(c, EdgeKind::kConnectionApplication))
+        loginable.insert(a);
+    }
+    std::set<VertexId> both;
+    for (VertexId a : apps) {
+      if (loginable.count(a)) both.insert(a);
+    }
+    return both;
+  }
+
+  bool HasEdge(VertexId from, VertexId to, EdgeKind kind, VertexId via) const {
+    for (const RawEdge& e : edges) {
+      if (e.from == from && e.to == to && e.kind == kind && e.via == via)
+        return true;
+    }
+    return false;
+  }
+
+  // Length of the shortest authorization path, or -1.
+  int Distance(VertexId from, VertexId to) const {
+    std::map<VertexId, int> distance = {{from, 0}};
+    std::queue<VertexId> queue;
+    queue.push(from);
+    while (!queue.empty()) {
+      VertexId v = queue.front();
+      queue.pop();
+      if (v == to) return distance[v];
+      for (const RawEdge& e : edges) {
+        if (e.from == v && CarriesAuthorization(e.kind) &&
+            !distance.count(e.to)) {
+          distance[e.to] = distance[v] + 1;
+          queue.push(e.to);
+        }
+      }
+    }
+    return -1;
+  }
+};
+
+struct RandomGraph {
+  std::shared_ptr<const Snapshot> snapshot;
+  Oracle oracle;
+  std::vector<VertexId> users, groups, apps;  // apps: applications and APIs
+};
+
+RandomGraph MakeRandomGraph(uint32_t seed) {
+  std::mt19937 random(seed);
+  auto below = [&random](int n) {
+    return static_cast<int>(random() % static_cast<uint32_t>(n));
+  };
+  auto chance = [&random](double p) { return (random() % 10000) < p * 10000; };
+  RandomGraph g;
+  GraphBuilder builder;
+  std::map<VertexKind, std::vector<VertexId>> of;
+  auto add = [&](VertexKind kind, int count, const char* prefix) {
+    for (int i = 0; i < count; ++i) {
+      VertexId v = builder.AddEntity(kind, absl::StrCat(prefix, i),
+                                     absl::StrCat(prefix, " ", i));
+      of[kind].push_back(v);
+      g.oracle.kinds.push_back(kind);
+    }
+  };
+  add(VertexKind::kUser, 1 + below(25), "user");
+  add(VertexKind::kGroup, below(16), "group");
+  add(VertexKind::kRole, below(11), "role");
+  add(VertexKind::kApplication, 1 + below(6), "app");
+  add(VertexKind::kApi, below(4), "api");
+  add(VertexKind::kConnection, below(4), "connection");
+  add(VertexKind::kOrganization, below(3), "org");
+  auto edge = [&](EdgeKind kind, VertexId from, VertexId to,
+                  VertexId via = kNoVertex) {
+    EXPECT_TRUE(builder.AddEdge(kind, from, to, via));
+    g.oracle.edges.push_back(RawEdge{from, to, kind, via});
+  };
+  auto all = [&](VertexKind from_kind, VertexKind to_kind, EdgeKind kind,
+                 double p) {
+    for (VertexId from : of[from_kind]) {
+      for (VertexId to : of[to_kind]) {
+        if (chance(p)) edge(kind, from, to);
+      }
+    }
+  };
+  const double density = 0.05 + 0.25 * (random() % 100) / 100.0;
+  all(VertexKind::kUser, VertexKind::kGroup, EdgeKind::kGroupMember, density);
+  all(VertexKind::kGroup, VertexKind::kGroup, EdgeKind::kNestedGroup,
+      density / 2);  // loops too
+  all(VertexKind::kGroup, VertexKind::kRole, EdgeKind::kGroupRole, density);
+  all(VertexKind::kUser, VertexKind::kRole, EdgeKind::kUserRole, density / 3);
+  all(VertexKind::kRole, VertexKind::kApplication, EdgeKind::kRoleApplication,
+      2 * density);
+  all(VertexKind::kRole, VertexKind::kApi, EdgeKind::kRoleApi, density);
+  all(VertexKind::kUser, VertexKind::kConnection, EdgeKind::kUserConnection,
+      2 * density);
+  all(VertexKind::kConnection, VertexKind::kApplication,
+      EdgeKind::kConnectionApplication, 2 * density);
+  all(VertexKind::kUser, VertexKind::kOrganization,
+      EdgeKind::kOrganizationMember, density);
+  for (VertexId user : of[VertexKind::kUser]) {
+    for (VertexId role : of[VertexKind::kRole]) {
+      if (!of[VertexKind::kOrganization].empty() && chance(density / 4)) {
+        const auto& orgs = of[VertexKind::kOrganization];
+        edge(EdgeKind::kOrganizationRole, user, role,
+             orgs[below(static_cast<int>(orgs.size()))]);
+      }
+    }
+  }
+  // A deep chain of nesting, sometimes closed into a cycle.
+  const auto& groups = of[VertexKind::kGroup];
+  if (groups.size() > 2) {
+    for (size_t i = 0; i + 1 < groups.size(); ++i) {
+      if (chance(0.5)) edge(EdgeKind::kNestedGroup, groups[i], groups[i + 1]);
+    }
+    if (chance(0.5))
+      edge(EdgeKind::kNestedGroup, groups.back(), groups.front());
+  }
+  // Duplicates and edges the builder must refuse (the oracle never sees the
+  // refused ones).
+  if (!g.oracle.edges.empty()) {
+    RawEdge again =
+        g.oracle.edges[below(static_cast<int>(g.oracle.edges.size()))];
+    edge(again.kind, again.from, again.to, again.via);
+  }
+  if (!of[VertexKind::kRole].empty()) {
+    EXPECT_FALSE(builder.AddEdge(EdgeKind::kGroupMember,
+                                 of[VertexKind::kRole][0],
+                                 of[VertexKind::kApplication][0]));
+  }
+  g.users = of[VertexKind::kUser];
+  g.groups = of[VertexKind::kGroup];
+  g.apps = of[VertexKind::kApplication];
+  for (VertexId api : of[VertexKind::kApi]) g.apps.push_back(api);
+  g.snapshot = std::move(builder).Build(seed, absl::Now());
+  return g;
+}
+
+std::set<VertexId> AsSet(const std::vector<VertexId>& v) {
+  return {v.begin(), v.end()};
+}
+
+// Checks that `path` is a real authorization path from `user` to `target` of
+// the shortest length.
+void ExpectShortestValidPath(const RandomGraph& g, VertexId user,
+                             VertexId target, const Path& path) {
+  ASSERT_FALSE(path.empty());
+  EXPECT_EQ(path.front().vertex, user);
+  EXPECT_EQ(path.back().vertex, target);
+  for (size_t i = 1; i < path.size(); ++i) {
+    EXPECT_TRUE(g.oracle.HasEdge(path[i - 1].vertex, path[i].vertex,
+                                 path[i].via, path[i].organization))
+        << "step " << i << " is not an edge of the graph";
+    EXPECT_TRUE(CarriesAuthorization(path[i].via));
+  }
+  EXPECT_EQ(static_cast<int>(path.size()) - 1, g.oracle.Distance(user, target));
+}
+
+class QueriesPropertyTest : public ::testing::TestWithParam<uint32_t> {};
+
+TEST_P(QueriesPropertyTest, EveryQueryEqualsTheOracle) {
+  const RandomGraph g = MakeRandomGraph(GetParam());
+  const Snapshot& snapshot = *g.snapshot;
+  for (Reachability mode :
+       {Reachability::kAuthorization, Reachability::kLogin}) {
+    const bool login = mode == Reachability::kLogin;
+    for (VertexId user : g.users) {
+      const std::set<VertexId> expected =
+          g.oracle.Applications(user, login, true);
+      for (VertexId app : g.apps) {
+        auto check = CheckAccess(snapshot, user, app, mode, 5);
+        ASSERT_TRUE(check.ok()) << check.status();
+        ASSERT_EQ(check->allowed, expected.count(app) > 0)
+            << "user " << snapshot.id(user) << " app " << snapshot.id(app);
+        if (check->authorized) {
+          ASSERT_FALSE(check->paths.empty());
+          std::set<std::vector<std::tuple<VertexId, EdgeKind, VertexId>>>
+              distinct;
+          for (const Path& path : check->paths) {
+            ExpectShortestValidPath(g, user, app, path);
+            std::vector<std::tuple<VertexId, EdgeKind, VertexId>> key;
+            for (const PathStep& s : path)
+              key.emplace_back(s.vertex, s.via, s.organization);
+            distinct.insert(key);
+          }
+          EXPECT_EQ(distinct.size(), check->paths.size()) << "paths repeat";
+        }
+      }
+      auto apps =
+          ApplicationsOfUser(snapshot, user, mode, /*include_apis=*/true);
+      ASSERT_TRUE(apps.ok());
+      std::set<VertexId> got;
+      for (const ReachedTarget& t : *apps) {
+        got.insert(t.target);
+        ExpectShortestValidPath(g, user, t.target, t.path);
+      }
+      EXPECT_EQ(got, expected);
+
+      EXPECT_EQ(AsSet(*GroupsOfUser(snapshot, user, false)),
+                g.oracle.DirectGroups(user));
+      EXPECT_EQ(AsSet(*GroupsOfUser(snapshot, user, true)),
+                g.oracle.EffectiveGroups(user));
+      EXPECT_EQ(AsSet(*RolesOfUser(snapshot, user, false)),
+                g.oracle.DirectRoles(user));
+      EXPECT_EQ(AsSet(*RolesOfUser(snapshot, user, true)),
+                g.oracle.EffectiveRoles(user));
+    }
+    for (VertexId app : g.apps) {
+      std::set<VertexId> expected;
+      for (VertexId user : g.users) {
+        if (g.oracle.Applications(user, login, true).count(app))
+          expected.insert(user);
+      }
+      auto users = UsersOfApplication(snapshot, app, mode);
+      ASSERT_TRUE(users.ok());
+      EXPECT_EQ(AsSet(*users), expected) << "app " << snapshot.id(app);
+      EXPECT_TRUE(std::is_sorted(users->begin(), users->end(),
+                                 [&](VertexId a, VertexId b) {
+                                   return snapshot.id(a) < snapshot.id(b);
+                                 }));
+    }
+  }
+  for (VertexId group : g.groups) {
+    std::set<VertexId> direct, transitive;
+    for (VertexId user : g.users) {
+      if (g.oracle.DirectGroups(user).count(group)) direct.insert(user);
+      if (g.oracle.EffectiveGroups(user).count(group)) transitive.insert(user);
+    }
+    EXPECT_EQ(AsSet(*MembersOfGroup(snapshot, group, false)), direct);
+    EXPECT_EQ(AsSet(*MembersOfGroup(snapshot, group, true)), transitive);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(RandomGraphs, QueriesPropertyTest,
+                         ::testing::Range(0u, 300u));
+
+}  // namespace
+}  // namespace identitygraph::graph

@@ -1,0 +1,149 @@
+#include "graph/snapshot.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "boost/range/iterator_range.hpp"
+
+namespace identitygraph::graph {
+
+const char* VertexKindName(VertexKind kind) {
+  static constexpr const char* kNames[] = {"user",        "group", "role",
+                                           "application", "api",   "connection",
+                                           "organization"};
+  return kNames[static_cast<int>(kind)];
+}
+
+const char* EdgeKindName(EdgeKind kind) {
+  static constexpr const char* kNames[] = {
+      "group_member",     "nested_group",           "group_role",
+      "user_role",        "role_application",       "role_api",
+      "user_connection",  "connection_application", "organization_member",
+      "organization_role"};
+  return kNames[static_cast<int>(kind)];
+}
+
+void Snapshot::BuildIndexes() {
+  // The id index keeps views into ids_: the pools must not move after this
+  // point.
+  ids_.ShrinkToFit();
+  names_.ShrinkToFit();
+  emails_.ShrinkToFit();
+  const VertexId count = static_cast<VertexId>(kinds_.size());
+  for (VertexId v = 0; v < count; ++v) {
+    by_id_[static_cast<int>(kinds_[v])].emplace(ids_.Get(v), v);
+    if (!emails_.Get(v).empty())
+      by_email_.emplace(absl::AsciiStrToLower(emails_.Get(v)), v);
+    lowercase_names_.Add(absl::AsciiStrToLower(names_.Get(v)));
+  }
+  by_name_.resize(count);
+  for (VertexId v = 0; v < count; ++v) by_name_[v] = v;
+  std::sort(by_name_.begin(), by_name_.end(), [this](VertexId a, VertexId b) {
+    const absl::string_view x = lowercase_names_.Get(a),
+                            y = lowercase_names_.Get(b);
+    return x != y ? x < y : ids_.Get(a) < ids_.Get(b);
+  });
+  lowercase_names_.ShrinkToFit();
+}
+
+std::vector<std::pair<absl::string_view, absl::string_view>>
+Snapshot::attributes(VertexId v) const {
+  std::vector<std::pair<absl::string_view, absl::string_view>> out;
+  auto it = attributes_.find(v);
+  if (it == attributes_.end()) return out;
+  for (const auto& [key, value] : it->second) {
+    out.emplace_back(attribute_text_.Get(key), attribute_text_.Get(value));
+  }
+  return out;
+}
+
+VertexId Snapshot::FindById(VertexKind kind, absl::string_view id) const {
+  const auto& index = by_id_[static_cast<int>(kind)];
+  auto it = index.find(id);
+  return it == index.end() ? kNoVertex : it->second;
+}
+
+VertexId Snapshot::FindByEmail(absl::string_view email) const {
+  auto it = by_email_.find(absl::AsciiStrToLower(email));
+  return it == by_email_.end() ? kNoVertex : it->second;
+}
+
+std::vector<VertexId> Snapshot::FindByName(VertexKind kind,
+                                           absl::string_view name) const {
+  const std::string lowered = absl::AsciiStrToLower(name);
+  auto first = std::lower_bound(by_name_.begin(), by_name_.end(), lowered,
+                                [this](VertexId v, const std::string& key) {
+                                  return lowercase_names_.Get(v) < key;
+                                });
+  std::vector<VertexId> out;
+  for (auto it = first;
+       it != by_name_.end() && lowercase_names_.Get(*it) == lowered; ++it) {
+    if (kinds_[*it] == kind && names_.Get(*it) == name) out.push_back(*it);
+  }
+  return out;
+}
+
+std::vector<VertexId> Snapshot::FindByNamePrefix(
+    absl::string_view prefix, const std::vector<VertexKind>& kinds,
+    size_t limit, bool* more) const {
+  const std::string lowered = absl::AsciiStrToLower(prefix);
+  auto it = std::lower_bound(by_name_.begin(), by_name_.end(), lowered,
+                             [this](VertexId v, const std::string& key) {
+                               return lowercase_names_.Get(v) < key;
+                             });
+  std::vector<VertexId> out;
+  *more = false;
+  for (; it != by_name_.end() &&
+         absl::StartsWith(lowercase_names_.Get(*it), lowered);
+       ++it) {
+    if (!kinds.empty() &&
+        std::find(kinds.begin(), kinds.end(), kinds_[*it]) == kinds.end()) {
+      continue;
+    }
+    if (out.size() == limit) {
+      *more = true;
+      break;
+    }
+    out.push_back(*it);
+  }
+  return out;
+}
+
+std::array<int64_t, kVertexKindCount> Snapshot::vertex_counts() const {
+  std::array<int64_t, kVertexKindCount> counts{};
+  for (VertexKind kind : kinds_) ++counts[static_cast<int>(kind)];
+  return counts;
+}
+
+std::array<int64_t, kEdgeKindCount> Snapshot::edge_counts() const {
+  std::array<int64_t, kEdgeKindCount> counts{};
+  for (auto edge : boost::make_iterator_range(boost::edges(graph_))) {
+    ++counts[static_cast<int>(graph_[edge].kind)];
+  }
+  return counts;
+}
+
+size_t Snapshot::MemoryBytes() const {
+  const size_t vertices = kinds_.size() + 1;
+  const size_t edges = edge_count();
+  // CSR: row starts and targets forward and backward, edge data, backward edge
+  // indexes.
+  size_t bytes = 2 * vertices * sizeof(VertexId) +
+                 2 * edges * sizeof(VertexId) + edges * sizeof(EdgeData) +
+                 edges * sizeof(VertexId);
+  bytes += kinds_.capacity() + by_name_.capacity() * sizeof(VertexId);
+  bytes += ids_.MemoryBytes() + names_.MemoryBytes() + emails_.MemoryBytes() +
+           lowercase_names_.MemoryBytes() + attribute_text_.MemoryBytes();
+  for (const auto& index : by_id_) {
+    bytes +=
+        index.capacity() * (sizeof(absl::string_view) + sizeof(VertexId) + 1);
+  }
+  bytes += by_email_.capacity() * (sizeof(std::string) + sizeof(VertexId) + 1);
+  return bytes;
+}
+
+}  // namespace identitygraph::graph

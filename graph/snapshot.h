@@ -1,0 +1,98 @@
+// An immutable identity graph: vertices (kind, external id, display name,
+// email) and typed edges on a bidirectional boost::compressed_sparse_row_graph,
+// so walks along edges and against them cost the same. Made by
+// GraphBuilder::Build; never changed afterwards, so any number of threads may
+// read one snapshot at once without locks.
+//
+// Lookups:
+//   FindById(kind, "rol_123"), FindByEmail("ada@acme.com") (case-insensitive),
+//   FindByName(kind, "Payroll") (exact; may match several),
+//   FindByNamePrefix(...)
+// Queries live in queries.h.
+#ifndef IDENTITYGRAPH_GRAPH_SNAPSHOT_H_
+#define IDENTITYGRAPH_GRAPH_SNAPSHOT_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "boost/graph/compressed_sparse_row_graph.hpp"
+#include "graph/graph_types.h"
+#include "graph/string_pool.h"
+
+namespace identitygraph::graph {
+
+using CsrGraph =
+    boost::compressed_sparse_row_graph<boost::bidirectionalS,
+                                       boost::no_property, EdgeData,
+                                       boost::no_property, VertexId, VertexId>;
+
+class Snapshot {
+ public:
+  int64_t version() const { return version_; }
+  absl::Time create_time() const { return create_time_; }
+
+  size_t vertex_count() const { return kinds_.size(); }
+  size_t edge_count() const { return boost::num_edges(graph_); }
+  const CsrGraph& graph() const { return graph_; }
+
+  VertexKind kind(VertexId v) const { return kinds_[v]; }
+  absl::string_view id(VertexId v) const { return ids_.Get(v); }
+  absl::string_view name(VertexId v) const { return names_.Get(v); }
+  // Empty for everything but users with an email.
+  absl::string_view email(VertexId v) const { return emails_.Get(v); }
+  // Attributes set by the builder (e.g. "strategy" of a connection), in the
+  // order set.
+  std::vector<std::pair<absl::string_view, absl::string_view>> attributes(
+      VertexId v) const;
+
+  VertexId FindById(VertexKind kind, absl::string_view id) const;
+  VertexId FindByEmail(absl::string_view email) const;
+  // Every vertex of `kind` whose name equals `name` exactly, ordered by id.
+  std::vector<VertexId> FindByName(VertexKind kind,
+                                   absl::string_view name) const;
+  // Vertices whose name starts with `prefix` (case-insensitive) and whose kind
+  // is in `kinds` (empty: any), ordered by name then id; at most `limit`, and
+  // `*more` tells whether there were more.
+  std::vector<VertexId> FindByNamePrefix(absl::string_view prefix,
+                                         const std::vector<VertexKind>& kinds,
+                                         size_t limit, bool* more) const;
+
+  // Vertex count per kind, edge count per kind.
+  std::array<int64_t, kVertexKindCount> vertex_counts() const;
+  std::array<int64_t, kEdgeKindCount> edge_counts() const;
+  // Memory held by the snapshot (graph, strings, indexes), in bytes.
+  size_t MemoryBytes() const;
+
+ private:
+  friend class GraphBuilder;
+  Snapshot() = default;
+  void BuildIndexes();
+
+  int64_t version_ = 0;
+  absl::Time create_time_;
+  std::vector<VertexKind> kinds_;
+  StringPool ids_, names_, emails_;
+  // Sparse: most vertices have none.
+  absl::flat_hash_map<VertexId, std::vector<std::pair<uint32_t, uint32_t>>>
+      attributes_;
+  StringPool attribute_text_;
+  CsrGraph graph_;
+
+  std::array<absl::flat_hash_map<absl::string_view, VertexId>, kVertexKindCount>
+      by_id_;
+  absl::flat_hash_map<std::string, VertexId> by_email_;  // lowercased
+  // All vertices ordered by lowercased name, then id, with the lowercased
+  // names.
+  std::vector<VertexId> by_name_;
+  StringPool lowercase_names_;
+};
+
+}  // namespace identitygraph::graph
+
+#endif  // IDENTITYGRAPH_GRAPH_SNAPSHOT_H_

@@ -132,6 +132,13 @@ std::shared_ptr<const Snapshot> GraphBuilder::Build(int64_t version,
       CsrGraph(boost::edges_are_unsorted_multi_pass, ends.begin(), ends.end(),
                data.begin(), static_cast<VertexId>(count));
   snapshot->BuildIndexes();
+  snapshot->PrecomputeGroupRoles();
+  // Reachable applications are asked for far more often than application user
+  // lists.
+  snapshot->user_targets_cache_ = std::make_unique<QueryCache>(
+      "user_applications", cache_capacity_bytes_ / 4 * 3);
+  snapshot->application_users_cache_ = std::make_unique<QueryCache>(
+      "application_users", cache_capacity_bytes_ / 4);
   return snapshot;
 }
 

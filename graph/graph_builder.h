@@ -62,6 +62,10 @@ class GraphBuilder {
   }
   size_t vertex_count() const { return kinds_.size(); }
 
+  // The memory bound of the snapshot's query caches, together (default 256
+  // MiB).
+  void set_cache_capacity_bytes(size_t bytes) { cache_capacity_bytes_ = bytes; }
+
   std::shared_ptr<const Snapshot> Build(int64_t version,
                                         absl::Time create_time) &&;
 
@@ -87,6 +91,7 @@ class GraphBuilder {
       index_;
   std::vector<Edge> edges_;
   std::array<int64_t, kEdgeKindCount> dropped_{};
+  size_t cache_capacity_bytes_ = size_t{256} << 20;
 };
 
 // True when an edge of `kind` may go from a `from` vertex to a `to` vertex.

@@ -317,6 +317,45 @@ std::vector<VertexId> ReachedOfKind(const Snapshot& snapshot,
 
 }  // namespace
 
+absl::StatusOr<std::shared_ptr<const VertexList>> ReachableTargets(
+    const Snapshot& snapshot, VertexId user) {
+  if (auto s = ExpectKind(snapshot, user, {VertexKind::kUser}, "user"); !s.ok())
+    return s;
+  QueryCache& cache = snapshot.user_targets_cache();
+  if (std::shared_ptr<const VertexList> cached = cache.Find(user))
+    return cached;
+  const CsrGraph& csr = snapshot.graph();
+  VertexList roles;
+  for (const CsrEdge& edge :
+       boost::make_iterator_range(boost::out_edges(user, csr))) {
+    const EdgeKind kind = csr[edge].kind;
+    const VertexId to = boost::target(edge, csr);
+    if (kind == EdgeKind::kUserRole || kind == EdgeKind::kOrganizationRole) {
+      roles.push_back(to);
+    } else if (kind == EdgeKind::kGroupMember) {
+      absl::Span<const VertexId> held = snapshot.effective_roles_of_group(to);
+      roles.insert(roles.end(), held.begin(), held.end());
+    }
+  }
+  std::sort(roles.begin(), roles.end());
+  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+  auto targets = std::make_shared<VertexList>();
+  for (VertexId role : roles) {
+    for (const CsrEdge& edge :
+         boost::make_iterator_range(boost::out_edges(role, csr))) {
+      const EdgeKind kind = csr[edge].kind;
+      if (kind == EdgeKind::kRoleApplication || kind == EdgeKind::kRoleApi) {
+        targets->push_back(boost::target(edge, csr));
+      }
+    }
+  }
+  std::sort(targets->begin(), targets->end());
+  targets->erase(std::unique(targets->begin(), targets->end()), targets->end());
+  std::shared_ptr<const VertexList> result = std::move(targets);
+  cache.Insert(user, result);
+  return result;
+}
+
 absl::StatusOr<CheckResult> CheckAccess(const Snapshot& snapshot, VertexId user,
                                         VertexId application, Reachability mode,
                                         int max_paths,
@@ -329,16 +368,25 @@ absl::StatusOr<CheckResult> CheckAccess(const Snapshot& snapshot, VertexId user,
       !s.ok()) {
     return s;
   }
-  Workspace& workspace = ThreadWorkspace();
-  workspace.Begin(snapshot.vertex_count());
-  if (auto s =
-          Walk(snapshot, user, kAuthorizationEdges, false, limits, workspace);
-      !s.ok()) {
-    return s;
-  }
   CheckResult result;
-  result.authorized = workspace.Seen(application);
+  if (max_paths <= 0) {
+    absl::StatusOr<std::shared_ptr<const VertexList>> targets =
+        ReachableTargets(snapshot, user);
+    if (!targets.ok()) return targets.status();
+    result.authorized =
+        std::binary_search((*targets)->begin(), (*targets)->end(), application);
+  } else {
+    Workspace& workspace = ThreadWorkspace();
+    workspace.Begin(snapshot.vertex_count());
+    if (auto s =
+            Walk(snapshot, user, kAuthorizationEdges, false, limits, workspace);
+        !s.ok()) {
+      return s;
+    }
+    result.authorized = workspace.Seen(application);
+  }
   if (result.authorized && max_paths > 0) {
+    const Workspace& workspace = ThreadWorkspace();
     Path suffix;
     ShortestPaths(snapshot, workspace, application, kAuthorizationEdges,
                   static_cast<size_t>(std::min(max_paths, limits.max_paths)),
@@ -411,15 +459,23 @@ absl::StatusOr<std::vector<VertexId>> UsersOfApplication(
       !s.ok()) {
     return s;
   }
-  Workspace& workspace = ThreadWorkspace();
-  workspace.Begin(snapshot.vertex_count());
-  if (auto s = Walk(snapshot, application, kAuthorizationEdges, true, limits,
-                    workspace);
-      !s.ok()) {
-    return s;
+  QueryCache& cache = snapshot.application_users_cache();
+  std::shared_ptr<const VertexList> authorized = cache.Find(application);
+  if (authorized == nullptr) {
+    Workspace& workspace = ThreadWorkspace();
+    workspace.Begin(snapshot.vertex_count());
+    if (auto s = Walk(snapshot, application, kAuthorizationEdges, true, limits,
+                      workspace);
+        !s.ok()) {
+      return s;
+    }
+    auto list = std::make_shared<VertexList>(
+        ReachedOfKind(snapshot, workspace, VertexKind::kUser, kNoVertex));
+    SortById(snapshot, *list);
+    authorized = std::move(list);
+    cache.Insert(application, authorized);
   }
-  std::vector<VertexId> users =
-      ReachedOfKind(snapshot, workspace, VertexKind::kUser, kNoVertex);
+  std::vector<VertexId> users(authorized->begin(), authorized->end());
   if (mode == Reachability::kLogin) {
     absl::flat_hash_set<VertexId> can_log_in;
     for (VertexId connection :
@@ -435,8 +491,7 @@ absl::StatusOr<std::vector<VertexId>> UsersOfApplication(
                        [&](VertexId u) { return !can_log_in.contains(u); }),
         users.end());
   }
-  SortById(snapshot, users);
-  return users;
+  return users;  // already ordered by id; filtering keeps the order
 }
 
 absl::StatusOr<std::vector<VertexId>> GroupsOfUser(const Snapshot& snapshot,

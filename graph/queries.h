@@ -15,6 +15,7 @@
 #define IDENTITYGRAPH_GRAPH_QUERIES_H_
 
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -41,6 +42,12 @@ struct PathStep {
 };
 using Path = std::vector<PathStep>;
 
+// The applications and APIs `user` reaches by authorization, sorted by vertex
+// id. Made from the user's roles and the groups' precomputed roles, without a
+// walk, and cached in the snapshot: the hot path of CheckAccess.
+absl::StatusOr<std::shared_ptr<const VertexList>> ReachableTargets(
+    const Snapshot& snapshot, VertexId user);
+
 struct CheckResult {
   bool allowed = false;
   // An authorization path exists (in login mode, `allowed` also needs a
@@ -53,6 +60,8 @@ struct CheckResult {
 };
 
 // Decides whether `user` reaches `application` (an application or API vertex).
+// With `max_paths` 0 it answers from ReachableTargets (cached); paths need a
+// walk.
 absl::StatusOr<CheckResult> CheckAccess(const Snapshot& snapshot, VertexId user,
                                         VertexId application, Reachability mode,
                                         int max_paths,
@@ -68,7 +77,8 @@ absl::StatusOr<std::vector<ReachedTarget>> ApplicationsOfUser(
     const Snapshot& snapshot, VertexId user, Reachability mode,
     bool include_apis, const QueryLimits& limits = {});
 
-// The users who reach `application`, ordered by user id.
+// The users who reach `application`, ordered by user id. The authorization list
+// is cached per application.
 absl::StatusOr<std::vector<VertexId>> UsersOfApplication(
     const Snapshot& snapshot, VertexId application, Reachability mode,
     const QueryLimits& limits = {});

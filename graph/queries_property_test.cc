@@ -271,6 +271,21 @@ TEST_P(QueriesPropertyTest, EveryQueryEqualsTheOracle) {
           EXPECT_EQ(distinct.size(), check->paths.size()) << "paths repeat";
         }
       }
+      // Without paths the answer comes from the precomputed roles and the
+      // cache: ask twice, so both the miss and the hit are compared with the
+      // oracle.
+      for (int round = 0; round < 2; ++round) {
+        for (VertexId app : g.apps) {
+          auto quick = CheckAccess(snapshot, user, app, mode, 0);
+          ASSERT_TRUE(quick.ok());
+          ASSERT_EQ(quick->allowed, expected.count(app) > 0)
+              << "round " << round << " user " << snapshot.id(user) << " app "
+              << snapshot.id(app);
+        }
+      }
+      auto targets = ReachableTargets(snapshot, user);
+      ASSERT_TRUE(targets.ok());
+      EXPECT_EQ(AsSet(**targets), g.oracle.Applications(user, false, true));
       auto apps =
           ApplicationsOfUser(snapshot, user, mode, /*include_apis=*/true);
       ASSERT_TRUE(apps.ok());
@@ -296,6 +311,12 @@ TEST_P(QueriesPropertyTest, EveryQueryEqualsTheOracle) {
         if (g.oracle.Applications(user, login, true).count(app))
           expected.insert(user);
       }
+      // Twice: the second answer comes from the cache.
+      for (int round = 0; round < 2; ++round) {
+        auto cached = UsersOfApplication(snapshot, app, mode);
+        ASSERT_TRUE(cached.ok());
+        EXPECT_EQ(AsSet(*cached), expected) << "round " << round;
+      }
       auto users = UsersOfApplication(snapshot, app, mode);
       ASSERT_TRUE(users.ok());
       EXPECT_EQ(AsSet(*users), expected) << "app " << snapshot.id(app);
@@ -305,6 +326,32 @@ TEST_P(QueriesPropertyTest, EveryQueryEqualsTheOracle) {
                                  }));
     }
   }
+  // Each group's precomputed roles equal the oracle's roles through nesting.
+  for (VertexId group : g.groups) {
+    std::set<VertexId> reachable = {group}, roles;
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const RawEdge& e : g.oracle.edges) {
+        if (e.kind == EdgeKind::kNestedGroup && reachable.count(e.from) &&
+            !reachable.count(e.to)) {
+          reachable.insert(e.to);
+          grew = true;
+        }
+      }
+    }
+    for (VertexId r : reachable) {
+      for (VertexId role : g.oracle.Targets(r, EdgeKind::kGroupRole)) {
+        roles.insert(role);
+      }
+    }
+    absl::Span<const VertexId> held = snapshot.effective_roles_of_group(group);
+    EXPECT_EQ(std::set<VertexId>(held.begin(), held.end()), roles);
+  }
+  const std::vector<CacheStats> caches = snapshot.cache_stats();
+  ASSERT_EQ(caches.size(), 2u);
+  EXPECT_GT(caches[0].hits, 0);
+  EXPECT_GT(caches[0].entries, 0);
+  EXPECT_GT(caches[1].hits, 0);
   for (VertexId group : g.groups) {
     std::set<VertexId> direct, transitive;
     for (VertexId user : g.users) {

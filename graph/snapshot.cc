@@ -50,6 +50,50 @@ void Snapshot::BuildIndexes() {
   lowercase_names_.ShrinkToFit();
 }
 
+void Snapshot::PrecomputeGroupRoles() {
+  const VertexId count = static_cast<VertexId>(kinds_.size());
+  effective_role_offsets_.assign(count + 1, 0);
+  // A walk up the nesting from each group; `seen` stamps make each walk cost
+  // its size.
+  std::vector<uint32_t> seen(count, 0);
+  std::vector<VertexId> stack, roles;
+  uint32_t walk = 0;
+  for (VertexId group = 0; group < count; ++group) {
+    effective_role_offsets_[group] =
+        static_cast<uint32_t>(effective_roles_.size());
+    if (kinds_[group] != VertexKind::kGroup) continue;
+    ++walk;
+    roles.clear();
+    stack.assign(1, group);
+    seen[group] = walk;
+    while (!stack.empty()) {
+      const VertexId g = stack.back();
+      stack.pop_back();
+      for (auto edge :
+           boost::make_iterator_range(boost::out_edges(g, graph_))) {
+        const VertexId to = boost::target(edge, graph_);
+        if (graph_[edge].kind == EdgeKind::kGroupRole) {
+          roles.push_back(to);
+        } else if (graph_[edge].kind == EdgeKind::kNestedGroup &&
+                   seen[to] != walk) {
+          seen[to] = walk;
+          stack.push_back(to);
+        }
+      }
+    }
+    std::sort(roles.begin(), roles.end());
+    roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+    effective_roles_.insert(effective_roles_.end(), roles.begin(), roles.end());
+  }
+  effective_role_offsets_[count] =
+      static_cast<uint32_t>(effective_roles_.size());
+  effective_roles_.shrink_to_fit();
+}
+
+std::vector<CacheStats> Snapshot::cache_stats() const {
+  return {user_targets_cache_->stats(), application_users_cache_->stats()};
+}
+
 std::vector<std::pair<absl::string_view, absl::string_view>>
 Snapshot::attributes(VertexId v) const {
   std::vector<std::pair<absl::string_view, absl::string_view>> out;
@@ -143,6 +187,8 @@ size_t Snapshot::MemoryBytes() const {
         index.capacity() * (sizeof(absl::string_view) + sizeof(VertexId) + 1);
   }
   bytes += by_email_.capacity() * (sizeof(std::string) + sizeof(VertexId) + 1);
+  bytes += effective_role_offsets_.capacity() * sizeof(uint32_t) +
+           effective_roles_.capacity() * sizeof(VertexId);
   return bytes;
 }
 

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,8 +22,10 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "boost/graph/compressed_sparse_row_graph.hpp"
 #include "graph/graph_types.h"
+#include "graph/query_cache.h"
 #include "graph/string_pool.h"
 
 namespace identitygraph::graph {
@@ -66,13 +69,32 @@ class Snapshot {
   // Vertex count per kind, edge count per kind.
   std::array<int64_t, kVertexKindCount> vertex_counts() const;
   std::array<int64_t, kEdgeKindCount> edge_counts() const;
-  // Memory held by the snapshot (graph, strings, indexes), in bytes.
+  // Memory held by the snapshot (graph, strings, indexes, precomputed roles),
+  // in bytes, caches excluded.
   size_t MemoryBytes() const;
+
+  // The roles a group's members hold through it: its own and those of every
+  // group it is nested in, however deep (precomputed at build; sorted). Empty
+  // for other vertices.
+  absl::Span<const VertexId> effective_roles_of_group(VertexId group) const {
+    return absl::MakeConstSpan(
+        effective_roles_.data() + effective_role_offsets_[group],
+        effective_role_offsets_[group + 1] - effective_role_offsets_[group]);
+  }
+
+  // Per-snapshot query caches (queries.cc fills them); they die with the
+  // snapshot.
+  QueryCache& user_targets_cache() const { return *user_targets_cache_; }
+  QueryCache& application_users_cache() const {
+    return *application_users_cache_;
+  }
+  std::vector<CacheStats> cache_stats() const;
 
  private:
   friend class GraphBuilder;
   Snapshot() = default;
   void BuildIndexes();
+  void PrecomputeGroupRoles();
 
   int64_t version_ = 0;
   absl::Time create_time_;
@@ -91,6 +113,11 @@ class Snapshot {
   // names.
   std::vector<VertexId> by_name_;
   StringPool lowercase_names_;
+
+  std::vector<uint32_t> effective_role_offsets_;  // vertex_count + 1
+  std::vector<VertexId> effective_roles_;
+  std::unique_ptr<QueryCache> user_targets_cache_;
+  std::unique_ptr<QueryCache> application_users_cache_;
 };
 
 }  // namespace identitygraph::graph

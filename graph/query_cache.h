@@ -1,0 +1,65 @@
+// A bounded, sharded cache from a vertex to a sorted vertex list (a user's
+// reachable applications, an application's users). It belongs to one snapshot
+// and dies with it, so nothing is ever invalidated. When a shard would exceed
+// its share of the memory bound it is emptied (cheap, and fair for a cache
+// whose entries cost the same to rebuild). Thread-safe: lookups share a shard's
+// lock, inserts take it alone.
+#ifndef IDENTITYGRAPH_GRAPH_QUERY_CACHE_H_
+#define IDENTITYGRAPH_GRAPH_QUERY_CACHE_H_
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "graph/graph_types.h"
+
+namespace identitygraph::graph {
+
+using VertexList = std::vector<VertexId>;
+
+struct CacheStats {
+  std::string name;
+  int64_t hits = 0;
+  int64_t misses = 0;
+  int64_t entries = 0;
+  int64_t bytes = 0;
+  int64_t capacity_bytes = 0;
+};
+
+class QueryCache {
+ public:
+  QueryCache(std::string name, size_t capacity_bytes);
+
+  // The cached list, or null (counted as a miss).
+  std::shared_ptr<const VertexList> Find(VertexId key) const;
+  void Insert(VertexId key, std::shared_ptr<const VertexList> value);
+  CacheStats stats() const;
+
+ private:
+  static constexpr int kShards = 16;
+  struct Shard {
+    // std::shared_mutex for the reason given in snapshot_holder.h.
+    mutable std::shared_mutex mutex;
+    absl::flat_hash_map<VertexId, std::shared_ptr<const VertexList>> entries;
+    size_t bytes = 0;
+    mutable std::atomic<int64_t> hits{0}, misses{0};
+  };
+  static size_t Cost(const VertexList& list) {
+    return sizeof(VertexList) + list.size() * sizeof(VertexId) +
+           48;  // 48: map slot, control
+  }
+
+  const std::string name_;
+  const size_t capacity_bytes_;
+  std::array<Shard, kShards> shards_;
+};
+
+}  // namespace identitygraph::graph
+
+#endif  // IDENTITYGRAPH_GRAPH_QUERY_CACHE_H_

@@ -317,13 +317,7 @@ std::vector<VertexId> ReachedOfKind(const Snapshot& snapshot,
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const VertexList>> ReachableTargets(
-    const Snapshot& snapshot, VertexId user) {
-  if (auto s = ExpectKind(snapshot, user, {VertexKind::kUser}, "user"); !s.ok())
-    return s;
-  QueryCache& cache = snapshot.user_targets_cache();
-  if (std::shared_ptr<const VertexList> cached = cache.Find(user))
-    return cached;
+VertexList ComputeReachableTargets(const Snapshot& snapshot, VertexId user) {
   const CsrGraph& csr = snapshot.graph();
   VertexList roles;
   for (const CsrEdge& edge :
@@ -339,19 +333,30 @@ absl::StatusOr<std::shared_ptr<const VertexList>> ReachableTargets(
   }
   std::sort(roles.begin(), roles.end());
   roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
-  auto targets = std::make_shared<VertexList>();
+  VertexList targets;
   for (VertexId role : roles) {
     for (const CsrEdge& edge :
          boost::make_iterator_range(boost::out_edges(role, csr))) {
       const EdgeKind kind = csr[edge].kind;
       if (kind == EdgeKind::kRoleApplication || kind == EdgeKind::kRoleApi) {
-        targets->push_back(boost::target(edge, csr));
+        targets.push_back(boost::target(edge, csr));
       }
     }
   }
-  std::sort(targets->begin(), targets->end());
-  targets->erase(std::unique(targets->begin(), targets->end()), targets->end());
-  std::shared_ptr<const VertexList> result = std::move(targets);
+  std::sort(targets.begin(), targets.end());
+  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+  return targets;
+}
+
+absl::StatusOr<std::shared_ptr<const VertexList>> ReachableTargets(
+    const Snapshot& snapshot, VertexId user) {
+  if (auto s = ExpectKind(snapshot, user, {VertexKind::kUser}, "user"); !s.ok())
+    return s;
+  QueryCache& cache = snapshot.user_targets_cache();
+  if (std::shared_ptr<const VertexList> cached = cache.Find(user))
+    return cached;
+  auto result = std::make_shared<const VertexList>(
+      ComputeReachableTargets(snapshot, user));
   cache.Insert(user, result);
   return result;
 }
@@ -450,7 +455,7 @@ absl::StatusOr<std::vector<ReachedTarget>> ApplicationsOfUser(
   return out;
 }
 
-absl::StatusOr<std::vector<VertexId>> UsersOfApplication(
+absl::StatusOr<std::shared_ptr<const VertexList>> UsersOfApplication(
     const Snapshot& snapshot, VertexId application, Reachability mode,
     const QueryLimits& limits) {
   if (auto s = ExpectKind(snapshot, application,
@@ -475,8 +480,9 @@ absl::StatusOr<std::vector<VertexId>> UsersOfApplication(
     authorized = std::move(list);
     cache.Insert(application, authorized);
   }
-  std::vector<VertexId> users(authorized->begin(), authorized->end());
-  if (mode == Reachability::kLogin) {
+  if (mode != Reachability::kLogin) return authorized;
+  auto users = std::make_shared<VertexList>(*authorized);
+  {
     absl::flat_hash_set<VertexId> can_log_in;
     for (VertexId connection :
          Neighbours(snapshot, application,
@@ -486,12 +492,13 @@ absl::StatusOr<std::vector<VertexId>> UsersOfApplication(
         can_log_in.insert(u);
       }
     }
-    users.erase(
-        std::remove_if(users.begin(), users.end(),
+    users->erase(
+        std::remove_if(users->begin(), users->end(),
                        [&](VertexId u) { return !can_log_in.contains(u); }),
-        users.end());
+        users->end());
   }
-  return users;  // already ordered by id; filtering keeps the order
+  // Already ordered by id: filtering keeps the order.
+  return std::shared_ptr<const VertexList>(std::move(users));
 }
 
 absl::StatusOr<std::vector<VertexId>> GroupsOfUser(const Snapshot& snapshot,

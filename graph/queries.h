@@ -47,6 +47,9 @@ using Path = std::vector<PathStep>;
 // walk, and cached in the snapshot: the hot path of CheckAccess.
 absl::StatusOr<std::shared_ptr<const VertexList>> ReachableTargets(
     const Snapshot& snapshot, VertexId user);
+// The same without the cache (for measuring, and for callers that must not fill
+// it).
+VertexList ComputeReachableTargets(const Snapshot& snapshot, VertexId user);
 
 struct CheckResult {
   bool allowed = false;
@@ -79,7 +82,7 @@ absl::StatusOr<std::vector<ReachedTarget>> ApplicationsOfUser(
 
 // The users who reach `application`, ordered by user id. The authorization list
 // is cached per application.
-absl::StatusOr<std::vector<VertexId>> UsersOfApplication(
+absl::StatusOr<std::shared_ptr<const VertexList>> UsersOfApplication(
     const Snapshot& snapshot, VertexId application, Reachability mode,
     const QueryLimits& limits = {});
 

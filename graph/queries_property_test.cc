@@ -315,12 +315,12 @@ TEST_P(QueriesPropertyTest, EveryQueryEqualsTheOracle) {
       for (int round = 0; round < 2; ++round) {
         auto cached = UsersOfApplication(snapshot, app, mode);
         ASSERT_TRUE(cached.ok());
-        EXPECT_EQ(AsSet(*cached), expected) << "round " << round;
+        EXPECT_EQ(AsSet(**cached), expected) << "round " << round;
       }
       auto users = UsersOfApplication(snapshot, app, mode);
       ASSERT_TRUE(users.ok());
-      EXPECT_EQ(AsSet(*users), expected) << "app " << snapshot.id(app);
-      EXPECT_TRUE(std::is_sorted(users->begin(), users->end(),
+      EXPECT_EQ(AsSet(**users), expected) << "app " << snapshot.id(app);
+      EXPECT_TRUE(std::is_sorted((*users)->begin(), (*users)->end(),
                                  [&](VertexId a, VertexId b) {
                                    return snapshot.id(a) < snapshot.id(b);
                                  }));

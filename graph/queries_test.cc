@@ -209,13 +209,13 @@ TEST_F(QueriesTest, ApplicationsOfAUserWithPaths) {
 }
 
 TEST_F(QueriesTest, UsersOfAnApplication) {
-  EXPECT_THAT(Ids(*UsersOfApplication(*snapshot_, App("Payroll"),
+  EXPECT_THAT(Ids(**UsersOfApplication(*snapshot_, App("Payroll"),
                                       Reachability::kAuthorization)),
               ElementsAre("ada", "grace"));
-  EXPECT_THAT(Ids(*UsersOfApplication(*snapshot_, App("Payroll"),
+  EXPECT_THAT(Ids(**UsersOfApplication(*snapshot_, App("Payroll"),
                                       Reachability::kLogin)),
               ElementsAre("ada"));
-  EXPECT_THAT(Ids(*UsersOfApplication(*snapshot_, App("Wiki"),
+  EXPECT_THAT(Ids(**UsersOfApplication(*snapshot_, App("Wiki"),
                                       Reachability::kAuthorization)),
               ElementsAre("ada", "linus"));
 }

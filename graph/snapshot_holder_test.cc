@@ -72,7 +72,7 @@ TEST(SnapshotHolderTest, ReadersQueryWhileSnapshotsSwap) {
             UsersOfApplication(*snapshot, app, Reachability::kAuthorization);
         if (!check.ok() || !users.ok() ||
             check->allowed != ((i + version) % 2 == 0) ||
-            static_cast<int64_t>(users->size()) !=
+            static_cast<int64_t>((*users)->size()) !=
                 (50 + version + 1 - version % 2) / 2) {
           wrong.fetch_add(1);
         }

@@ -1,0 +1,223 @@
+// graph_bench: the graph engine's figures on the benchmark profiles
+// (graph_profile.h).
+//
+//   build/tests/bench/graph_bench                          # 100k users
+//   build/tests/bench/graph_bench --benchmark_filter=1000000  # the 1M profile
+//
+// Each benchmark's argument is the profile's user count. Memory is reported as
+// a counter of the build benchmark (bytes per user, graph and indexes; caches
+// excluded).
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "benchmark/benchmark.h"
+#include "graph/graph_builder.h"
+#include "graph/queries.h"
+#include "tests/bench/graph_profile.h"
+
+namespace identitygraph::bench {
+namespace {
+
+using graph::CheckAccess;
+using graph::Reachability;
+using graph::Snapshot;
+using graph::VertexId;
+using graph::VertexKind;
+
+struct Profile {
+  std::shared_ptr<const Snapshot> snapshot;
+  std::vector<VertexId> users, apps;
+  VertexId biggest_app = graph::kNoVertex;
+  // The first (uncached) UsersOfApplication call for the biggest application.
+  double biggest_app_cold_ms = 0;
+};
+
+// Built once per size and shared by the query benchmarks.
+const Profile& GetProfile(int64_t users) {
+  static std::map<int64_t, Profile> profiles;
+  auto it = profiles.find(users);
+  if (it != profiles.end()) return it->second;
+  graph::GraphBuilder builder;
+  FillProfile(users, /*seed=*/7, builder);
+  Profile profile;
+  profile.snapshot = std::move(builder).Build(1, absl::Now());
+  const Snapshot& s = *profile.snapshot;
+  size_t biggest = 0;
+  for (VertexId v = 0; v < s.vertex_count(); ++v) {
+    if (s.kind(v) == VertexKind::kUser) profile.users.push_back(v);
+    if (s.kind(v) == VertexKind::kApplication) profile.apps.push_back(v);
+  }
+  // The biggest application: the one with the most users (measured, not
+  // guessed).
+  for (VertexId app : profile.apps) {
+    const absl::Time start = absl::Now();
+    auto users_of =
+        graph::UsersOfApplication(s, app, Reachability::kAuthorization);
+    const double cold_ms = absl::ToDoubleMilliseconds(absl::Now() - start);
+    if (users_of.ok() && (*users_of)->size() > biggest) {
+      biggest = (*users_of)->size();
+      profile.biggest_app = app;
+      profile.biggest_app_cold_ms = cold_ms;
+    }
+  }
+  return profiles.emplace(users, std::move(profile)).first->second;
+}
+
+void BM_Build(benchmark::State& state) {
+  size_t bytes = 0;
+  for (auto _ : state) {
+    graph::GraphBuilder builder;
+    FillProfile(state.range(0), 7, builder);
+    auto snapshot = std::move(builder).Build(1, absl::Now());
+    bytes = snapshot->MemoryBytes();
+    benchmark::DoNotOptimize(snapshot);
+  }
+  state.counters["bytes_per_user"] =
+      static_cast<double>(bytes) / state.range(0);
+}
+
+void BM_CheckCached(benchmark::State& state) {
+  const Profile& p = GetProfile(state.range(0));
+  for (VertexId user : p.users)
+    benchmark::DoNotOptimize(graph::ReachableTargets(*p.snapshot, user));
+  size_t i = 0;
+  for (auto _ : state) {
+    auto result = CheckAccess(*p.snapshot, p.users[i % p.users.size()],
+                              p.apps[(i * 7919) % p.apps.size()],
+                              Reachability::kAuthorization, 0);
+    benchmark::DoNotOptimize(result);
+    ++i;
+  }
+}
+
+// The first check for a user: its reachable applications are computed (not
+// cached).
+void BM_CheckUncached(benchmark::State& state) {
+  const Profile& p = GetProfile(state.range(0));
+  size_t i = 0;
+  for (auto _ : state) {
+    graph::VertexList targets = graph::ComputeReachableTargets(
+        *p.snapshot, p.users[(i * 104729) % p.users.size()]);
+    benchmark::DoNotOptimize(std::binary_search(targets.begin(), targets.end(),
+                                                p.apps[i % p.apps.size()]));
+    ++i;
+  }
+}
+
+// Check with one explaining path: a walk each time.
+void BM_CheckWithPath(benchmark::State& state) {
+  const Profile& p = GetProfile(state.range(0));
+  size_t i = 0;
+  for (auto _ : state) {
+    auto result =
+        CheckAccess(*p.snapshot, p.users[(i * 104729) % p.users.size()],
+                    p.apps[i % p.apps.size()], Reachability::kAuthorization, 1);
+    benchmark::DoNotOptimize(result);
+    ++i;
+  }
+}
+
+void BM_ApplicationsOfUser(benchmark::State& state) {
+  const Profile& p = GetProfile(state.range(0));
+  size_t i = 0;
+  for (auto _ : state) {
+    auto apps = graph::ApplicationsOfUser(
+        *p.snapshot, p.users[(i * 104729) % p.users.size()],
+        Reachability::kAuthorization, true);
+    benchmark::DoNotOptimize(apps);
+    ++i;
+  }
+}
+
+void BM_UsersOfBiggestApplicationFirstPage(benchmark::State& state) {
+  const Profile& p = GetProfile(state.range(0));
+  for (auto _ : state) {
+    auto users = graph::UsersOfApplication(*p.snapshot, p.biggest_app,
+                                           Reachability::kAuthorization);
+    std::vector<VertexId> page(
+        (*users)->begin(),
+        (*users)->begin() + std::min<size_t>(100, (*users)->size()));
+    benchmark::DoNotOptimize(page);
+  }
+  state.counters["cold_full_list_ms"] = p.biggest_app_cold_ms;
+  state.counters["users"] = static_cast<double>(
+      (*graph::UsersOfApplication(*p.snapshot, p.biggest_app,
+                                  Reachability::kAuthorization))
+          ->size());
+}
+
+void BM_UsersOfBiggestApplicationFullList(benchmark::State& state) {
+  const Profile& p = GetProfile(state.range(0));
+  for (auto _ : state) {
+    auto users = graph::UsersOfApplication(*p.snapshot, p.biggest_app,
+                                           Reachability::kAuthorization);
+    std::vector<VertexId> all((*users)->begin(), (*users)->end());
+    benchmark::DoNotOptimize(all);
+  }
+}
+
+// The login-mode list is filtered afresh on every call (only the authorization
+// list is cached): the cost of a cache hit plus one pass over the application's
+// connections.
+void BM_UsersOfBiggestApplicationLogin(benchmark::State& state) {
+  const Profile& p = GetProfile(state.range(0));
+  for (auto _ : state) {
+    auto users = graph::UsersOfApplication(*p.snapshot, p.biggest_app,
+                                           Reachability::kLogin);
+    benchmark::DoNotOptimize(users);
+  }
+}
+
+void BM_BatchCheck1000(benchmark::State& state) {
+  const Profile& p = GetProfile(state.range(0));
+  for (VertexId user : p.users)
+    benchmark::DoNotOptimize(graph::ReachableTargets(*p.snapshot, user));
+  size_t i = 0;
+  for (auto _ : state) {
+    int allowed = 0;
+    for (int k = 0; k < 1000; ++k, ++i) {
+      allowed +=
+          CheckAccess(*p.snapshot, p.users[(i * 104729) % p.users.size()],
+                      p.apps[(i * 7919) % p.apps.size()],
+                      Reachability::kAuthorization, 0)
+              ->allowed;
+    }
+    benchmark::DoNotOptimize(allowed);
+  }
+}
+
+BENCHMARK(BM_Build)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(2);
+BENCHMARK(BM_CheckCached)->Arg(100000)->Arg(1000000);
+BENCHMARK(BM_CheckUncached)->Arg(100000)->Arg(1000000);
+BENCHMARK(BM_CheckWithPath)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ApplicationsOfUser)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_UsersOfBiggestApplicationFirstPage)->Arg(100000)->Arg(1000000);
+BENCHMARK(BM_UsersOfBiggestApplicationFullList)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_UsersOfBiggestApplicationLogin)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BatchCheck1000)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace identitygraph::bench
+
+BENCHMARK_MAIN();

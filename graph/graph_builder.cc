@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "boost/range/iterator_range.hpp"
+
 namespace identitygraph::graph {
 
 bool EdgeFits(EdgeKind kind, VertexKind from, VertexKind to) {
@@ -124,13 +126,28 @@ std::shared_ptr<const Snapshot> GraphBuilder::Build(int64_t version,
   data.reserve(edges_.size());
   for (const Edge& edge : edges_) {
     ends.emplace_back(edge.from, edge.to);
-    data.push_back(EdgeData{edge.kind, edge.via});
+    data.push_back(EdgeData{edge.kind});
   }
-  edges_.clear();
-  edges_.shrink_to_fit();
   snapshot->graph_ =
       CsrGraph(boost::edges_are_unsorted_multi_pass, ends.begin(), ends.end(),
                data.begin(), static_cast<VertexId>(count));
+  // Roles held within organizations name the organization beside the graph:
+  // match each such edge to a CSR edge not yet named (parallel edges differ
+  // only by organization).
+  for (const Edge& edge : edges_) {
+    if (edge.via == kNoVertex) continue;
+    for (auto e : boost::make_iterator_range(
+             boost::out_edges(edge.from, snapshot->graph_))) {
+      if (boost::target(e, snapshot->graph_) == edge.to &&
+          snapshot->graph_[e].kind == edge.kind &&
+          !snapshot->edge_organization_.contains(e.idx)) {
+        snapshot->edge_organization_.emplace(e.idx, edge.via);
+        break;
+      }
+    }
+  }
+  edges_.clear();
+  edges_.shrink_to_fit();
   snapshot->BuildIndexes();
   snapshot->PrecomputeGroupRoles();
   // Reachable applications are asked for far more often than application user

@@ -43,12 +43,11 @@ inline constexpr int kEdgeKindCount = 10;
 using VertexId = uint32_t;
 inline constexpr VertexId kNoVertex = std::numeric_limits<VertexId>::max();
 
-// What the CSR graph stores per edge.
+// What the CSR graph stores per edge: one byte. The organization of a role held
+// within an organization (rare) lives beside the graph, keyed by edge
+// (Snapshot::organization_of).
 struct EdgeData {
   EdgeKind kind = EdgeKind::kGroupMember;
-  // For kOrganizationRole: the organization the role is held in; else
-  // kNoVertex.
-  VertexId via = kNoVertex;
 };
 
 // Authorization reachability follows exactly these edges: user -> (group ->)*

@@ -196,9 +196,9 @@ Path TreePath(const Snapshot& snapshot, const Workspace& workspace,
     PathStep step;
     step.vertex = v;
     if (workspace.parent[v] != kNoVertex) {
-      const EdgeData& data = snapshot.graph()[workspace.parent_edge[v]];
-      step.via = data.kind;
-      step.organization = data.via;
+      const CsrEdge& edge = workspace.parent_edge[v];
+      step.via = snapshot.graph()[edge].kind;
+      step.organization = snapshot.organization_of(edge);
     }
     reversed.push_back(step);
   }
@@ -226,7 +226,7 @@ void ShortestPaths(const Snapshot& snapshot, const Workspace& workspace,
         workspace.distance[from] + 1 != workspace.distance[v]) {
       continue;
     }
-    suffix.push_back(PathStep{v, data.kind, data.via});
+    suffix.push_back(PathStep{v, data.kind, snapshot.organization_of(edge)});
     ShortestPaths(snapshot, workspace, from, mask, limit, suffix, out);
     suffix.pop_back();
     if (out.size() >= limit) return;

@@ -210,13 +210,13 @@ TEST_F(QueriesTest, ApplicationsOfAUserWithPaths) {
 
 TEST_F(QueriesTest, UsersOfAnApplication) {
   EXPECT_THAT(Ids(**UsersOfApplication(*snapshot_, App("Payroll"),
-                                      Reachability::kAuthorization)),
+                                       Reachability::kAuthorization)),
               ElementsAre("ada", "grace"));
   EXPECT_THAT(Ids(**UsersOfApplication(*snapshot_, App("Payroll"),
-                                      Reachability::kLogin)),
+                                       Reachability::kLogin)),
               ElementsAre("ada"));
   EXPECT_THAT(Ids(**UsersOfApplication(*snapshot_, App("Wiki"),
-                                      Reachability::kAuthorization)),
+                                       Reachability::kAuthorization)),
               ElementsAre("ada", "linus"));
 }
 

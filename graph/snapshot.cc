@@ -10,6 +10,22 @@
 #include "boost/range/iterator_range.hpp"
 
 namespace identitygraph::graph {
+namespace {
+
+// Orders names ignoring ASCII case, without making lowercase copies.
+int CompareIgnoringCase(absl::string_view a, absl::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char x =
+        absl::ascii_tolower(static_cast<unsigned char>(a[i]));
+    const unsigned char y =
+        absl::ascii_tolower(static_cast<unsigned char>(b[i]));
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+}
+
+}  // namespace
 
 const char* VertexKindName(VertexKind kind) {
   static constexpr const char* kNames[] = {"user",        "group", "role",
@@ -36,18 +52,33 @@ void Snapshot::BuildIndexes() {
   const VertexId count = static_cast<VertexId>(kinds_.size());
   for (VertexId v = 0; v < count; ++v) {
     by_id_[static_cast<int>(kinds_[v])].emplace(ids_.Get(v), v);
-    if (!emails_.Get(v).empty())
-      by_email_.emplace(absl::AsciiStrToLower(emails_.Get(v)), v);
-    lowercase_names_.Add(absl::AsciiStrToLower(names_.Get(v)));
+  }
+  // Lowercase copies only where they differ; the pool is complete before any
+  // view is taken of it, so the views stay valid.
+  std::vector<int64_t> lowercase_index(count, -1);
+  for (VertexId v = 0; v < count; ++v) {
+    const absl::string_view email = emails_.Get(v);
+    const std::string lowered = absl::AsciiStrToLower(email);
+    if (!email.empty() && lowered != email) {
+      lowercase_index[v] = lowercase_emails_.Add(lowered);
+    }
+  }
+  lowercase_emails_.ShrinkToFit();
+  by_email_.reserve(count);
+  for (VertexId v = 0; v < count; ++v) {
+    if (emails_.Get(v).empty()) continue;
+    by_email_.emplace(
+        lowercase_index[v] >= 0
+            ? lowercase_emails_.Get(static_cast<uint32_t>(lowercase_index[v]))
+            : emails_.Get(v),
+        v);
   }
   by_name_.resize(count);
   for (VertexId v = 0; v < count; ++v) by_name_[v] = v;
   std::sort(by_name_.begin(), by_name_.end(), [this](VertexId a, VertexId b) {
-    const absl::string_view x = lowercase_names_.Get(a),
-                            y = lowercase_names_.Get(b);
-    return x != y ? x < y : ids_.Get(a) < ids_.Get(b);
+    const int order = CompareIgnoringCase(names_.Get(a), names_.Get(b));
+    return order != 0 ? order < 0 : ids_.Get(a) < ids_.Get(b);
   });
-  lowercase_names_.ShrinkToFit();
 }
 
 void Snapshot::PrecomputeGroupRoles() {
@@ -112,20 +143,22 @@ VertexId Snapshot::FindById(VertexKind kind, absl::string_view id) const {
 }
 
 VertexId Snapshot::FindByEmail(absl::string_view email) const {
-  auto it = by_email_.find(absl::AsciiStrToLower(email));
+  const std::string lowered = absl::AsciiStrToLower(email);
+  auto it = by_email_.find(lowered);
   return it == by_email_.end() ? kNoVertex : it->second;
 }
 
 std::vector<VertexId> Snapshot::FindByName(VertexKind kind,
                                            absl::string_view name) const {
-  const std::string lowered = absl::AsciiStrToLower(name);
-  auto first = std::lower_bound(by_name_.begin(), by_name_.end(), lowered,
-                                [this](VertexId v, const std::string& key) {
-                                  return lowercase_names_.Get(v) < key;
-                                });
+  auto first =
+      std::lower_bound(by_name_.begin(), by_name_.end(), name,
+                       [this](VertexId v, absl::string_view key) {
+                         return CompareIgnoringCase(names_.Get(v), key) < 0;
+                       });
   std::vector<VertexId> out;
   for (auto it = first;
-       it != by_name_.end() && lowercase_names_.Get(*it) == lowered; ++it) {
+       it != by_name_.end() && CompareIgnoringCase(names_.Get(*it), name) == 0;
+       ++it) {
     if (kinds_[*it] == kind && names_.Get(*it) == name) out.push_back(*it);
   }
   return out;
@@ -134,15 +167,15 @@ std::vector<VertexId> Snapshot::FindByName(VertexKind kind,
 std::vector<VertexId> Snapshot::FindByNamePrefix(
     absl::string_view prefix, const std::vector<VertexKind>& kinds,
     size_t limit, bool* more) const {
-  const std::string lowered = absl::AsciiStrToLower(prefix);
-  auto it = std::lower_bound(by_name_.begin(), by_name_.end(), lowered,
-                             [this](VertexId v, const std::string& key) {
-                               return lowercase_names_.Get(v) < key;
-                             });
+  auto it =
+      std::lower_bound(by_name_.begin(), by_name_.end(), prefix,
+                       [this](VertexId v, absl::string_view key) {
+                         return CompareIgnoringCase(names_.Get(v), key) < 0;
+                       });
   std::vector<VertexId> out;
   *more = false;
   for (; it != by_name_.end() &&
-         absl::StartsWith(lowercase_names_.Get(*it), lowered);
+         absl::StartsWithIgnoreCase(names_.Get(*it), prefix);
        ++it) {
     if (!kinds.empty() &&
         std::find(kinds.begin(), kinds.end(), kinds_[*it]) == kinds.end()) {
@@ -181,12 +214,15 @@ size_t Snapshot::MemoryBytes() const {
                  edges * sizeof(VertexId);
   bytes += kinds_.capacity() + by_name_.capacity() * sizeof(VertexId);
   bytes += ids_.MemoryBytes() + names_.MemoryBytes() + emails_.MemoryBytes() +
-           lowercase_names_.MemoryBytes() + attribute_text_.MemoryBytes();
+           attribute_text_.MemoryBytes();
   for (const auto& index : by_id_) {
     bytes +=
         index.capacity() * (sizeof(absl::string_view) + sizeof(VertexId) + 1);
   }
-  bytes += by_email_.capacity() * (sizeof(std::string) + sizeof(VertexId) + 1);
+  bytes +=
+      by_email_.capacity() * (sizeof(absl::string_view) + sizeof(VertexId) + 1);
+  bytes += lowercase_emails_.MemoryBytes();
+  bytes += edge_organization_.capacity() * (2 * sizeof(uint32_t) + 1);
   bytes += effective_role_offsets_.capacity() * sizeof(uint32_t) +
            effective_roles_.capacity() * sizeof(VertexId);
   return bytes;

@@ -82,6 +82,14 @@ class Snapshot {
         effective_role_offsets_[group + 1] - effective_role_offsets_[group]);
   }
 
+  // For an EdgeKind::kOrganizationRole edge: the organization; otherwise
+  // kNoVertex.
+  VertexId organization_of(
+      const boost::graph_traits<CsrGraph>::edge_descriptor& edge) const {
+    auto it = edge_organization_.find(edge.idx);
+    return it == edge_organization_.end() ? kNoVertex : it->second;
+  }
+
   // Per-snapshot query caches (queries.cc fills them); they die with the
   // snapshot.
   QueryCache& user_targets_cache() const { return *user_targets_cache_; }
@@ -108,11 +116,14 @@ class Snapshot {
 
   std::array<absl::flat_hash_map<absl::string_view, VertexId>, kVertexKindCount>
       by_id_;
-  absl::flat_hash_map<std::string, VertexId> by_email_;  // lowercased
-  // All vertices ordered by lowercased name, then id, with the lowercased
-  // names.
+  // Keys are views of lowercased emails: into emails_ when the email is
+  // lowercase already (the usual case), else into lowercase_emails_.
+  absl::flat_hash_map<absl::string_view, VertexId> by_email_;
+  StringPool lowercase_emails_;
+  absl::flat_hash_map<uint32_t, VertexId>
+      edge_organization_;  // by CSR edge index
+  // All vertices ordered by name ignoring ASCII case, then by id.
   std::vector<VertexId> by_name_;
-  StringPool lowercase_names_;
 
   std::vector<uint32_t> effective_role_offsets_;  // vertex_count + 1
   std::vector<VertexId> effective_roles_;

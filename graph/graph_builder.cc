@@ -6,8 +6,6 @@
 #include <utility>
 #include <vector>
 
-#include "boost/range/iterator_range.hpp"
-
 namespace identitygraph::graph {
 
 bool EdgeFits(EdgeKind kind, VertexKind from, VertexKind to) {
@@ -131,31 +129,16 @@ std::shared_ptr<const Snapshot> GraphBuilder::Build(int64_t version,
   snapshot->graph_ =
       CsrGraph(boost::edges_are_unsorted_multi_pass, ends.begin(), ends.end(),
                data.begin(), static_cast<VertexId>(count));
-  // Roles held within organizations name the organization beside the graph:
-  // match each such edge to a CSR edge not yet named (parallel edges differ
-  // only by organization).
+  // Roles held within organizations name the organization beside the graph.
+  std::vector<std::array<VertexId, 3>> organizations;
   for (const Edge& edge : edges_) {
-    if (edge.via == kNoVertex) continue;
-    for (auto e : boost::make_iterator_range(
-             boost::out_edges(edge.from, snapshot->graph_))) {
-      if (boost::target(e, snapshot->graph_) == edge.to &&
-          snapshot->graph_[e].kind == edge.kind &&
-          !snapshot->edge_organization_.contains(e.idx)) {
-        snapshot->edge_organization_.emplace(e.idx, edge.via);
-        break;
-      }
-    }
+    if (edge.via != kNoVertex)
+      organizations.push_back({edge.from, edge.to, edge.via});
   }
+  snapshot->AttachOrganizations(organizations);
   edges_.clear();
   edges_.shrink_to_fit();
-  snapshot->BuildIndexes();
-  snapshot->PrecomputeGroupRoles();
-  // Reachable applications are asked for far more often than application user
-  // lists.
-  snapshot->user_targets_cache_ = std::make_unique<QueryCache>(
-      "user_applications", cache_capacity_bytes_ / 4 * 3);
-  snapshot->application_users_cache_ = std::make_unique<QueryCache>(
-      "application_users", cache_capacity_bytes_ / 4);
+  snapshot->Finish(/*sort_names=*/true, cache_capacity_bytes_);
   return snapshot;
 }
 

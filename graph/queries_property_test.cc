@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "graph/graph_builder.h"
 #include "graph/queries.h"
+#include "graph/snapshot_file.h"
 #include "gtest/gtest.h"
 
 namespace identitygraph::graph {
@@ -243,9 +244,18 @@ void ExpectShortestValidPath(const RandomGraph& g, VertexId user,
 
 class QueriesPropertyTest : public ::testing::TestWithParam<uint32_t> {};
 
+// Parameters 0-299 query the built snapshot; 300-599 the same graphs after a
+// trip through the snapshot file format.
 TEST_P(QueriesPropertyTest, EveryQueryEqualsTheOracle) {
-  const RandomGraph g = MakeRandomGraph(GetParam());
-  const Snapshot& snapshot = *g.snapshot;
+  const RandomGraph g = MakeRandomGraph(GetParam() % 300);
+  std::shared_ptr<const Snapshot> reloaded;
+  if (GetParam() >= 300) {
+    auto parsed = ParseSnapshot(SerializeSnapshot(*g.snapshot));
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    reloaded = *std::move(parsed);
+    EXPECT_EQ(SerializeSnapshot(*reloaded), SerializeSnapshot(*g.snapshot));
+  }
+  const Snapshot& snapshot = reloaded ? *reloaded : *g.snapshot;
   for (Reachability mode :
        {Reachability::kAuthorization, Reachability::kLogin}) {
     const bool login = mode == Reachability::kLogin;
@@ -364,7 +374,7 @@ TEST_P(QueriesPropertyTest, EveryQueryEqualsTheOracle) {
 }
 
 INSTANTIATE_TEST_SUITE_P(RandomGraphs, QueriesPropertyTest,
-                         ::testing::Range(0u, 300u));
+                         ::testing::Range(0u, 600u));
 
 }  // namespace
 }  // namespace identitygraph::graph

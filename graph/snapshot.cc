@@ -43,7 +43,7 @@ const char* EdgeKindName(EdgeKind kind) {
   return kNames[static_cast<int>(kind)];
 }
 
-void Snapshot::BuildIndexes() {
+void Snapshot::BuildIndexes(bool sort_names) {
   // The id index keeps views into ids_: the pools must not move after this
   // point.
   ids_.ShrinkToFit();
@@ -73,12 +73,39 @@ void Snapshot::BuildIndexes() {
             : emails_.Get(v),
         v);
   }
+  if (!sort_names) return;
   by_name_.resize(count);
   for (VertexId v = 0; v < count; ++v) by_name_[v] = v;
   std::sort(by_name_.begin(), by_name_.end(), [this](VertexId a, VertexId b) {
     const int order = CompareIgnoringCase(names_.Get(a), names_.Get(b));
     return order != 0 ? order < 0 : ids_.Get(a) < ids_.Get(b);
   });
+}
+
+void Snapshot::Finish(bool sort_names, size_t cache_capacity_bytes) {
+  BuildIndexes(sort_names);
+  PrecomputeGroupRoles();
+  // Reachable applications are asked for far more often than application user
+  // lists.
+  user_targets_cache_ = std::make_unique<QueryCache>(
+      "user_applications", cache_capacity_bytes / 4 * 3);
+  application_users_cache_ = std::make_unique<QueryCache>(
+      "application_users", cache_capacity_bytes / 4);
+}
+
+void Snapshot::AttachOrganizations(
+    const std::vector<std::array<VertexId, 3>>& from_to_organization) {
+  for (const auto& [from, to, organization] : from_to_organization) {
+    for (auto edge :
+         boost::make_iterator_range(boost::out_edges(from, graph_))) {
+      if (boost::target(edge, graph_) == to &&
+          graph_[edge].kind == EdgeKind::kOrganizationRole &&
+          !edge_organization_.contains(edge.idx)) {
+        edge_organization_.emplace(edge.idx, organization);
+        break;
+      }
+    }
+  }
 }
 
 void Snapshot::PrecomputeGroupRoles() {

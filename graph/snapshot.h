@@ -100,8 +100,17 @@ class Snapshot {
 
  private:
   friend class GraphBuilder;
+  friend class SnapshotFileCodec;
   Snapshot() = default;
-  void BuildIndexes();
+  // After the vertices and graph are set: id and email maps, then the name
+  // order (unless `sort_names` is false because the order was loaded), group
+  // roles and empty caches.
+  void Finish(bool sort_names, size_t cache_capacity_bytes);
+  void BuildIndexes(bool sort_names);
+  // Names the organization of each (from, to) organization-role edge, matching
+  // parallel edges one by one.
+  void AttachOrganizations(
+      const std::vector<std::array<VertexId, 3>>& from_to_organization);
   void PrecomputeGroupRoles();
 
   int64_t version_ = 0;

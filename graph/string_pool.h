@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -30,6 +31,20 @@ class StringPool {
   }
 
   size_t size() const { return offsets_.size() - 1; }
+
+  // The raw parts, for the snapshot file.
+  const std::string& chars() const { return chars_; }
+  const std::vector<uint32_t>& offsets() const { return offsets_; }
+  // Rebuilds a pool from raw parts. REQUIRES: offsets start at 0, never
+  // decrease, and end at chars.size() (the snapshot file checks this before
+  // calling).
+  static StringPool FromParts(std::string chars,
+                              std::vector<uint32_t> offsets) {
+    StringPool pool;
+    pool.chars_ = std::move(chars);
+    pool.offsets_ = std::move(offsets);
+    return pool;
+  }
 
   size_t MemoryBytes() const {
     return chars_.capacity() + offsets_.capacity() * sizeof(uint32_t);

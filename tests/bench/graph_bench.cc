@@ -11,12 +11,14 @@
 
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/time/clock.h"
 #include "benchmark/benchmark.h"
 #include "graph/graph_builder.h"
 #include "graph/queries.h"
+#include "graph/snapshot_file.h"
 #include "tests/bench/graph_profile.h"
 
 namespace identitygraph::bench {
@@ -204,11 +206,45 @@ void BM_BatchCheck1000(benchmark::State& state) {
   }
 }
 
+// Serializing to the snapshot file format (the server then writes it
+// atomically).
+void BM_SnapshotSave(benchmark::State& state) {
+  const Profile& p = GetProfile(state.range(0));
+  size_t bytes = 0;
+  for (auto _ : state) {
+    std::string file = graph::SerializeSnapshot(*p.snapshot);
+    bytes = file.size();
+    benchmark::DoNotOptimize(file);
+  }
+  state.counters["file_bytes_per_user"] =
+      static_cast<double>(bytes) / state.range(0);
+}
+
+// Parsing and rebuilding a snapshot from its file bytes (checksum and checks
+// included).
+void BM_SnapshotLoad(benchmark::State& state) {
+  const Profile& p = GetProfile(state.range(0));
+  const std::string file = graph::SerializeSnapshot(*p.snapshot);
+  for (auto _ : state) {
+    auto loaded = graph::ParseSnapshot(file);
+    if (!loaded.ok()) state.SkipWithError("load failed");
+    benchmark::DoNotOptimize(loaded);
+  }
+}
+
 BENCHMARK(BM_Build)
     ->Arg(100000)
     ->Arg(1000000)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(2);
+BENCHMARK(BM_SnapshotSave)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SnapshotLoad)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CheckCached)->Arg(100000)->Arg(1000000);
 BENCHMARK(BM_CheckUncached)->Arg(100000)->Arg(1000000);
 BENCHMARK(BM_CheckWithPath)

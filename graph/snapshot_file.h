@@ -1,0 +1,40 @@
+// The snapshot file format: a whole Snapshot as bytes, and back.
+//
+//   std::string bytes = SerializeSnapshot(*snapshot);
+//   // ... the server writes `bytes` with WriteFileAtomically (temp, fsync,
+//   rename) ... absl::StatusOr<std::shared_ptr<const Snapshot>> loaded =
+//   ParseSnapshot(bytes);
+//
+// Layout (little-endian): the magic "IGSNAPSH", the format version (u32), a
+// reserved u32, the payload size (u64) and its FNV-1a 64 checksum (u64), then
+// the payload: version and creation time, vertex kinds, the id, name, email and
+// attribute string pools, attributes, edges in CSR order with their
+// organizations, and the name order (so loading skips the sort). Parsing checks
+// every size, offset, kind and edge before building anything, so a corrupt or
+// truncated file gives DATA_LOSS with what was wrong, never a crash; another
+// format version gives FAILED_PRECONDITION.
+#ifndef IDENTITYGRAPH_GRAPH_SNAPSHOT_FILE_H_
+#define IDENTITYGRAPH_GRAPH_SNAPSHOT_FILE_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "graph/snapshot.h"
+
+namespace identitygraph::graph {
+
+inline constexpr uint32_t kSnapshotFormatVersion = 1;
+
+std::string SerializeSnapshot(const Snapshot& snapshot);
+
+// `cache_capacity_bytes` bounds the loaded snapshot's query caches, as in
+// GraphBuilder.
+absl::StatusOr<std::shared_ptr<const Snapshot>> ParseSnapshot(
+    absl::string_view bytes, size_t cache_capacity_bytes = size_t{256} << 20);
+
+}  // namespace identitygraph::graph
+
+#endif  // IDENTITYGRAPH_GRAPH_SNAPSHOT_FILE_H_

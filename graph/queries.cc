@@ -6,7 +6,10 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "boost/graph/breadth_first_search.hpp"
 #include "boost/graph/filtered_graph.hpp"
 #include "boost/graph/reverse_graph.hpp"
@@ -499,6 +502,73 @@ absl::StatusOr<std::shared_ptr<const VertexList>> UsersOfApplication(
   }
   // Already ordered by id: filtering keeps the order.
   return std::shared_ptr<const VertexList>(std::move(users));
+}
+
+absl::StatusOr<UserPage> PageUsersOfApplication(
+    const Snapshot& snapshot, VertexId application, Reachability mode,
+    size_t page_size, absl::string_view page_token, const QueryLimits& limits) {
+  if (page_size < 1 || page_size > 100000) {
+    return absl::InvalidArgumentError("page_size must be 1 to 100000");
+  }
+  absl::StatusOr<std::shared_ptr<const VertexList>> users =
+      UsersOfApplication(snapshot, application, mode, limits);
+  if (!users.ok()) return users.status();
+  // The token names what it pages through, so it cannot be replayed elsewhere.
+  const std::string listing =
+      absl::StrCat(snapshot.id(application), "|", static_cast<int>(mode));
+  size_t offset = 0;
+  if (!page_token.empty()) {
+    std::string decoded;
+    std::vector<absl::string_view> parts;
+    if (absl::WebSafeBase64Unescape(page_token, &decoded)) {
+      parts = absl::StrSplit(decoded, absl::MaxSplits(':', 3));
+    }
+    int64_t version = 0;
+    if (parts.size() != 4 || parts[0] != "u1" ||
+        !absl::SimpleAtoi(parts[1], &version) ||
+        !absl::SimpleAtoi(parts[2], &offset)) {
+      return absl::InvalidArgumentError(
+          "page_token is not a token this server issued; send the "
+          "next_page_token of the "
+          "previous page unchanged, or none for the first page");
+    }
+    if (version != snapshot.version()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("page_token belongs to snapshot ", version,
+                       ", but a newer scan has been "
+                       "published (snapshot ",
+                       snapshot.version(),
+                       "); restart the listing without a "
+                       "page_token"));
+    }
+    if (parts[3] != listing || offset > (*users)->size()) {
+      return absl::InvalidArgumentError(
+          "page_token was issued for another application or mode; restart the "
+          "listing "
+          "without a page_token");
+    }
+  }
+  UserPage page;
+  page.total = static_cast<int64_t>((*users)->size());
+  const size_t end = std::min((*users)->size(), offset + page_size);
+  page.users.assign((*users)->begin() + offset, (*users)->begin() + end);
+  if (end < (*users)->size()) {
+    page.next_page_token = absl::WebSafeBase64Escape(
+        absl::StrCat("u1:", snapshot.version(), ":", end, ":", listing));
+  }
+  return page;
+}
+
+std::vector<absl::StatusOr<CheckResult>> BatchCheckAccess(
+    const Snapshot& snapshot, const std::vector<AccessPair>& pairs,
+    Reachability mode, int max_paths, const QueryLimits& limits) {
+  std::vector<absl::StatusOr<CheckResult>> results;
+  results.reserve(pairs.size());
+  for (const AccessPair& pair : pairs) {
+    results.push_back(CheckAccess(snapshot, pair.user, pair.application, mode,
+                                  max_paths, limits));
+  }
+  return results;
 }
 
 absl::StatusOr<std::vector<VertexId>> GroupsOfUser(const Snapshot& snapshot,

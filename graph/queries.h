@@ -16,9 +16,11 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "graph/graph_types.h"
 #include "graph/snapshot.h"
 
@@ -85,6 +87,34 @@ absl::StatusOr<std::vector<ReachedTarget>> ApplicationsOfUser(
 absl::StatusOr<std::shared_ptr<const VertexList>> UsersOfApplication(
     const Snapshot& snapshot, VertexId application, Reachability mode,
     const QueryLimits& limits = {});
+
+// One page of UsersOfApplication. `page_token` is empty for the first page,
+// else the `next_page_token` of the previous page. Tokens are opaque and bound
+// to the snapshot version, the application and the mode: a token from another
+// snapshot (a new scan was published meanwhile) or another listing gives
+// INVALID_ARGUMENT telling the caller to restart. REQUIRES: 1 <= page_size <=
+// 100000.
+struct UserPage {
+  std::vector<VertexId> users;
+  std::string next_page_token;  // empty on the last page
+  int64_t total = 0;            // users in the whole listing
+};
+absl::StatusOr<UserPage> PageUsersOfApplication(const Snapshot& snapshot,
+                                                VertexId application,
+                                                Reachability mode,
+                                                size_t page_size,
+                                                absl::string_view page_token,
+                                                const QueryLimits& limits = {});
+
+// Decides many pairs against one snapshot; each pair succeeds or fails on its
+// own (an unknown vertex fails its pair, not the batch).
+struct AccessPair {
+  VertexId user = kNoVertex;
+  VertexId application = kNoVertex;
+};
+std::vector<absl::StatusOr<CheckResult>> BatchCheckAccess(
+    const Snapshot& snapshot, const std::vector<AccessPair>& pairs,
+    Reachability mode, int max_paths, const QueryLimits& limits = {});
 
 // Groups of a user: direct memberships, or (effective) also every group those
 // are nested in. Ordered by name then id.

@@ -220,6 +220,53 @@ TEST_F(QueriesTest, UsersOfAnApplication) {
               ElementsAre("ada", "linus"));
 }
 
+TEST_F(QueriesTest, PagesOfUsersWithTokensBoundToTheSnapshot) {
+  auto first = PageUsersOfApplication(*snapshot_, App("Payroll"),
+                                      Reachability::kAuthorization, 1, "");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_THAT(Ids(first->users), ElementsAre("ada"));
+  EXPECT_EQ(first->total, 2);
+  ASSERT_FALSE(first->next_page_token.empty());
+  auto second = PageUsersOfApplication(*snapshot_, App("Payroll"),
+                                       Reachability::kAuthorization, 1,
+                                       first->next_page_token);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_THAT(Ids(second->users), ElementsAre("grace"));
+  EXPECT_TRUE(second->next_page_token.empty());
+
+  // Another listing, garbage, and a token from an older snapshot are refused.
+  auto other_app = PageUsersOfApplication(*snapshot_, App("Wiki"),
+                                          Reachability::kAuthorization, 1,
+                                          first->next_page_token);
+  EXPECT_EQ(other_app.status().code(), absl::StatusCode::kInvalidArgument);
+  auto garbage = PageUsersOfApplication(*snapshot_, App("Payroll"),
+                                        Reachability::kAuthorization, 1, "%%%");
+  EXPECT_THAT(garbage.status().message(), ::testing::HasSubstr("not a token"));
+  GraphBuilder b;
+  b.AddEntity(VertexKind::kApplication, "Payroll", "Payroll");
+  auto newer = std::move(b).Build(2, absl::Now());
+  auto stale = PageUsersOfApplication(
+      *newer, newer->FindById(VertexKind::kApplication, "Payroll"),
+      Reachability::kAuthorization, 1, first->next_page_token);
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(stale.status().message(),
+              ::testing::HasSubstr("restart the listing"));
+}
+
+TEST_F(QueriesTest, BatchChecksFailPairByPair) {
+  auto results = BatchCheckAccess(*snapshot_,
+                                  {{User("ada"), App("Payroll")},
+                                   {User("ada"), User("ada")},
+                                   {User("grace"), App("Wiki")}},
+                                  Reachability::kAuthorization, 0);
+  ASSERT_EQ(results.size(), 3u);
+  ASSERT_TRUE(results[0].ok());
+  EXPECT_TRUE(results[0]->allowed);
+  EXPECT_EQ(results[1].status().code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(results[2].ok());
+  EXPECT_FALSE(results[2]->allowed);
+}
+
 TEST_F(QueriesTest, GroupsRolesAndMembersDirectAndEffective) {
   EXPECT_THAT(Ids(*GroupsOfUser(*snapshot_, User("linus"), false)),
               ElementsAre("platform"));

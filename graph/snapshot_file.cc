@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "boost/range/iterator_range.hpp"
+#include "graph/durable_file.h"
 #include "graph/graph_builder.h"
 
 namespace identitygraph::graph {
@@ -321,6 +322,26 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> ParseSnapshot(
         "and run a scan to make a new one");
   }
   return SnapshotFileCodec::Parse(payload, cache_capacity_bytes);
+}
+
+absl::Status WriteSnapshotFile(const Snapshot& snapshot,
+                               const std::string& path) {
+  return WriteFileAtomically(path, SerializeSnapshot(snapshot), 0644);
+}
+
+absl::StatusOr<std::shared_ptr<const Snapshot>> ReadSnapshotFile(
+    const std::string& path, size_t cache_capacity_bytes) {
+  // A file larger than this is not a snapshot this machine could hold anyway.
+  constexpr size_t kMaxSnapshotFileBytes = size_t{64} << 30;
+  absl::StatusOr<std::string> bytes = ReadFile(path, kMaxSnapshotFileBytes);
+  if (!bytes.ok()) return bytes.status();
+  absl::StatusOr<std::shared_ptr<const Snapshot>> snapshot =
+      ParseSnapshot(*bytes, cache_capacity_bytes);
+  if (!snapshot.ok()) {
+    return absl::Status(snapshot.status().code(),
+                        absl::StrCat(path, ": ", snapshot.status().message()));
+  }
+  return snapshot;
 }
 
 }  // namespace identitygraph::graph

@@ -35,6 +35,16 @@ std::string SerializeSnapshot(const Snapshot& snapshot);
 absl::StatusOr<std::shared_ptr<const Snapshot>> ParseSnapshot(
     absl::string_view bytes, size_t cache_capacity_bytes = size_t{256} << 20);
 
+// Writes `snapshot` to `path` atomically and durably (see durable_file.h), mode
+// 0644.
+absl::Status WriteSnapshotFile(const Snapshot& snapshot,
+                               const std::string& path);
+
+// Reads and parses a snapshot file: NOT_FOUND when there is none; DATA_LOSS or
+// FAILED_PRECONDITION (see ParseSnapshot) with the path in the message.
+absl::StatusOr<std::shared_ptr<const Snapshot>> ReadSnapshotFile(
+    const std::string& path, size_t cache_capacity_bytes = size_t{256} << 20);
+
 }  // namespace identitygraph::graph
 
 #endif  // IDENTITYGRAPH_GRAPH_SNAPSHOT_FILE_H_

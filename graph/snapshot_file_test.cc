@@ -5,8 +5,10 @@
 #include <string>
 
 #include "gmock/gmock.h"
+#include "graph/durable_file.h"
 #include "graph/graph_builder.h"
 #include "graph/queries.h"
+#include "graph/test_temp_dir.h"
 #include "gtest/gtest.h"
 
 namespace identitygraph::graph {
@@ -124,6 +126,20 @@ TEST(SnapshotFileTest, CorruptFilesGiveDataLossSayingWhat) {
         << c.name << ": " << parsed.status();
     EXPECT_THAT(parsed.status().message(), HasSubstr(c.hint)) << c.name;
   }
+}
+
+TEST(SnapshotFileTest, WritesAndReadsFilesNamingThemInErrors) {
+  TestTempDir dir;
+  const std::string path = dir.File("snapshot.igs");
+  EXPECT_TRUE(absl::IsNotFound(ReadSnapshotFile(path).status()));
+  ASSERT_TRUE(WriteSnapshotFile(*SmallSnapshot(), path).ok());
+  auto loaded = ReadSnapshotFile(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ((*loaded)->version(), 42);
+  ASSERT_TRUE(WriteFileAtomically(path, "not a snapshot", 0644).ok());
+  auto corrupt = ReadSnapshotFile(path);
+  EXPECT_EQ(corrupt.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(corrupt.status().message(), HasSubstr(path));
 }
 
 TEST(SnapshotFileTest, EveryTruncationIsRefused) {

@@ -9,8 +9,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "graph/durable_file.h"
 #include "re2/re2.h"
-#include "server/atomic_file.h"
 #include "server/log.h"
 #include "server/re2_util.h"
 

@@ -3,9 +3,9 @@
 #include <string>
 
 #include "gmock/gmock.h"
+#include "graph/durable_file.h"
+#include "graph/test_temp_dir.h"
 #include "gtest/gtest.h"
-#include "server/atomic_file.h"
-#include "server/test_temp_dir.h"
 
 namespace identitygraph {
 namespace {

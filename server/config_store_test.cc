@@ -4,9 +4,9 @@
 
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
+#include "graph/durable_file.h"
+#include "graph/test_temp_dir.h"
 #include "gtest/gtest.h"
-#include "server/atomic_file.h"
-#include "server/test_temp_dir.h"
 
 namespace identitygraph {
 namespace {

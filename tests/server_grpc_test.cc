@@ -9,6 +9,8 @@
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "graph/durable_file.h"
+#include "graph/test_temp_dir.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -16,9 +18,7 @@
 #include "identitygraph/v1/access_service.grpc.pb.h"
 #include "identitygraph/v1/config_service.grpc.pb.h"
 #include "identitygraph/v1/scan_service.grpc.pb.h"
-#include "server/atomic_file.h"
 #include "server/server.h"
-#include "server/test_temp_dir.h"
 
 namespace identitygraph {
 namespace {

@@ -11,12 +11,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "graph/durable_file.h"
+#include "graph/test_temp_dir.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "identitygraph/v1/config_service.grpc.pb.h"
-#include "server/atomic_file.h"
-#include "server/test_temp_dir.h"
 
 namespace identitygraph {
 namespace {

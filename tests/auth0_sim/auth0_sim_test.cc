@@ -16,7 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "server/test_temp_dir.h"
+#include "graph/test_temp_dir.h"
 #include "tests/server_process.h"
 
 namespace identitygraph::sim {

@@ -1,12 +1,13 @@
-// Durable file writes for the data directory.
+// Durable file writes for the data directory (snapshots here, the config in
+// server/).
 //
 // WriteFileAtomically replaces `path` so that after a crash at any moment the
 // file holds either the old or the new contents, never a mix: it writes a
 // temporary file beside it, fsyncs it, renames it over `path` and fsyncs the
 // directory. ReadFile reads a whole file with a size cap so a corrupt or
 // hostile file cannot exhaust memory.
-#ifndef IDENTITYGRAPH_SERVER_ATOMIC_FILE_H_
-#define IDENTITYGRAPH_SERVER_ATOMIC_FILE_H_
+#ifndef IDENTITYGRAPH_GRAPH_DURABLE_FILE_H_
+#define IDENTITYGRAPH_GRAPH_DURABLE_FILE_H_
 
 #include <sys/types.h>
 
@@ -34,4 +35,4 @@ absl::Status EnsureDirectory(const std::string& path, mode_t mode);
 
 }  // namespace identitygraph
 
-#endif  // IDENTITYGRAPH_SERVER_ATOMIC_FILE_H_
+#endif  // IDENTITYGRAPH_GRAPH_DURABLE_FILE_H_

@@ -1,4 +1,4 @@
-#include "server/atomic_file.h"
+#include "graph/durable_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "gmock/gmock.h"
+#include "graph/queries.h"
 #include "gtest/gtest.h"
 
 namespace identitygraph::graph {
@@ -101,6 +102,22 @@ TEST_F(LookupTest, ByExactNameReportsEveryCandidate) {
               ElementsAre(payroll_api_));
   EXPECT_THAT(snapshot_->FindByName(VertexKind::kApplication, "payroll"),
               IsEmpty());
+}
+
+TEST_F(LookupTest, UniqueNameOrTheCandidates) {
+  auto api = FindUniqueByName(*snapshot_, VertexKind::kApi, "Payroll");
+  ASSERT_TRUE(api.ok());
+  EXPECT_EQ(*api, payroll_api_);
+  auto ambiguous =
+      FindUniqueByName(*snapshot_, VertexKind::kApplication, "Payroll");
+  EXPECT_EQ(ambiguous.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ambiguous.status().message(),
+              ::testing::HasSubstr(
+                  "2 applications are named 'Payroll'; name one by id: "
+                  "PAYROLL1, PAYROLL2"));
+  EXPECT_TRUE(absl::IsNotFound(
+      FindUniqueByName(*snapshot_, VertexKind::kApplication, "Nothing")
+          .status()));
 }
 
 TEST_F(LookupTest, ByNamePrefixIgnoresCaseFiltersKindsAndLimits) {

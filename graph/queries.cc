@@ -9,6 +9,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "boost/graph/breadth_first_search.hpp"
 #include "boost/graph/filtered_graph.hpp"
@@ -319,6 +320,26 @@ std::vector<VertexId> ReachedOfKind(const Snapshot& snapshot,
 }
 
 }  // namespace
+
+absl::StatusOr<VertexId> FindUniqueByName(const Snapshot& snapshot,
+                                          VertexKind kind,
+                                          absl::string_view name) {
+  constexpr size_t kMaxCandidatesShown = 10;
+  std::vector<VertexId> found = snapshot.FindByName(kind, name);
+  if (found.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("no ", VertexKindName(kind), " is named '", name, "'"));
+  }
+  if (found.size() == 1) return found[0];
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < found.size() && i < kMaxCandidatesShown; ++i) {
+    ids.emplace_back(snapshot.id(found[i]));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(found.size(), " ", VertexKindName(kind), "s are named '",
+                   name, "'; name one by id: ", absl::StrJoin(ids, ", "),
+                   found.size() > kMaxCandidatesShown ? ", ..." : ""));
+}
 
 VertexList ComputeReachableTargets(const Snapshot& snapshot, VertexId user) {
   const CsrGraph& csr = snapshot.graph();

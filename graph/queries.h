@@ -44,6 +44,13 @@ struct PathStep {
 };
 using Path = std::vector<PathStep>;
 
+// The one vertex of `kind` named `name` exactly. NOT_FOUND when none;
+// INVALID_ARGUMENT listing the candidates' ids (the first 10) when several
+// share the name, so the caller can name one by id.
+absl::StatusOr<VertexId> FindUniqueByName(const Snapshot& snapshot,
+                                          VertexKind kind,
+                                          absl::string_view name);
+
 // The applications and APIs `user` reaches by authorization, sorted by vertex
 // id. Made from the user's roles and the groups' precomputed roles, without a
 // walk, and cached in the snapshot: the hot path of CheckAccess.

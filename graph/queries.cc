@@ -592,24 +592,38 @@ std::vector<absl::StatusOr<CheckResult>> BatchCheckAccess(
   return results;
 }
 
+namespace {
+
+// The vertices of `kind` one `direct` edge from `start` or, for the closure,
+// every one a walk along `closure` edges reaches (against the edges when
+// `reverse`).
+absl::StatusOr<std::vector<VertexId>> Related(const Snapshot& snapshot,
+                                              VertexId start, bool closure,
+                                              uint32_t direct, uint32_t walk,
+                                              bool reverse, VertexKind kind,
+                                              const QueryLimits& limits) {
+  if (!closure) return Neighbours(snapshot, start, direct, reverse);
+  Workspace& workspace = ThreadWorkspace();
+  workspace.Begin(snapshot.vertex_count());
+  if (auto s = Walk(snapshot, start, walk, reverse, limits, workspace);
+      !s.ok()) {
+    return s;
+  }
+  return ReachedOfKind(snapshot, workspace, kind, start);
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<VertexId>> GroupsOfUser(const Snapshot& snapshot,
                                                    VertexId user,
                                                    bool effective,
                                                    const QueryLimits& limits) {
   if (auto s = ExpectKind(snapshot, user, {VertexKind::kUser}, "user"); !s.ok())
     return s;
-  std::vector<VertexId> groups;
-  if (!effective) {
-    groups = Neighbours(snapshot, user, Mask({EdgeKind::kGroupMember}), false);
-  } else {
-    Workspace& workspace = ThreadWorkspace();
-    workspace.Begin(snapshot.vertex_count());
-    if (auto s = Walk(snapshot, user, kGroupEdges, false, limits, workspace);
-        !s.ok())
-      return s;
-    groups = ReachedOfKind(snapshot, workspace, VertexKind::kGroup, user);
-  }
-  SortByNameThenId(snapshot, groups);
+  auto groups =
+      Related(snapshot, user, effective, Mask({EdgeKind::kGroupMember}),
+              kGroupEdges, false, VertexKind::kGroup, limits);
+  if (groups.ok()) SortByNameThenId(snapshot, *groups);
   return groups;
 }
 
@@ -618,20 +632,10 @@ absl::StatusOr<std::vector<VertexId>> RolesOfUser(const Snapshot& snapshot,
                                                   const QueryLimits& limits) {
   if (auto s = ExpectKind(snapshot, user, {VertexKind::kUser}, "user"); !s.ok())
     return s;
-  std::vector<VertexId> roles;
-  if (!effective) {
-    roles = Neighbours(snapshot, user,
+  auto roles = Related(snapshot, user, effective,
                        Mask({EdgeKind::kUserRole, EdgeKind::kOrganizationRole}),
-                       false);
-  } else {
-    Workspace& workspace = ThreadWorkspace();
-    workspace.Begin(snapshot.vertex_count());
-    if (auto s = Walk(snapshot, user, kRoleEdges, false, limits, workspace);
-        !s.ok())
-      return s;
-    roles = ReachedOfKind(snapshot, workspace, VertexKind::kRole, user);
-  }
-  SortByNameThenId(snapshot, roles);
+                       kRoleEdges, false, VertexKind::kRole, limits);
+  if (roles.ok()) SortByNameThenId(snapshot, *roles);
   return roles;
 }
 
@@ -641,18 +645,10 @@ absl::StatusOr<std::vector<VertexId>> MembersOfGroup(
   if (auto s = ExpectKind(snapshot, group, {VertexKind::kGroup}, "group");
       !s.ok())
     return s;
-  std::vector<VertexId> users;
-  if (!transitive) {
-    users = Neighbours(snapshot, group, Mask({EdgeKind::kGroupMember}), true);
-  } else {
-    Workspace& workspace = ThreadWorkspace();
-    workspace.Begin(snapshot.vertex_count());
-    if (auto s = Walk(snapshot, group, kGroupEdges, true, limits, workspace);
-        !s.ok())
-      return s;
-    users = ReachedOfKind(snapshot, workspace, VertexKind::kUser, kNoVertex);
-  }
-  SortById(snapshot, users);
+  auto users =
+      Related(snapshot, group, transitive, Mask({EdgeKind::kGroupMember}),
+              kGroupEdges, true, VertexKind::kUser, limits);
+  if (users.ok()) SortById(snapshot, *users);
   return users;
 }
 

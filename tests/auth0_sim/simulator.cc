@@ -13,6 +13,7 @@
 #include "tests/auth0_sim/directory_api.h"
 #include "tests/auth0_sim/extension_api.h"
 #include "tests/auth0_sim/faults.h"
+#include "tests/auth0_sim/gzip.h"
 #include "tests/auth0_sim/management_api.h"
 
 namespace identitygraph::sim {
@@ -109,6 +110,13 @@ void Simulator::Handle(const httplib::Request& request,
   if (fault && fault->kind == FaultKind::kMalformed) {
     response.status = 200;
     body = body.substr(0, body.size() / 2) + "\x01 not json";
+  }
+  // Like Auth0, compress JSON for clients that accept it (export files are gzip
+  // already).
+  if (reply.raw_content_type.empty() && body.size() >= 1024 &&
+      absl::StrContains(request.get_header_value("Accept-Encoding"), "gzip")) {
+    body = Gzip(body);
+    response.set_header("Content-Encoding", "gzip");
   }
   const size_t bytes = body.size();
   if (fault && (fault->kind == FaultKind::kTruncate ||

@@ -1,0 +1,143 @@
+#include "importer/http_client.h"
+
+#include <curl/curl.h>
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace identitygraph::importer {
+namespace {
+
+struct Collector {
+  HttpResponse* response;
+  size_t max_body_bytes;
+  bool too_large = false;
+};
+
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  auto* collector = static_cast<Collector*>(user);
+  const size_t bytes = size * count;
+  if (collector->response->body.size() + bytes > collector->max_body_bytes) {
+    collector->too_large = true;
+    return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
+  }
+  collector->response->body.append(data, bytes);
+  return bytes;
+}
+
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto* response = static_cast<HttpResponse*>(user);
+  const absl::string_view line(data, size * count);
+  const size_t colon = line.find(':');
+  if (colon != absl::string_view::npos) {
+    response->headers[absl::AsciiStrToLower(line.substr(0, colon))] =
+        std::string(absl::StripAsciiWhitespace(line.substr(colon + 1)));
+  } else if (absl::StartsWith(line, "HTTP/")) {
+    response->headers
+        .clear();  // a new response (e.g. after 100 Continue) starts
+  }
+  return size * count;
+}
+
+long Milliseconds(absl::Duration duration) {
+  return static_cast<long>(absl::ToInt64Milliseconds(duration));
+}
+
+// libcurl must be initialised once per process before any handle is made.
+void InitialiseCurlOnce() {
+  static const bool initialised = [] {
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == 0;
+  }();
+  (void)initialised;
+}
+
+}  // namespace
+
+HttpClient::HttpClient(HttpClientOptions options)
+    : options_(std::move(options)) {
+  InitialiseCurlOnce();
+  curl_ = curl_easy_init();
+}
+
+HttpClient::~HttpClient() {
+  if (curl_ != nullptr) curl_easy_cleanup(curl_);
+}
+
+absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
+  if (!absl::StartsWithIgnoreCase(request.url, "https://")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("refusing to send to '", request.url,
+                     "': only https:// URLs are used"));
+  }
+  if (curl_ == nullptr)
+    return absl::InternalError("libcurl could not make a handle");
+  // Reset clears per-request options but keeps the connection cache: keep-alive
+  // survives.
+  curl_easy_reset(curl_);
+  HttpResponse response;
+  Collector collector{&response, options_.max_body_bytes};
+  curl_slist* headers = nullptr;
+  for (const auto& [name, value] : request.headers) {
+    headers =
+        curl_slist_append(headers, absl::StrCat(name, ": ", value).c_str());
+  }
+  curl_slist* connect_to = nullptr;
+  if (!options_.connect_to.empty()) {
+    connect_to = curl_slist_append(
+        nullptr, absl::StrCat("::", options_.connect_to).c_str());
+  }
+  curl_easy_setopt(curl_, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "https");
+  curl_easy_setopt(curl_, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options_.ca_file.empty())
+    curl_easy_setopt(curl_, CURLOPT_CAINFO, options_.ca_file.c_str());
+  if (connect_to != nullptr)
+    curl_easy_setopt(curl_, CURLOPT_CONNECT_TO, connect_to);
+  curl_easy_setopt(curl_, CURLOPT_ACCEPT_ENCODING,
+                   "");  // every encoding libcurl decodes
+  curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS,
+                   Milliseconds(options_.connect_timeout));
+  curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS,
+                   Milliseconds(options_.total_timeout));
+  curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl_, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &collector);
+  curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &response);
+  if (request.method == "POST") {
+    curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, request.body.c_str());
+    curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+  } else if (request.method != "GET") {
+    curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  const CURLcode code = curl_easy_perform(curl_);
+  curl_slist_free_all(headers);
+  curl_slist_free_all(connect_to);
+  if (collector.too_large) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(request.url, " answered with more than ",
+                     options_.max_body_bytes, " bytes"));
+  }
+  if (code == CURLE_OPERATION_TIMEDOUT) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        request.url, " did not answer in time: ", curl_easy_strerror(code)));
+  }
+  if (code != CURLE_OK) {
+    return absl::UnavailableError(absl::StrCat(
+        "request to ", request.url, " failed: ", curl_easy_strerror(code)));
+  }
+  curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &response.status);
+  return response;
+}
+
+}  // namespace identitygraph::importer

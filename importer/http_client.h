@@ -1,0 +1,84 @@
+// HTTPS requests to Auth0 over libcurl: one reused connection per client, gzip,
+// timeouts, a cap on the response body, and TLS always verified.
+//
+//   HttpClientOptions options;
+//   options.connect_to = "127.0.0.1:8443";        // tests only: the tenant
+//   simulator options.ca_file = "/tmp/sim/ca.pem"; HttpClient client(options);
+//   absl::StatusOr<HttpResponse> response = client.Send(
+//       {"GET", "https://acme.us.auth0.com/api/v2/roles", {{"Authorization",
+//       "Bearer ..."}}});
+//
+// Only https:// URLs are sent and redirects are never followed, so a response
+// cannot steer the importer to another host. `connect_to` and `ca_file` are the
+// only way to point it elsewhere, and they keep the real host name for TLS
+// verification.
+//
+// Errors (the request could not complete; HTTP error statuses are responses,
+// not errors):
+//   INVALID_ARGUMENT    the URL is not https://
+//   DEADLINE_EXCEEDED   the connect or total timeout passed
+//   RESOURCE_EXHAUSTED  the body is larger than `max_body_bytes`
+//   UNAVAILABLE         anything else on the way (DNS, refused, reset, cut
+//   body, TLS); the
+//                       message has libcurl's reason
+// Not thread-safe: give each thread its own client.
+#ifndef IDENTITYGRAPH_IMPORTER_HTTP_CLIENT_H_
+#define IDENTITYGRAPH_IMPORTER_HTTP_CLIENT_H_
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+typedef void CURL;
+
+namespace identitygraph::importer {
+
+struct HttpClientOptions {
+  // HOST:PORT that every request connects to instead of the URL's host (the
+  // simulator).
+  std::string connect_to;
+  // PEM CA bundle to verify servers with, instead of the system's.
+  std::string ca_file;
+  absl::Duration connect_timeout = absl::Seconds(10);
+  absl::Duration total_timeout = absl::Seconds(120);
+  // Largest (decompressed) body accepted; export files are the big ones.
+  size_t max_body_bytes = size_t{1} << 30;
+  std::string user_agent = "identitygraph-importer/0.1";
+};
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+struct HttpResponse {
+  long status = 0;
+  // Header names lowercased; the last value wins.
+  std::map<std::string, std::string> headers;
+  std::string body;
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(HttpClientOptions options);
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+  ~HttpClient();
+
+  absl::StatusOr<HttpResponse> Send(const HttpRequest& request);
+
+ private:
+  HttpClientOptions options_;
+  CURL* curl_;
+};
+
+}  // namespace identitygraph::importer
+
+#endif  // IDENTITYGRAPH_IMPORTER_HTTP_CLIENT_H_

@@ -6,12 +6,14 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "graph/test_temp_dir.h"
 #include "gtest/gtest.h"
 #include "importer/http_client.h"
+#include "importer/token_source.h"
 #include "tests/server_process.h"
 
 namespace identitygraph::importer {
@@ -21,7 +23,7 @@ using ::testing::HasSubstr;
 
 constexpr char kTenant[] = "https://acme.us.auth0.com";
 
-class HttpClientTest : public ::testing::Test {
+class ImporterSimTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TestTempDir();
@@ -66,10 +68,10 @@ class HttpClientTest : public ::testing::Test {
   static ServerProcess* sim_;
 };
 
-TestTempDir* HttpClientTest::dir_ = nullptr;
-ServerProcess* HttpClientTest::sim_ = nullptr;
+TestTempDir* ImporterSimTest::dir_ = nullptr;
+ServerProcess* ImporterSimTest::sim_ = nullptr;
 
-TEST_F(HttpClientTest, PostsAndReadsResponsesOverVerifiedTls) {
+TEST_F(ImporterSimTest, PostsAndReadsResponsesOverVerifiedTls) {
   HttpClient client(Options());
   HttpRequest token{"POST",
                     absl::StrCat(kTenant, "/oauth/token"),
@@ -85,7 +87,7 @@ TEST_F(HttpClientTest, PostsAndReadsResponsesOverVerifiedTls) {
   EXPECT_THAT(response->headers["content-type"], HasSubstr("application/json"));
 }
 
-TEST_F(HttpClientTest, ErrorStatusesAreResponsesWithHeaders) {
+TEST_F(ImporterSimTest, ErrorStatusesAreResponsesWithHeaders) {
   HttpClient client(Options());
   auto response =
       client.Send({"GET", absl::StrCat(kTenant, "/api/v2/roles"), {}, ""});
@@ -99,7 +101,7 @@ TEST_F(HttpClientTest, ErrorStatusesAreResponsesWithHeaders) {
   EXPECT_EQ(again->status, 401);
 }
 
-TEST_F(HttpClientTest, LargeBodiesArriveCompressedAndDecoded) {
+TEST_F(ImporterSimTest, LargeBodiesArriveCompressedAndDecoded) {
   HttpClient client(Options());
   auto token = client.Send(
       {"POST",
@@ -127,14 +129,14 @@ TEST_F(HttpClientTest, LargeBodiesArriveCompressedAndDecoded) {
   EXPECT_GT(users->body.size(), 10000u);
 }
 
-TEST_F(HttpClientTest, RefusesPlainHttp) {
+TEST_F(ImporterSimTest, RefusesPlainHttp) {
   HttpClient client(Options());
   auto response =
       client.Send({"GET", "http://acme.us.auth0.com/api/v2/roles", {}, ""});
   EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(HttpClientTest, CapsTheBody) {
+TEST_F(ImporterSimTest, CapsTheBody) {
   HttpClientOptions options = Options();
   options.max_body_bytes = 10;
   HttpClient client(options);
@@ -143,7 +145,7 @@ TEST_F(HttpClientTest, CapsTheBody) {
   EXPECT_EQ(response.status().code(), absl::StatusCode::kResourceExhausted);
 }
 
-TEST_F(HttpClientTest, TimesOut) {
+TEST_F(ImporterSimTest, TimesOut) {
   SetFaults("slow:delay=3s,path=/api/v2/roles");
   HttpClientOptions options = Options();
   options.total_timeout = absl::Seconds(1);
@@ -154,7 +156,7 @@ TEST_F(HttpClientTest, TimesOut) {
       << response.status();
 }
 
-TEST_F(HttpClientTest, CutBodiesAreUnavailable) {
+TEST_F(ImporterSimTest, CutBodiesAreUnavailable) {
   SetFaults("truncate:path=/api/v2/roles");
   HttpClient client(Options());
   auto response =
@@ -163,7 +165,7 @@ TEST_F(HttpClientTest, CutBodiesAreUnavailable) {
       << response.status();
 }
 
-TEST_F(HttpClientTest, UntrustedCertificatesAreRefused) {
+TEST_F(ImporterSimTest, UntrustedCertificatesAreRefused) {
   HttpClientOptions options = Options();
   options.ca_file.clear();  // the system's CAs do not know the test CA
   HttpClient client(options);
@@ -171,6 +173,96 @@ TEST_F(HttpClientTest, UntrustedCertificatesAreRefused) {
       client.Send({"GET", absl::StrCat(kTenant, "/api/v2/roles"), {}, ""});
   EXPECT_EQ(response.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(response.status().message(), HasSubstr("SSL"));
+}
+
+constexpr char kManagement[] = "https://acme.us.auth0.com/api/v2/";
+
+ClientCredentials Credentials(const std::string& id,
+                              const std::string& secret) {
+  return {"acme.us.auth0.com", id, secret};
+}
+
+ClientCredentials Importer() {
+  return Credentials("IMPORTERxxxxxxxxxxxxxxxxxxxxxxx6",
+                     "acme-importer-secret-0123456789abcdef");
+}
+
+TEST_F(ImporterSimTest, TokensAreCachedUntilShortlyBeforeExpiry) {
+  HttpClient http(Options());
+  absl::Time now = absl::Now();
+  TokenSource tokens(&http, Importer(), absl::Minutes(5),
+                     [&now] { return now; });
+  auto first = tokens.Get(kManagement);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_TRUE(first->HasScope("read:users"));
+  EXPECT_TRUE(first->HasScope("read:organization_member_roles"));
+  EXPECT_FALSE(
+      first->HasScope("read:configuration"));  // that one is the extension's
+  auto cached = tokens.Get(kManagement);
+  EXPECT_EQ(cached->access_token, first->access_token);
+  EXPECT_EQ(tokens.requests(), 1);
+
+  now += absl::Hours(24) - absl::Minutes(4);  // inside the refresh margin
+  auto renewed = tokens.Get(kManagement);
+  ASSERT_TRUE(renewed.ok());
+  EXPECT_NE(renewed->access_token, first->access_token);
+  EXPECT_EQ(tokens.requests(), 2);
+
+  auto forced = tokens.Get(kManagement, /*force_refresh=*/true);
+  EXPECT_NE(forced->access_token, renewed->access_token);
+  // Each audience has its own token.
+  auto extension = tokens.Get("urn:auth0-authz-api");
+  ASSERT_TRUE(extension.ok());
+  EXPECT_TRUE(extension->HasScope("read:configuration"));
+  EXPECT_EQ(tokens.requests(), 4);
+}
+
+TEST_F(ImporterSimTest, TokenFailuresSayWhatToDo) {
+  HttpClient http(Options());
+  struct Case {
+    ClientCredentials credentials;
+    std::string audience;
+    absl::StatusCode code;
+    std::string remediation;
+  };
+  for (const Case& c : std::vector<Case>{
+           {Credentials("IMPORTERxxxxxxxxxxxxxxxxxxxxxxx6", "wrong-secret"),
+            kManagement, absl::StatusCode::kUnauthenticated,
+            "Check the client id, the client secret"},
+           {Credentials("NOGRANTxxxxxxxxxxxxxxxxxxxxxxxx8",
+                        "acme-nogrant-secret-0123456789abcdef"),
+            kManagement, absl::StatusCode::kPermissionDenied,
+            "Authorise it for the Auth0 Management API (not a custom API)"},
+           {Credentials("NOGRANTxxxxxxxxxxxxxxxxxxxxxxxx8",
+                        "acme-nogrant-secret-0123456789abcdef"),
+            "urn:auth0-authz-api", absl::StatusCode::kPermissionDenied,
+            "auth0-authorization-extension-api"},
+           {Credentials("NOCCxxxxxxxxxxxxxxxxxxxxxxxxxxx9",
+                        "acme-nocc-secret-0123456789abcdef"),
+            kManagement, absl::StatusCode::kPermissionDenied, "Grant Types"},
+           {Importer(), "https://api.unknown.example/",
+            absl::StatusCode::kPermissionDenied, "is not an API of tenant"}}) {
+    TokenSource tokens(&http, c.credentials);
+    auto token = tokens.Get(c.audience);
+    ASSERT_FALSE(token.ok()) << c.credentials.client_id;
+    EXPECT_EQ(token.status().code(), c.code) << token.status();
+    EXPECT_THAT(token.status().message(), HasSubstr(c.remediation));
+    // The secret never appears in an error.
+    EXPECT_THAT(token.status().message(),
+                ::testing::Not(HasSubstr(c.credentials.client_secret)));
+  }
+}
+
+TEST_F(ImporterSimTest, TokenEndpointTroubleIsRetryable) {
+  SetFaults("503:path=/oauth/token");
+  HttpClient http(Options());
+  TokenSource tokens(&http, Importer());
+  EXPECT_EQ(tokens.Get(kManagement).status().code(),
+            absl::StatusCode::kUnavailable);
+  SetFaults("malformed:path=/oauth/token");
+  EXPECT_EQ(tokens.Get(kManagement).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(tokens.Get(kManagement).ok());  // the faults were one-shot
 }
 
 }  // namespace

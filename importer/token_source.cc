@@ -1,0 +1,154 @@
+#include "importer/token_source.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/json_util.h"
+#include "importer/wire/auth0_wire.pb.h"
+
+namespace identitygraph::importer {
+namespace {
+
+// Parses Auth0's JSON into a wire message, ignoring fields it does not know.
+template <typename Message>
+bool ParseJson(const std::string& json, Message* message) {
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  return google::protobuf::util::JsonStringToMessage(json, message, options)
+      .ok();
+}
+
+std::string FormEncode(absl::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' ||
+        c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
+absl::Status TokenError(const HttpResponse& response, const std::string& domain,
+                        const std::string& audience) {
+  wire::OAuthError error;
+  const bool parsed =
+      ParseJson(response.body, &error) && !error.error().empty();
+  const std::string said = parsed ? absl::StrCat(" (", error.error(), ": ",
+                                                 error.error_description(), ")")
+                                  : "";
+  if (response.status == 401) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "Auth0 refused the client credentials", said,
+        ". Check the client id, the client secret and the tenant domain (",
+        domain, "); copy them again from the application's Settings tab"));
+  }
+  if (response.status == 403 && error.error() == "unauthorized_client") {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "the application may not use the client credentials grant", said,
+        ". Make it a Machine to Machine application, or turn on Client "
+        "Credentials under "
+        "its Settings > Advanced > Grant Types"));
+  }
+  if (response.status == 403 &&
+      absl::StrContains(error.error_description(), "Service not enabled")) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(audience, " is not an API of tenant ", domain, said,
+                     audience == "urn:auth0-authz-api"
+                         ? ". Turn on API access in the Authorization "
+                           "Extension (tenant menu > API)"
+                         : ". Check the tenant domain"));
+  }
+  if (response.status == 403) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "the application is not authorised for ", audience, said,
+        audience == "urn:auth0-authz-api"
+            ? ". Authorise it for auth0-authorization-extension-api under "
+              "Applications > "
+              "your application > APIs"
+            : ". Authorise it for the Auth0 Management API (not a custom API) "
+              "under "
+              "Applications > your application > APIs"));
+  }
+  return absl::UnavailableError(absl::StrCat("Auth0's token endpoint answered ",
+                                             response.status, said,
+                                             "; try again later"));
+}
+
+}  // namespace
+
+bool Token::HasScope(const std::string& scope) const {
+  for (const std::string& granted : scopes) {
+    if (granted == scope) return true;
+  }
+  return false;
+}
+
+TokenSource::TokenSource(HttpClient* http, ClientCredentials credentials,
+                         absl::Duration refresh_margin,
+                         std::function<absl::Time()> now)
+    : http_(http),
+      credentials_(std::move(credentials)),
+      refresh_margin_(refresh_margin),
+      now_(std::move(now)) {}
+
+absl::StatusOr<Token> TokenSource::Get(const std::string& audience,
+                                       bool force_refresh) {
+  absl::MutexLock lock(&mutex_);
+  auto it = tokens_.find(audience);
+  if (!force_refresh && it != tokens_.end() &&
+      now_() + refresh_margin_ < it->second.expires) {
+    return it->second;
+  }
+  absl::StatusOr<Token> token = Request(audience);
+  if (!token.ok()) return token.status();
+  tokens_[audience] = *token;
+  return token;
+}
+
+int TokenSource::requests() const {
+  absl::MutexLock lock(&mutex_);
+  return requests_;
+}
+
+absl::StatusOr<Token> TokenSource::Request(const std::string& audience) {
+  ++requests_;
+  HttpRequest request;
+  request.method = "POST";
+  request.url = absl::StrCat("https://", credentials_.domain, "/oauth/token");
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  request.body =
+      absl::StrCat("grant_type=client_credentials&client_id=",
+                   FormEncode(credentials_.client_id),
+                   "&client_secret=", FormEncode(credentials_.client_secret),
+                   "&audience=", FormEncode(audience));
+  const absl::Time sent = now_();
+  absl::StatusOr<HttpResponse> response = http_->Send(request);
+  if (!response.ok()) return response.status();
+  if (response->status != 200)
+    return TokenError(*response, credentials_.domain, audience);
+  wire::TokenResponse parsed;
+  if (!ParseJson(response->body, &parsed) || parsed.access_token().empty() ||
+      parsed.expires_in() <= 0) {
+    return absl::UnavailableError(
+        "Auth0's token endpoint answered 200 without a usable token; try again "
+        "later");
+  }
+  Token token;
+  token.access_token = parsed.access_token();
+  // Counted from when the request left, so the token never outlives Auth0's
+  // view of it.
+  token.expires = sent + absl::Seconds(parsed.expires_in());
+  token.scopes = absl::StrSplit(parsed.scope(), ' ', absl::SkipEmpty());
+  return token;
+}
+
+}  // namespace identitygraph::importer

@@ -1,0 +1,83 @@
+// Access tokens from Auth0's client-credentials grant, one per audience (the
+// Management API's https://DOMAIN/api/v2/, the Authorization Extension's
+// urn:auth0-authz-api), cached until `refresh_margin` before they expire.
+// Auth0's token endpoint is rate limited and an M2M token per request is a
+// classic cause of 429s, so every caller shares these.
+//
+//   TokenSource tokens(&http, {"acme.us.auth0.com", client_id, client_secret});
+//   absl::StatusOr<Token> token =
+//   tokens.Get("https://acme.us.auth0.com/api/v2/");
+//   ... a 401 "Expired token" from the API: tokens.Get(audience,
+//   /*force_refresh=*/true)
+//
+// Failures carry what to do about them:
+//   UNAUTHENTICATED     401 access_denied: client id, secret or tenant domain
+//   is wrong PERMISSION_DENIED   403: the application is not authorised for the
+//   API (a client
+//                       grant), the audience is not an API of the tenant, or
+//                       the client credentials grant is off
+//   UNAVAILABLE         429, 5xx, network trouble, or an answer that is not
+//   Auth0's
+// Thread-safe; requests for tokens are serialised (they are rare).
+#ifndef IDENTITYGRAPH_IMPORTER_TOKEN_SOURCE_H_
+#define IDENTITYGRAPH_IMPORTER_TOKEN_SOURCE_H_
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "importer/http_client.h"
+
+namespace identitygraph::importer {
+
+struct ClientCredentials {
+  std::string domain;  // canonical, e.g. acme.us.auth0.com
+  std::string client_id;
+  std::string client_secret;
+};
+
+struct Token {
+  std::string access_token;
+  absl::Time expires;
+  // The scopes Auth0 granted (from the response's `scope`).
+  std::vector<std::string> scopes;
+  bool HasScope(const std::string& scope) const;
+};
+
+class TokenSource {
+ public:
+  // `http` must outlive the source. `now` is the clock (tests pass a fake one).
+  TokenSource(HttpClient* http, ClientCredentials credentials,
+              absl::Duration refresh_margin = absl::Minutes(5),
+              std::function<absl::Time()> now = absl::Now);
+
+  // A token for `audience`: the cached one unless it is within `refresh_margin`
+  // of expiry or `force_refresh` is set.
+  absl::StatusOr<Token> Get(const std::string& audience,
+                            bool force_refresh = false)
+      ABSL_LOCKS_EXCLUDED(mutex_);
+
+  // Token requests sent so far.
+  int requests() const ABSL_LOCKS_EXCLUDED(mutex_);
+
+ private:
+  absl::StatusOr<Token> Request(const std::string& audience)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+
+  HttpClient* const http_;
+  const ClientCredentials credentials_;
+  const absl::Duration refresh_margin_;
+  const std::function<absl::Time()> now_;
+  mutable absl::Mutex mutex_;
+  std::map<std::string, Token> tokens_ ABSL_GUARDED_BY(mutex_);
+  int requests_ ABSL_GUARDED_BY(mutex_) = 0;
+};
+
+}  // namespace identitygraph::importer
+
+#endif  // IDENTITYGRAPH_IMPORTER_TOKEN_SOURCE_H_

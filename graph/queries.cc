@@ -237,23 +237,35 @@ void ShortestPaths(const Snapshot& snapshot, const Workspace& workspace,
   }
 }
 
-// The applications `user` can log in to: those enabled for one of the user's
-// connections.
-absl::flat_hash_set<VertexId> LoginApplications(const Snapshot& snapshot,
-                                                VertexId user) {
+// Calls `visit(connection, application)` for every application enabled for one
+// of `user`'s connections, until `visit` returns false.
+template <typename Visit>
+void ForEachLoginApplication(const Snapshot& snapshot, VertexId user,
+                             Visit visit) {
   const CsrGraph& csr = snapshot.graph();
-  absl::flat_hash_set<VertexId> apps;
   for (const CsrEdge& edge :
        boost::make_iterator_range(boost::out_edges(user, csr))) {
     if (csr[edge].kind != EdgeKind::kUserConnection) continue;
     const VertexId connection = boost::target(edge, csr);
     for (const CsrEdge& enabled :
          boost::make_iterator_range(boost::out_edges(connection, csr))) {
-      if (csr[enabled].kind == EdgeKind::kConnectionApplication) {
-        apps.insert(boost::target(enabled, csr));
+      if (csr[enabled].kind == EdgeKind::kConnectionApplication &&
+          !visit(connection, boost::target(enabled, csr))) {
+        return;
       }
     }
   }
+}
+
+// The applications `user` can log in to: those enabled for one of the user's
+// connections.
+absl::flat_hash_set<VertexId> LoginApplications(const Snapshot& snapshot,
+                                                VertexId user) {
+  absl::flat_hash_set<VertexId> apps;
+  ForEachLoginApplication(snapshot, user, [&apps](VertexId, VertexId app) {
+    apps.insert(app);
+    return true;
+  });
   return apps;
 }
 
@@ -423,25 +435,16 @@ absl::StatusOr<CheckResult> CheckAccess(const Snapshot& snapshot, VertexId user,
   }
   result.allowed = result.authorized;
   if (mode == Reachability::kLogin) {
-    const CsrGraph& csr = snapshot.graph();
-    for (const CsrEdge& edge :
-         boost::make_iterator_range(boost::out_edges(user, csr))) {
-      if (csr[edge].kind != EdgeKind::kUserConnection) continue;
-      const VertexId connection = boost::target(edge, csr);
-      for (const CsrEdge& enabled :
-           boost::make_iterator_range(boost::out_edges(connection, csr))) {
-        if (csr[enabled].kind == EdgeKind::kConnectionApplication &&
-            boost::target(enabled, csr) == application) {
+    ForEachLoginApplication(
+        snapshot, user, [&](VertexId connection, VertexId app) {
+          if (app != application) return true;
           result.login_path = {
               PathStep{user, EdgeKind::kGroupMember, kNoVertex},
               PathStep{connection, EdgeKind::kUserConnection, kNoVertex},
               PathStep{application, EdgeKind::kConnectionApplication,
                        kNoVertex}};
-          break;
-        }
-      }
-      if (!result.login_path.empty()) break;
-    }
+          return false;
+        });
     result.allowed = result.authorized && !result.login_path.empty();
   }
   return result;

@@ -3,16 +3,20 @@
 // fail.
 #include <signal.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "graph/test_temp_dir.h"
 #include "gtest/gtest.h"
+#include "importer/authorized_caller.h"
 #include "importer/http_client.h"
+#include "importer/rate_limiter.h"
 #include "importer/token_source.h"
 #include "tests/server_process.h"
 
@@ -25,17 +29,19 @@ constexpr char kTenant[] = "https://acme.us.auth0.com";
 
 class ImporterSimTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
+  static void SetUpTestSuite() { StartSimulator({}); }
+  static void StartSimulator(const std::vector<std::string>& extra_flags) {
     dir_ = new TestTempDir();
     const std::string make_ca = absl::StrCat(AUTH0_SIM_DIR, "/make_test_ca.sh ",
                                              dir_->path(), " >/dev/null");
     ASSERT_EQ(std::system(make_ca.c_str()), 0);
-    auto process = ServerProcess::Start(
-        AUTH0_SIM_BINARY,
-        {"--listen=127.0.0.1:0",
-         absl::StrCat("--cert_file=", dir_->File("server.pem")),
-         absl::StrCat("--key_file=", dir_->File("server.key")),
-         absl::StrCat("--tenant_file=", AUTH0_SIM_DIR, "/fixtures/acme.json")});
+    std::vector<std::string> flags = {
+        "--listen=127.0.0.1:0",
+        absl::StrCat("--cert_file=", dir_->File("server.pem")),
+        absl::StrCat("--key_file=", dir_->File("server.key")),
+        absl::StrCat("--tenant_file=", AUTH0_SIM_DIR, "/fixtures/acme.json")};
+    flags.insert(flags.end(), extra_flags.begin(), extra_flags.end());
+    auto process = ServerProcess::Start(AUTH0_SIM_BINARY, flags);
     ASSERT_TRUE(process.ok()) << process.status();
     sim_ = process->release();
   }
@@ -263,6 +269,109 @@ TEST_F(ImporterSimTest, TokenEndpointTroubleIsRetryable) {
   EXPECT_EQ(tokens.Get(kManagement).status().code(),
             absl::StatusCode::kUnavailable);
   EXPECT_TRUE(tokens.Get(kManagement).ok());  // the faults were one-shot
+}
+
+// Calls through AuthorizedCaller, with backoff made instant (a fake sleep) so
+// only the simulator's own waiting takes time.
+class CallerFixture {
+ public:
+  explicit CallerFixture(HttpClientOptions options, int max_attempts = 6)
+      : http_(std::move(options)), tokens_(&http_, Importer()) {
+    RetryPolicy policy;
+    policy.max_attempts = max_attempts;
+    caller_ = std::make_unique<AuthorizedCaller>(
+        &http_, &tokens_, &limiter_, policy, &cancelled_, [] { return 0.5; },
+        [this](absl::Duration d) { backoff_ += d; });
+  }
+  AuthorizedCaller& caller() { return *caller_; }
+  TokenSource& tokens() { return tokens_; }
+  std::atomic<bool>& cancelled() { return cancelled_; }
+  absl::Duration backoff() const { return backoff_; }
+
+ private:
+  HttpClient http_;
+  TokenSource tokens_;
+  RateLimiter limiter_;
+  std::atomic<bool> cancelled_{false};
+  absl::Duration backoff_;
+  std::unique_ptr<AuthorizedCaller> caller_;
+};
+
+TEST_F(ImporterSimTest, RetriesFiveHundredsAndCutConnections) {
+  SetFaults(
+      "503:nth=1,path=/api/v2/clients;500:nth=2,path=/api/v2/clients;"
+      "truncate:nth=3,path=/api/v2/clients");
+  CallerFixture f(Options());
+  auto clients =
+      f.caller().Get(absl::StrCat(kTenant, "/api/v2/clients"), kManagement);
+  ASSERT_TRUE(clients.ok()) << clients.status();
+  EXPECT_EQ(clients->status, 200);
+  EXPECT_EQ(f.caller().retries(), 3);
+  EXPECT_GT(f.backoff(), absl::ZeroDuration());
+}
+
+TEST_F(ImporterSimTest, GivesUpWhenFaultsOutlastTheAttempts) {
+  SetFaults("503:fraction=1,path=/api/v2/clients");
+  CallerFixture f(Options(), /*max_attempts=*/3);
+  auto clients =
+      f.caller().Get(absl::StrCat(kTenant, "/api/v2/clients"), kManagement);
+  EXPECT_EQ(clients.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(clients.status().message(), HasSubstr("after 3 attempts"));
+  EXPECT_THAT(clients.status().message(), HasSubstr("HTTP 503"));
+}
+
+TEST_F(ImporterSimTest, ATokenExpiringMidImportIsReplacedOnce) {
+  SetFaults("expire:nth=2,path=/api/v2/roles");
+  CallerFixture f(Options());
+  ASSERT_EQ(f.caller()
+                .Get(absl::StrCat(kTenant, "/api/v2/roles"), kManagement)
+                ->status,
+            200);
+  auto second =
+      f.caller().Get(absl::StrCat(kTenant, "/api/v2/roles"), kManagement);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->status, 200);
+  EXPECT_EQ(f.tokens().requests(), 2);
+}
+
+TEST_F(ImporterSimTest, AnswersNotWorthRetryingComeBackAsAnswers) {
+  CallerFixture f(Options());
+  auto missing = f.caller().Get(
+      absl::StrCat(kTenant, "/api/v2/roles/rol_nope/users"), kManagement);
+  ASSERT_TRUE(missing.ok());
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(f.caller().retries(), 0);
+  f.cancelled() = true;
+  EXPECT_EQ(f.caller()
+                .Get(absl::StrCat(kTenant, "/api/v2/roles"), kManagement)
+                .status()
+                .code(),
+            absl::StatusCode::kCancelled);
+}
+
+class ImporterRateLimitedTest : public ImporterSimTest {
+ protected:
+  // Two at once, then twenty a second.
+  static void SetUpTestSuite() {
+    StartSimulator({"--rate_burst=2", "--rate_per_second=20"});
+  }
+};
+
+TEST_F(ImporterRateLimitedTest, PacesToTheBudgetWithoutProvokingA429) {
+  CallerFixture f(Options());
+  for (int i = 0; i < 20; ++i) {
+    auto roles =
+        f.caller().Get(absl::StrCat(kTenant, "/api/v2/roles"), kManagement);
+    ASSERT_TRUE(roles.ok()) << roles.status();
+    ASSERT_EQ(roles->status, 200) << i;
+  }
+  HttpClient http(Options());
+  auto stats =
+      http.Send({"GET", absl::StrCat(kTenant, "/__sim/stats"), {}, ""});
+  ASSERT_TRUE(stats.ok());
+  // The first answer told the limiter the budget; after it, no request was
+  // refused.
+  EXPECT_THAT(stats->body, HasSubstr("\"rate_limited\":0"));
 }
 
 }  // namespace

@@ -96,6 +96,10 @@ void FaultInjector::SetPlan(std::vector<FaultRule> rules) {
 
 std::optional<FaultRule> FaultInjector::Next(const std::string& path) {
   absl::MutexLock lock(&mutex_);
+  // Every rule that matches counts the request, fired or not, so `nth` is the
+  // Nth request the rule matches whatever the other rules do; the first rule
+  // that fires decides.
+  std::optional<FaultRule> chosen;
   for (ActiveRule& active : rules_) {
     const FaultRule& rule = active.rule;
     if (path.rfind(rule.path_prefix, 0) != 0) continue;
@@ -105,12 +109,10 @@ std::optional<FaultRule> FaultInjector::Next(const std::string& path) {
             ? static_cast<double>(active.random() >> 11) * 0x1.0p-53 <
                   rule.fraction
             : active.matched == rule.nth;
-    if (fires) {
-      ++injected_;
-      return rule;
-    }
+    if (fires && !chosen) chosen = rule;
   }
-  return std::nullopt;
+  if (chosen) ++injected_;
+  return chosen;
 }
 
 int64_t FaultInjector::injected() const {

@@ -58,6 +58,15 @@ TEST(FaultInjectorTest, NthFiresOnceAndPathsFilter) {
   EXPECT_EQ(injector.injected(), 1);
 }
 
+TEST(FaultInjectorTest, EveryRuleCountsEveryRequestItMatches) {
+  FaultInjector injector;
+  injector.SetPlan(*ParseFaultPlan("503:nth=1;500:nth=2;truncate:nth=3"));
+  EXPECT_EQ(injector.Next("/x")->kind, FaultKind::kStatus503);
+  EXPECT_EQ(injector.Next("/x")->kind, FaultKind::kStatus500);
+  EXPECT_EQ(injector.Next("/x")->kind, FaultKind::kTruncate);
+  EXPECT_FALSE(injector.Next("/x").has_value());
+}
+
 TEST(FaultInjectorTest, FractionRepeatsForTheSameSeed) {
   auto pattern = [](uint64_t seed) {
     FaultInjector injector;

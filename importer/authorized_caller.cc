@@ -1,0 +1,94 @@
+#include "importer/authorized_caller.h"
+
+#include <random>
+#include <string>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace identitygraph::importer {
+
+AuthorizedCaller::AuthorizedCaller(HttpClient* http, TokenSource* tokens,
+                                   RateLimiter* limiter, RetryPolicy policy,
+                                   const std::atomic<bool>* cancelled,
+                                   std::function<double()> random,
+                                   RateLimiter::Sleeper sleep)
+    : http_(http),
+      tokens_(tokens),
+      limiter_(limiter),
+      policy_(policy),
+      cancelled_(cancelled),
+      random_(std::move(random)),
+      sleep_(std::move(sleep)) {
+  if (!random_) {
+    random_ = [engine = std::mt19937_64(std::random_device{}())]() mutable {
+      return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+    };
+  }
+}
+
+absl::StatusOr<HttpResponse> AuthorizedCaller::Get(
+    const std::string& url, const std::string& audience) {
+  return Call(HttpRequest{"GET", url, {}, ""}, audience);
+}
+
+absl::StatusOr<HttpResponse> AuthorizedCaller::Post(
+    const std::string& url, const std::string& audience,
+    const std::string& json_body) {
+  return Call(
+      HttpRequest{
+          "POST", url, {{"Content-Type", "application/json"}}, json_body},
+      audience);
+}
+
+absl::StatusOr<HttpResponse> AuthorizedCaller::Call(
+    HttpRequest request, const std::string& audience) {
+  const size_t base_headers = request.headers.size();
+  bool refresh_token = false;
+  bool refreshed =
+      false;  // one fresh token per call: a second expiry is not a lapse
+  std::string last_trouble;
+  for (int attempt = 1; attempt <= policy_.max_attempts; ++attempt) {
+    if (attempt > 1) ++retries_;
+    absl::StatusOr<absl::Duration> turn = limiter_->AwaitTurn(*cancelled_);
+    if (!turn.ok()) return turn.status();
+    absl::StatusOr<Token> token = tokens_->Get(audience, refresh_token);
+    refresh_token = false;
+    if (!token.ok()) {
+      if (!absl::IsUnavailable(token.status())) return token.status();
+      last_trouble = std::string(token.status().message());
+    } else {
+      request.headers.resize(base_headers);
+      request.headers.emplace_back("Authorization",
+                                   "Bearer " + token->access_token);
+      ++requests_;
+      absl::StatusOr<HttpResponse> response = http_->Send(request);
+      if (response.ok()) {
+        limiter_->Observe(response->status, response->headers);
+        if (response->status == 401 && !refreshed &&
+            absl::StrContains(response->body, "Expired token")) {
+          refresh_token = refreshed =
+              true;  // it lapsed mid-import: fetch one, try again
+          continue;
+        }
+        if (!RetryPolicy::IsRetryableStatus(response->status)) return response;
+        last_trouble = absl::StrCat("HTTP ", response->status);
+        if (response->status == 429)
+          continue;  // the limiter already waits for the reset
+      } else if (absl::IsUnavailable(response.status()) ||
+                 absl::IsDeadlineExceeded(response.status())) {
+        last_trouble = std::string(response.status().message());
+      } else {
+        return response.status();
+      }
+    }
+    if (attempt < policy_.max_attempts)
+      sleep_(policy_.Backoff(attempt, random_()));
+  }
+  return absl::UnavailableError(
+      absl::StrCat("gave up on ", request.url, " after ", policy_.max_attempts,
+                   " attempts; the last trouble: ", last_trouble));
+}
+
+}  // namespace identitygraph::importer

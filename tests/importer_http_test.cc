@@ -15,6 +15,7 @@
 #include "graph/test_temp_dir.h"
 #include "gtest/gtest.h"
 #include "importer/authorized_caller.h"
+#include "importer/connections.h"
 #include "importer/http_client.h"
 #include "importer/rate_limiter.h"
 #include "importer/token_source.h"
@@ -275,8 +276,9 @@ TEST_F(ImporterSimTest, TokenEndpointTroubleIsRetryable) {
 // only the simulator's own waiting takes time.
 class CallerFixture {
  public:
-  explicit CallerFixture(HttpClientOptions options, int max_attempts = 6)
-      : http_(std::move(options)), tokens_(&http_, Importer()) {
+  explicit CallerFixture(HttpClientOptions options, int max_attempts = 6,
+                         ClientCredentials credentials = Importer())
+      : http_(std::move(options)), tokens_(&http_, std::move(credentials)) {
     RetryPolicy policy;
     policy.max_attempts = max_attempts;
     caller_ = std::make_unique<AuthorizedCaller>(
@@ -347,6 +349,30 @@ TEST_F(ImporterSimTest, AnswersNotWorthRetryingComeBackAsAnswers) {
                 .status()
                 .code(),
             absl::StatusCode::kCancelled);
+}
+
+TEST_F(ImporterSimTest, FetchesEveryConnectionPageByPage) {
+  CallerFixture f(Options());
+  auto connections =
+      FetchConnections(f.caller(), "acme.us.auth0.com", /*take=*/1);
+  ASSERT_TRUE(connections.ok()) << connections.status();
+  ASSERT_EQ(connections->size(), 3u);
+  EXPECT_EQ((*connections)[0].name, "google-workforce");
+  EXPECT_EQ((*connections)[0].id, "con_GoogleWork0000001");
+  EXPECT_EQ((*connections)[1].strategy, "samlp");
+  EXPECT_EQ(f.caller().requests(), 3);  // one page each
+}
+
+TEST_F(ImporterSimTest, AMissingScopeNamesTheScope) {
+  CallerFixture f(Options(), 6,
+                  Credentials("LIMITEDxxxxxxxxxxxxxxxxxxxxxxxx7",
+                              "acme-limited-secret-0123456789abcdef"));
+  auto connections = FetchConnections(f.caller(), "acme.us.auth0.com");
+  EXPECT_EQ(connections.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(connections.status().message(),
+              HasSubstr("needs the read:connections scope"));
+  EXPECT_THAT(connections.status().message(),
+              HasSubstr("reach only new tokens"));
 }
 
 class ImporterRateLimitedTest : public ImporterSimTest {

@@ -27,10 +27,16 @@ constexpr uint32_t Mask(std::initializer_list<EdgeKind> kinds) {
   for (EdgeKind kind : kinds) mask |= 1u << static_cast<int>(kind);
   return mask;
 }
-constexpr uint32_t kAuthorizationEdges =
-    Mask({EdgeKind::kGroupMember, EdgeKind::kNestedGroup, EdgeKind::kGroupRole,
-          EdgeKind::kUserRole, EdgeKind::kRoleApplication, EdgeKind::kRoleApi,
-          EdgeKind::kOrganizationRole});
+// Exactly the kinds CarriesAuthorization names (graph_types.h is the one
+// definition).
+constexpr uint32_t AuthorizationMask() {
+  uint32_t mask = 0;
+  for (int kind = 0; kind < kEdgeKindCount; ++kind) {
+    if (CarriesAuthorization(static_cast<EdgeKind>(kind))) mask |= 1u << kind;
+  }
+  return mask;
+}
+constexpr uint32_t kAuthorizationEdges = AuthorizationMask();
 constexpr uint32_t kGroupEdges =
     Mask({EdgeKind::kGroupMember, EdgeKind::kNestedGroup});
 constexpr uint32_t kRoleEdges =
@@ -160,13 +166,14 @@ class WalkVisitor : public boost::default_bfs_visitor {
   size_t max_visited_;
 };
 
-// Walks from `start` along edges of the kinds in `mask` (against them when
-// `reverse`), filling the workspace's tree and `reached` (in BFS order, `start`
-// first).
+// Starts a fresh walk in `workspace` from `start` along edges of the kinds in
+// `mask` (against them when `reverse`), filling the workspace's tree and
+// `reached` (in BFS order, `start` first).
 absl::Status Walk(const Snapshot& snapshot, VertexId start, uint32_t mask,
                   bool reverse, const QueryLimits& limits,
                   Workspace& workspace) {
   const CsrGraph& csr = snapshot.graph();
+  workspace.Begin(snapshot.vertex_count());
   workspace.parent[start] = kNoVertex;
   workspace.distance[start] = 0;
   VectorQueue queue(workspace.queue);
@@ -418,20 +425,18 @@ absl::StatusOr<CheckResult> CheckAccess(const Snapshot& snapshot, VertexId user,
         std::binary_search((*targets)->begin(), (*targets)->end(), application);
   } else {
     Workspace& workspace = ThreadWorkspace();
-    workspace.Begin(snapshot.vertex_count());
     if (auto s =
             Walk(snapshot, user, kAuthorizationEdges, false, limits, workspace);
         !s.ok()) {
       return s;
     }
     result.authorized = workspace.Seen(application);
-  }
-  if (result.authorized && max_paths > 0) {
-    const Workspace& workspace = ThreadWorkspace();
-    Path suffix;
-    ShortestPaths(snapshot, workspace, application, kAuthorizationEdges,
-                  static_cast<size_t>(std::min(max_paths, limits.max_paths)),
-                  suffix, result.paths);
+    if (result.authorized) {
+      Path suffix;
+      ShortestPaths(snapshot, workspace, application, kAuthorizationEdges,
+                    static_cast<size_t>(std::min(max_paths, limits.max_paths)),
+                    suffix, result.paths);
+    }
   }
   result.allowed = result.authorized;
   if (mode == Reachability::kLogin) {
@@ -456,7 +461,6 @@ absl::StatusOr<std::vector<ReachedTarget>> ApplicationsOfUser(
   if (auto s = ExpectKind(snapshot, user, {VertexKind::kUser}, "user"); !s.ok())
     return s;
   Workspace& workspace = ThreadWorkspace();
-  workspace.Begin(snapshot.vertex_count());
   if (auto s =
           Walk(snapshot, user, kAuthorizationEdges, false, limits, workspace);
       !s.ok()) {
@@ -495,7 +499,6 @@ absl::StatusOr<std::shared_ptr<const VertexList>> UsersOfApplication(
   std::shared_ptr<const VertexList> authorized = cache.Find(application);
   if (authorized == nullptr) {
     Workspace& workspace = ThreadWorkspace();
-    workspace.Begin(snapshot.vertex_count());
     if (auto s = Walk(snapshot, application, kAuthorizationEdges, true, limits,
                       workspace);
         !s.ok()) {
@@ -607,7 +610,6 @@ absl::StatusOr<std::vector<VertexId>> Related(const Snapshot& snapshot,
                                               const QueryLimits& limits) {
   if (!closure) return Neighbours(snapshot, start, direct, reverse);
   Workspace& workspace = ThreadWorkspace();
-  workspace.Begin(snapshot.vertex_count());
   if (auto s = Walk(snapshot, start, walk, reverse, limits, workspace);
       !s.ok()) {
     return s;

@@ -3,34 +3,12 @@
 #include <random>
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
 
 namespace identitygraph::sim {
-
-std::string Base64UrlEncode(const std::string& bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    uint32_t n = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) |
-                 uint8_t(bytes[i + 2]);
-    out += {kAlphabet[n >> 18], kAlphabet[(n >> 12) & 63],
-            kAlphabet[(n >> 6) & 63], kAlphabet[n & 63]};
-  }
-  if (i + 1 == bytes.size()) {
-    uint32_t n = uint8_t(bytes[i]) << 16;
-    out += {kAlphabet[n >> 18], kAlphabet[(n >> 12) & 63]};
-  } else if (i + 2 == bytes.size()) {
-    uint32_t n = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8);
-    out += {kAlphabet[n >> 18], kAlphabet[(n >> 12) & 63],
-            kAlphabet[(n >> 6) & 63]};
-  }
-  return out;
-}
 
 std::string TokenStore::Issue(const TokenGrant& grant,
                               const std::string& issuer, absl::Time now) {
@@ -50,9 +28,10 @@ std::string TokenStore::Issue(const TokenGrant& grant,
   thread_local std::mt19937_64 random(std::random_device{}());
   std::string signature =
       absl::StrCat(++counter_, ":", random(), ":", random());
-  std::string token = absl::StrCat(Base64UrlEncode(header.dump()), ".",
-                                   Base64UrlEncode(payload.dump()), ".",
-                                   Base64UrlEncode(signature));
+  std::string token =
+      absl::StrCat(absl::WebSafeBase64Escape(header.dump()), ".",
+                   absl::WebSafeBase64Escape(payload.dump()), ".",
+                   absl::WebSafeBase64Escape(signature));
   tokens_[token] = grant;
   return token;
 }

@@ -44,9 +44,6 @@ class TokenStore {
   uint64_t counter_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 
-// base64url without padding, as JWTs use.
-std::string Base64UrlEncode(const std::string& bytes);
-
 }  // namespace identitygraph::sim
 
 #endif  // IDENTITYGRAPH_TESTS_AUTH0_SIM_TOKEN_STORE_H_

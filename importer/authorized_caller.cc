@@ -30,16 +30,20 @@ AuthorizedCaller::AuthorizedCaller(HttpClient* http, TokenSource* tokens,
 
 absl::StatusOr<HttpResponse> AuthorizedCaller::Get(
     const std::string& url, const std::string& audience) {
-  return Call(HttpRequest{"GET", url, {}, ""}, audience);
+  HttpRequest request;
+  request.url = url;
+  return Call(std::move(request), audience);
 }
 
 absl::StatusOr<HttpResponse> AuthorizedCaller::Post(
     const std::string& url, const std::string& audience,
     const std::string& json_body) {
-  return Call(
-      HttpRequest{
-          "POST", url, {{"Content-Type", "application/json"}}, json_body},
-      audience);
+  HttpRequest request;
+  request.method = "POST";
+  request.url = url;
+  request.headers = {{"Content-Type", "application/json"}};
+  request.body = json_body;
+  return Call(std::move(request), audience);
 }
 
 absl::StatusOr<HttpResponse> AuthorizedCaller::Call(
@@ -49,16 +53,20 @@ absl::StatusOr<HttpResponse> AuthorizedCaller::Call(
   bool refreshed =
       false;  // one fresh token per call: a second expiry is not a lapse
   std::string last_trouble;
+  std::string rejected;  // the token an API called expired
   for (int attempt = 1; attempt <= policy_.max_attempts; ++attempt) {
     if (attempt > 1) ++retries_;
     absl::StatusOr<absl::Duration> turn = limiter_->AwaitTurn(*cancelled_);
     if (!turn.ok()) return turn.status();
-    absl::StatusOr<Token> token = tokens_->Get(audience, refresh_token);
-    refresh_token = false;
+    absl::StatusOr<Token> token = refresh_token
+                                      ? tokens_->Replace(audience, rejected)
+                                      : tokens_->Get(audience);
     if (!token.ok()) {
+      limiter_->Abandon();  // nothing was sent
       if (!absl::IsUnavailable(token.status())) return token.status();
       last_trouble = std::string(token.status().message());
     } else {
+      refresh_token = false;  // only once a fresh one is in hand
       request.headers.resize(base_headers);
       request.headers.emplace_back("Authorization",
                                    "Bearer " + token->access_token);
@@ -68,19 +76,22 @@ absl::StatusOr<HttpResponse> AuthorizedCaller::Call(
         limiter_->Observe(response->status, response->headers);
         if (response->status == 401 && !refreshed &&
             absl::StrContains(response->body, "Expired token")) {
-          refresh_token = refreshed =
-              true;  // it lapsed mid-import: fetch one, try again
+          // It lapsed mid-import: fetch one, try again.
+          refresh_token = refreshed = true;
+          rejected = token->access_token;
           continue;
         }
         if (!RetryPolicy::IsRetryableStatus(response->status)) return response;
         last_trouble = absl::StrCat("HTTP ", response->status);
         if (response->status == 429)
           continue;  // the limiter already waits for the reset
-      } else if (absl::IsUnavailable(response.status()) ||
-                 absl::IsDeadlineExceeded(response.status())) {
-        last_trouble = std::string(response.status().message());
       } else {
-        return response.status();
+        limiter_->Abandon();
+        if (!absl::IsUnavailable(response.status()) &&
+            !absl::IsDeadlineExceeded(response.status())) {
+          return response.status();
+        }
+        last_trouble = std::string(response.status().message());
       }
     }
     if (attempt < policy_.max_attempts)

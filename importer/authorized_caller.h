@@ -43,8 +43,9 @@ class AuthorizedCaller {
                                     const std::string& audience,
                                     const std::string& json_body);
 
-  int64_t requests() const { return requests_; }
-  int64_t retries() const { return retries_; }
+  // Read from any thread (progress reports) while the owner calls.
+  int64_t requests() const { return requests_.load(); }
+  int64_t retries() const { return retries_.load(); }
 
  private:
   absl::StatusOr<HttpResponse> Call(HttpRequest request,
@@ -57,8 +58,8 @@ class AuthorizedCaller {
   const std::atomic<bool>* const cancelled_;
   std::function<double()> random_;
   const RateLimiter::Sleeper sleep_;
-  int64_t requests_ = 0;
-  int64_t retries_ = 0;
+  std::atomic<int64_t> requests_{0};
+  std::atomic<int64_t> retries_{0};
 };
 
 }  // namespace identitygraph::importer

@@ -6,7 +6,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
+#include "importer/auth0_api.h"
 #include "importer/wire/auth0_wire.pb.h"
 #include "re2/re2.h"
 
@@ -20,64 +20,25 @@ constexpr const char* kCustomerStrategies[] = {
     "auth0",  "email",   "sms",      "google-oauth2", "facebook", "apple",
     "github", "twitter", "linkedin", "windowslive",   "amazon"};
 
-absl::Status ApiFailure(const HttpResponse& response, const char* what,
-                        const char* scope) {
-  wire::ApiError error;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
-  (void)google::protobuf::util::JsonStringToMessage(response.body, &error,
-                                                    options);
-  if (response.status == 403) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("reading ", what, " needs the ", scope,
-                     " scope (Auth0 said: ", error.message(),
-                     "). Grant it to the application under Applications > APIs "
-                     "> Auth0 Management API "
-                     "> Permissions; new scopes reach only new tokens"));
-  }
-  return absl::UnavailableError(absl::StrCat("reading ", what, " failed: HTTP ",
-                                             response.status, " ",
-                                             error.message()));
-}
-
 }  // namespace
 
 absl::StatusOr<std::vector<Connection>> FetchConnections(
     AuthorizedCaller& caller, const std::string& domain, int take) {
-  const std::string audience = absl::StrCat("https://", domain, "/api/v2/");
   std::vector<Connection> out;
-  std::string from;
-  absl::flat_hash_set<std::string> seen_cursors;
-  while (true) {
-    std::string url =
-        absl::StrCat("https://", domain,
-                     "/api/v2/connections?fields=id,name,display_name,strategy"
-                     "&include_fields=true&take=",
-                     take);
-    if (!from.empty()) absl::StrAppend(&url, "&from=", from);
-    absl::StatusOr<HttpResponse> response = caller.Get(url, audience);
-    if (!response.ok()) return response.status();
-    if (response->status != 200)
-      return ApiFailure(*response, "connections", "read:connections");
-    wire::ConnectionsPage page;
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = true;
-    if (!google::protobuf::util::JsonStringToMessage(response->body, &page,
-                                                     options)
-             .ok()) {
-      return absl::UnavailableError(
-          "Auth0 answered GET /api/v2/connections with something that is not a "
-          "page of "
-          "connections; try again later");
-    }
-    for (const wire::Connection& c : page.connections()) {
-      out.push_back({c.id(), c.name(), c.display_name(), c.strategy()});
-    }
-    // A cursor seen twice would loop forever: Auth0 never does that, a broken
-    // proxy might.
-    if (page.next().empty() || !seen_cursors.insert(page.next()).second) break;
-    from = page.next();
-  }
+  wire::ConnectionsPage page;
+  absl::Status status = ForEachCheckpointPage(
+      caller, {"connections", "read:connections"},
+      absl::StrCat("https://", domain,
+                   "/api/v2/connections?fields=id,name,display_name,strategy"
+                   "&include_fields=true"),
+      absl::StrCat("https://", domain, "/api/v2/"), &page,
+      [&] {
+        for (const wire::Connection& c : page.connections())
+          out.push_back({c.id(), c.name(), c.display_name(), c.strategy()});
+        return absl::OkStatus();
+      },
+      take);
+  if (!status.ok()) return status;
   return out;
 }
 

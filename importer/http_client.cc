@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -14,14 +15,26 @@ namespace identitygraph::importer {
 namespace {
 
 struct Collector {
+  CURL* curl;
   HttpResponse* response;
   size_t max_body_bytes;
+  const std::function<absl::Status(absl::string_view)>* sink;
   bool too_large = false;
+  absl::Status sink_status;
 };
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto* collector = static_cast<Collector*>(user);
   const size_t bytes = size * count;
+  if (*collector->sink) {
+    long status = 0;
+    curl_easy_getinfo(collector->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 200 && status < 300) {
+      collector->sink_status =
+          (*collector->sink)(absl::string_view(data, bytes));
+      return collector->sink_status.ok() ? bytes : 0;
+    }
+  }
   if (collector->response->body.size() + bytes > collector->max_body_bytes) {
     collector->too_large = true;
     return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
@@ -80,7 +93,9 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   // survives.
   curl_easy_reset(curl_);
   HttpResponse response;
-  Collector collector{&response, options_.max_body_bytes};
+  Collector collector{
+      curl_, &response,       options_.max_body_bytes, &request.body_sink,
+      false, absl::OkStatus()};
   curl_slist* headers = nullptr;
   for (const auto& [name, value] : request.headers) {
     headers =
@@ -105,7 +120,14 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS,
                    Milliseconds(options_.connect_timeout));
   curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS,
-                   Milliseconds(options_.total_timeout));
+                   Milliseconds(request.timeout > absl::ZeroDuration()
+                                    ? request.timeout
+                                    : options_.total_timeout));
+  // A transfer that stalls (under 1 KiB/s for the connect timeout) is cut
+  // early, so long downloads need no short total timeout to notice trouble.
+  curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+  curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_TIME,
+                   std::max(1L, Milliseconds(options_.connect_timeout) / 1000));
   curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl_, CURLOPT_USERAGENT, options_.user_agent.c_str());
   curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
@@ -123,6 +145,7 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   const CURLcode code = curl_easy_perform(curl_);
   curl_slist_free_all(headers);
   curl_slist_free_all(connect_to);
+  if (!collector.sink_status.ok()) return collector.sink_status;
   if (collector.too_large) {
     return absl::ResourceExhaustedError(
         absl::StrCat(request.url, " answered with more than ",

@@ -18,6 +18,7 @@
 //   INVALID_ARGUMENT    the URL is not https://
 //   DEADLINE_EXCEEDED   the connect or total timeout passed
 //   RESOURCE_EXHAUSTED  the body is larger than `max_body_bytes`
+//   (a body sink's own error, as it returned it)
 //   UNAVAILABLE         anything else on the way (DNS, refused, reset, cut
 //   body, TLS); the
 //                       message has libcurl's reason
@@ -26,12 +27,15 @@
 #define IDENTITYGRAPH_IMPORTER_HTTP_CLIENT_H_
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 typedef void CURL;
@@ -46,7 +50,7 @@ struct HttpClientOptions {
   std::string ca_file;
   absl::Duration connect_timeout = absl::Seconds(10);
   absl::Duration total_timeout = absl::Seconds(120);
-  // Largest (decompressed) body accepted; export files are the big ones.
+  // Largest (decompressed) body accepted, unless the request streams it.
   size_t max_body_bytes = size_t{1} << 30;
   std::string user_agent = "identitygraph-importer/0.1";
 };
@@ -56,6 +60,12 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, a 2xx body goes here chunk by chunk instead of into
+  // HttpResponse::body, and is not capped (large downloads); an error from the
+  // sink stops the transfer and is returned. Other statuses are collected.
+  std::function<absl::Status(absl::string_view)> body_sink;
+  // Overrides the client's total timeout when not zero.
+  absl::Duration timeout = absl::ZeroDuration();
 };
 
 struct HttpResponse {

@@ -1,6 +1,9 @@
 #include "importer/rate_limiter.h"
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <cstdio>
 #include <map>
 #include <string>
 
@@ -37,24 +40,45 @@ std::map<std::string, std::string> Figures(int64_t remaining,
           {"x-ratelimit-reset", std::to_string(absl::ToUnixSeconds(reset))}};
 }
 
-TEST(RateLimiterTest, UnknownBudgetDoesNotWait) {
+TEST(RateLimiterTest, UntilToldTheBudgetOneRequestGoesAtATime) {
   FakeTime time;
   RateLimiter limiter = time.Limiter();
+  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::ZeroDuration());
+  // The probe has not been answered: the next one waits (until cancelled).
+  time.cancel_after_sleeps = 5;
+  EXPECT_EQ(limiter.AwaitTurn(time.cancelled).status().code(),
+            absl::StatusCode::kCancelled);
+  EXPECT_EQ(time.sleeps, 5);
+}
+
+TEST(RateLimiterTest, AnswersWithoutFiguresMeanNoPacing) {
+  FakeTime time;
+  RateLimiter limiter = time.Limiter();
+  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::ZeroDuration());
+  limiter.Observe(200, {});
   for (int i = 0; i < 5; ++i)
     EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::ZeroDuration());
   EXPECT_EQ(time.sleeps, 0);
 }
 
-TEST(RateLimiterTest, SpendsTheRemainingBudgetThenWaitsForTheReset) {
+TEST(RateLimiterTest, AnAbandonedProbeLetsTheNextOneGo) {
+  FakeTime time;
+  RateLimiter limiter = time.Limiter();
+  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::ZeroDuration());
+  limiter.Abandon();
+  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::ZeroDuration());
+}
+
+TEST(RateLimiterTest, SpendsTheRemainingBudgetThenPacesByTheReset) {
   FakeTime time;
   RateLimiter limiter = time.Limiter();
   limiter.Observe(200, Figures(2, time.now + absl::Seconds(10)));
+  // 47 tokens come back before the reset, 10 s away.
+  EXPECT_NEAR(limiter.rate(), 4.7, 1e-9);
   EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::ZeroDuration());
   EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::ZeroDuration());
-  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::Seconds(10));
-  EXPECT_EQ(limiter.waited(), absl::Seconds(10));
-  // Past the reset the budget is unknown again until the next answer.
-  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::ZeroDuration());
+  const absl::Duration waited = *limiter.AwaitTurn(time.cancelled);
+  EXPECT_NEAR(absl::ToDoubleSeconds(waited), 1 / 4.7, 0.01);
 }
 
 TEST(RateLimiterTest, A429WaitsForRetryAfterOrTheReset) {
@@ -68,8 +92,13 @@ TEST(RateLimiterTest, A429WaitsForRetryAfterOrTheReset) {
   auto both = Figures(0, time.now + absl::Seconds(2));
   both["retry-after"] = "7";
   limiter.Observe(429, both);
-  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::Seconds(7));
-  // A bare 429 still waits a second rather than hammering.
+  EXPECT_GE(*limiter.AwaitTurn(time.cancelled), absl::Seconds(7));
+}
+
+TEST(RateLimiterTest, ABare429WaitsASecondRatherThanHammer) {
+  FakeTime time;
+  RateLimiter limiter = time.Limiter();
+  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::ZeroDuration());
   limiter.Observe(429, {});
   EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::Seconds(1));
 }
@@ -85,6 +114,82 @@ TEST(RateLimiterTest, CancellationStopsAWait) {
   EXPECT_EQ(limiter.AwaitTurn(time.cancelled).status().code(),
             absl::StatusCode::kCancelled);
 }
+
+// Auth0's bucket as the simulator keeps it: `burst` tokens, refilled at
+// `per_second`; remaining is whole tokens, reset the first whole second at
+// which the bucket is full.
+class Bucket {
+ public:
+  Bucket(double burst, double per_second, absl::Time now)
+      : burst_(burst), rate_(per_second), tokens_(burst), last_(now) {}
+  // Takes a token at `now`; returns the status and headers of the answer.
+  long Take(absl::Time now, std::map<std::string, std::string>* headers) {
+    tokens_ =
+        std::min(burst_, tokens_ + absl::ToDoubleSeconds(now - last_) * rate_);
+    last_ = now;
+    const bool allowed = tokens_ >= 1.0;
+    if (allowed) tokens_ -= 1.0;
+    const int64_t reset = static_cast<int64_t>(
+        std::ceil(absl::ToDoubleSeconds(now - absl::UnixEpoch()) +
+                  (burst_ - tokens_) / rate_));
+    *headers = {
+        {"x-ratelimit-limit", std::to_string(static_cast<int64_t>(burst_))},
+        {"x-ratelimit-remaining",
+         std::to_string(static_cast<int64_t>(std::floor(tokens_)))},
+        {"x-ratelimit-reset", std::to_string(reset)}};
+    return allowed ? 200 : 429;
+  }
+
+ private:
+  const double burst_, rate_;
+  double tokens_;
+  absl::Time last_;
+};
+
+struct PlanCase {
+  const char* name;
+  double burst, per_second;
+};
+
+class RateLimiterPlanTest : public ::testing::TestWithParam<PlanCase> {};
+
+// The property the importer's benchmark checks at full scale: with answers
+// 20 ms apart, requests run within 10% of the bucket's own bound, and no
+// request after the first answer meets a 429.
+TEST_P(RateLimiterPlanTest, RunsAtTheLimitWithoutA429) {
+  const PlanCase plan = GetParam();
+  FakeTime time;
+  RateLimiter limiter = time.Limiter();
+  Bucket bucket(plan.burst, plan.per_second, time.now);
+  const absl::Time start = time.now;
+  const int requests = static_cast<int>(plan.burst + 40 * plan.per_second);
+  int refused = 0;
+  for (int i = 0; i < requests; ++i) {
+    ASSERT_TRUE(limiter.AwaitTurn(time.cancelled).ok());
+    std::map<std::string, std::string> headers;
+    time.now += absl::Milliseconds(10);  // on the way
+    const long status = bucket.Take(time.now, &headers);
+    time.now += absl::Milliseconds(10);  // on the way back
+    refused += status == 429;
+    limiter.Observe(status, headers);
+    if (status == 429) --i;  // asked again
+  }
+  const double seconds = absl::ToDoubleSeconds(time.now - start);
+  const double bound = (requests - plan.burst) / plan.per_second;
+  EXPECT_EQ(refused, 0);
+  std::printf("%s: %.2f s for a bound of %.2f s (rate %.2f)\n", plan.name,
+              seconds, bound, limiter.rate());
+  EXPECT_LE(seconds, bound * 1.10) << "rate " << limiter.rate();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Plans, RateLimiterPlanTest,
+    ::testing::Values(PlanCase{"EnterpriseProduction", 50, 16},
+                      PlanCase{"EnterpriseNonProduction", 10, 2},
+                      PlanCase{"Free", 2, 2}, PlanCase{"Tiny", 3, 40}),
+    [](const ::testing::TestParamInfo<PlanCase>& info) {
+      return std::string(info.param.name);
+    });
 
 TEST(RetryPolicyTest, RetriesOnlyWhatMayHelp) {
   for (long status : {408L, 429L, 500L, 502L, 503L, 504L}) {

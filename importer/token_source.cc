@@ -114,6 +114,20 @@ absl::StatusOr<Token> TokenSource::Get(const std::string& audience,
   return token;
 }
 
+absl::StatusOr<Token> TokenSource::Replace(const std::string& audience,
+                                           const std::string& rejected) {
+  {
+    absl::MutexLock lock(&mutex_);
+    auto it = tokens_.find(audience);
+    // Another caller already replaced it.
+    if (it != tokens_.end() && it->second.access_token != rejected &&
+        now_() + refresh_margin_ < it->second.expires) {
+      return it->second;
+    }
+  }
+  return Get(audience, /*force_refresh=*/true);
+}
+
 int TokenSource::requests() const {
   absl::MutexLock lock(&mutex_);
   return requests_;

@@ -62,6 +62,13 @@ class TokenSource {
                             bool force_refresh = false)
       ABSL_LOCKS_EXCLUDED(mutex_);
 
+  // A fresh token in place of `rejected` (which the API called expired),
+  // unless another caller has already replaced it: concurrent fetchers that
+  // all see the same expiry make one token request, not one each.
+  absl::StatusOr<Token> Replace(const std::string& audience,
+                                const std::string& rejected)
+      ABSL_LOCKS_EXCLUDED(mutex_);
+
   // Token requests sent so far.
   int requests() const ABSL_LOCKS_EXCLUDED(mutex_);
 

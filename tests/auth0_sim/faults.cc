@@ -15,6 +15,7 @@ namespace {
 std::optional<FaultKind> KindNamed(absl::string_view name) {
   if (name == "500") return FaultKind::kStatus500;
   if (name == "503") return FaultKind::kStatus503;
+  if (name == "429") return FaultKind::kStatus429;
   if (name == "slow") return FaultKind::kSlow;
   if (name == "malformed") return FaultKind::kMalformed;
   if (name == "truncate") return FaultKind::kTruncate;
@@ -39,7 +40,7 @@ absl::StatusOr<std::vector<FaultRule>> ParseFaultPlan(absl::string_view text) {
     std::optional<FaultKind> kind = KindNamed(head[0]);
     if (!kind) {
       return invalid(
-          "unknown kind; use 500, 503, slow, malformed, truncate, reset, "
+          "unknown kind; use 500, 503, 429, slow, malformed, truncate, reset, "
           "expire");
     }
     FaultRule rule;

@@ -4,6 +4,9 @@
 //
 // A plan is rules separated by ';', each KIND[:key=value,...]:
 //   500, 503    answer with that status and an Auth0-style error body
+//   429         answer 429 "Global limit has been reached" with an empty
+//               bucket in the x-ratelimit-* headers and Retry-After: 1, as when
+//               other clients of the tenant spent the shared budget
 //   slow        answer normally after `delay` (default 2s)
 //   malformed   answer 200 with a body that is not valid JSON
 //   truncate    send the headers and half the body, then close the connection
@@ -41,6 +44,7 @@ namespace identitygraph::sim {
 enum class FaultKind {
   kStatus500,
   kStatus503,
+  kStatus429,
   kSlow,
   kMalformed,
   kTruncate,

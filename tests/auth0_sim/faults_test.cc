@@ -16,9 +16,9 @@ TEST(ParseFaultPlanTest, ReadsKindsAndOptions) {
   auto plan = ParseFaultPlan(
       "503:nth=3; slow:fraction=0.25,delay=500ms,seed=9 "
       ";truncate:path=/__sim_exports/;"
-      "expire");
+      "expire;429:fraction=0.5");
   ASSERT_TRUE(plan.ok()) << plan.status();
-  ASSERT_EQ(plan->size(), 4u);
+  ASSERT_EQ(plan->size(), 5u);
   EXPECT_EQ((*plan)[0].kind, FaultKind::kStatus503);
   EXPECT_EQ((*plan)[0].nth, 3);
   EXPECT_EQ((*plan)[1].kind, FaultKind::kSlow);
@@ -28,6 +28,7 @@ TEST(ParseFaultPlanTest, ReadsKindsAndOptions) {
   EXPECT_EQ((*plan)[2].path_prefix, "/__sim_exports/");
   EXPECT_EQ((*plan)[3].kind, FaultKind::kExpire);
   EXPECT_EQ((*plan)[3].nth, 1);
+  EXPECT_EQ((*plan)[4].kind, FaultKind::kStatus429);
   EXPECT_TRUE(ParseFaultPlan("")->empty());
 }
 

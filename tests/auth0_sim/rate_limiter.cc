@@ -18,8 +18,10 @@ RateLimiter::Decision RateLimiter::Take(absl::Time now) {
   decision.limit = static_cast<int64_t>(burst_);
   decision.remaining = static_cast<int64_t>(std::floor(tokens_));
   const double seconds_to_full = (burst_ - tokens_) / per_second_;
-  decision.reset = absl::ToUnixSeconds(now) +
-                   static_cast<int64_t>(std::ceil(seconds_to_full));
+  // The first whole second at which the bucket is full: rounded up, so the
+  // bucket really is full by then.
+  decision.reset = static_cast<int64_t>(std::ceil(
+      absl::ToDoubleSeconds(now - absl::UnixEpoch()) + seconds_to_full));
   return decision;
 }
 

@@ -85,8 +85,18 @@ void Simulator::Handle(const httplib::Request& request,
   std::optional<FaultRule> fault;
   if (!control) fault = faults_.Next(request.path);
   ApiReply reply;
-  if (fault && (fault->kind == FaultKind::kStatus500 ||
-                fault->kind == FaultKind::kStatus503)) {
+  if (fault && fault->kind == FaultKind::kStatus429) {
+    endpoint = "fault";
+    reply = ApiError(429, "Global limit has been reached", "too_many_requests");
+    const int64_t reset = absl::ToUnixSeconds(absl::Now()) + 1;
+    response.set_header(
+        "x-ratelimit-limit",
+        absl::StrCat(static_cast<int64_t>(options_.rate_burst)));
+    response.set_header("x-ratelimit-remaining", "0");
+    response.set_header("x-ratelimit-reset", absl::StrCat(reset));
+    response.set_header("Retry-After", "1");
+  } else if (fault && (fault->kind == FaultKind::kStatus500 ||
+                       fault->kind == FaultKind::kStatus503)) {
     endpoint = "fault";
     reply = fault->kind == FaultKind::kStatus500
                 ? ApiError(500, "Internal Server Error (injected fault)", "")
@@ -102,6 +112,21 @@ void Simulator::Handle(const httplib::Request& request,
     reply = Route(request, endpoint, response);
   }
   response.status = reply.status;
+  // Answers that refuse the request (not rate limits, not faults) are counted
+  // by reason, so tests can prove the client never asked for what Auth0
+  // refuses.
+  std::string refusal;
+  if (reply.status >= 400 && reply.status < 500 && reply.status != 429) {
+    refusal = absl::StrCat(reply.status);
+    if (reply.raw_content_type.empty() && reply.body.is_object()) {
+      const std::string code = reply.body.value("errorCode", "");
+      absl::StrAppend(
+          &refusal, " ",
+          code.empty() ? reply.body.value("message", "").substr(0, 60) : code);
+    } else {
+      absl::StrAppend(&refusal, " ", reply.raw_content_type);
+    }
+  }
   std::string body = reply.raw_content_type.empty() ? reply.body.dump()
                                                     : std::move(reply.raw_body);
   const std::string content_type = reply.raw_content_type.empty()
@@ -134,7 +159,7 @@ void Simulator::Handle(const httplib::Request& request,
   } else {
     response.set_content(std::move(body), content_type.c_str());
   }
-  if (!control) Count(endpoint, response.status, bytes);
+  if (!control) Count(endpoint, response.status, bytes, refusal);
 }
 
 ApiReply Simulator::Route(const httplib::Request& request,
@@ -143,6 +168,13 @@ ApiReply Simulator::Route(const httplib::Request& request,
     endpoint = "__sim";
     if (request.method == "GET" && request.path == "/__sim/stats") {
       return {200, Stats()};
+    }
+    if (request.method == "DELETE" && request.path == "/__sim/stats") {
+      absl::MutexLock lock(&mutex_);
+      requests_ = rate_limited_ = bytes_sent_ = 0;
+      requests_by_endpoint_.clear();
+      refused_.clear();
+      return {200, {{"requests", 0}}};
     }
     if (request.method == "POST" && request.path == "/__sim/expire_tokens") {
       tokens_.ExpireAll(absl::Now());
@@ -552,10 +584,12 @@ void Simulator::AddExtensionRoutes() {
       });
 }
 
-void Simulator::Count(const std::string& endpoint, int status, size_t bytes) {
+void Simulator::Count(const std::string& endpoint, int status, size_t bytes,
+                      const std::string& refusal) {
   absl::MutexLock lock(&mutex_);
   ++requests_;
   ++requests_by_endpoint_[endpoint];
+  if (!refusal.empty()) ++refused_[absl::StrCat(endpoint, " -> ", refusal)];
   if (status == 429) ++rate_limited_;
   bytes_sent_ += static_cast<int64_t>(bytes);
 }
@@ -565,8 +599,11 @@ Json Simulator::Stats() const {
   Json by_endpoint = Json::object();
   for (const auto& [endpoint, count] : requests_by_endpoint_)
     by_endpoint[endpoint] = count;
+  Json refused = Json::object();
+  for (const auto& [reason, count] : refused_) refused[reason] = count;
   return {{"requests", requests_},
           {"requests_by_endpoint", std::move(by_endpoint)},
+          {"refused", std::move(refused)},
           {"rate_limited", rate_limited_},
           {"faults_injected", faults_.injected()},
           {"bytes_sent", bytes_sent_}};

@@ -97,8 +97,8 @@ class Simulator {
     bool any_of = false;
     Handler handler;
   };
-  void Count(const std::string& endpoint, int status, size_t bytes)
-      ABSL_LOCKS_EXCLUDED(mutex_);
+  void Count(const std::string& endpoint, int status, size_t bytes,
+             const std::string& refusal) ABSL_LOCKS_EXCLUDED(mutex_);
 
   const Tenant tenant_;
   const SimulatorOptions options_;
@@ -118,6 +118,8 @@ class Simulator {
 
   mutable absl::Mutex mutex_;
   std::map<std::string, int64_t> requests_by_endpoint_ ABSL_GUARDED_BY(mutex_);
+  // "ENDPOINT -> STATUS REASON" -> count, for 4xx answers other than 429.
+  std::map<std::string, int64_t> refused_ ABSL_GUARDED_BY(mutex_);
   int64_t requests_ ABSL_GUARDED_BY(mutex_) = 0;
   int64_t rate_limited_ ABSL_GUARDED_BY(mutex_) = 0;
   int64_t bytes_sent_ ABSL_GUARDED_BY(mutex_) = 0;

@@ -1,0 +1,640 @@
+#include "importer/import.h"
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "importer/authorized_caller.h"
+#include "importer/connections.h"
+#include "importer/extension_fetcher.h"
+#include "importer/management_fetchers.h"
+#include "importer/tenant_data.h"
+#include "importer/token_source.h"
+
+namespace identitygraph::importer {
+namespace {
+
+using graph::VertexKind;
+
+constexpr char kGrantWhere[] =
+    "In the Auth0 dashboard: Applications > APIs > Auth0 Management API > "
+    "Machine to Machine Applications, open this application and tick the "
+    "scopes; then run the scan again (new scopes reach only new tokens).";
+
+// One fetching thread's own connection and caller.
+struct Worker {
+  std::unique_ptr<HttpClient> http;
+  std::unique_ptr<AuthorizedCaller> caller;
+  ManagementApi api;
+};
+
+class Progress {
+ public:
+  Progress(const ProgressCallback& callback, absl::Duration interval)
+      : callback_(callback), interval_(interval) {}
+
+  // Fills in the request figures at report time.
+  void set_counters(std::function<void(ImportProgress*)> counters) {
+    counters_ = std::move(counters);
+  }
+
+  void SetPhase(ImportPhase phase, std::string message) {
+    {
+      absl::MutexLock lock(&mutex_);
+      progress_.phase = phase;
+      progress_.message = std::move(message);
+    }
+    Report(/*force=*/true);
+  }
+  void AddFetched(VertexKind kind, int64_t count) {
+    {
+      absl::MutexLock lock(&mutex_);
+      progress_.fetched[static_cast<int>(kind)] += count;
+    }
+    Report(/*force=*/false);
+  }
+  void Warn(ImportWarning warning) {
+    absl::MutexLock lock(&mutex_);
+    progress_.warnings.push_back(std::move(warning));
+  }
+  void SetDropped(DroppedMemberships dropped) {
+    absl::MutexLock lock(&mutex_);
+    progress_.dropped = std::move(dropped);
+  }
+
+  ImportProgress Get() {
+    ImportProgress copy;
+    {
+      absl::MutexLock lock(&mutex_);
+      copy = progress_;
+    }
+    if (counters_) counters_(&copy);
+    return copy;
+  }
+
+  void Report(bool force) {
+    if (!callback_) return;
+    // One report at a time, in order; a busy reporter skips unforced ones.
+    absl::MutexLock report_lock(&report_mutex_);
+    const absl::Time now = absl::Now();
+    if (!force && now - last_report_ < interval_) return;
+    last_report_ = now;
+    callback_(Get());
+  }
+
+ private:
+  const ProgressCallback& callback_;
+  const absl::Duration interval_;
+  std::function<void(ImportProgress*)> counters_;
+  absl::Mutex mutex_;
+  ImportProgress progress_ ABSL_GUARDED_BY(mutex_);
+  absl::Mutex report_mutex_;
+  absl::Time last_report_ ABSL_GUARDED_BY(report_mutex_) = absl::InfinitePast();
+};
+
+class Importer {
+ public:
+  Importer(const TenantConfig& config, const ImportOptions& options,
+           const std::atomic<bool>& cancelled,
+           const ProgressCallback& on_progress)
+      : config_(config),
+        options_(options),
+        cancelled_(cancelled),
+        progress_(on_progress, options.progress_interval),
+        token_http_(options.http),
+        tokens_(&token_http_,
+                {config.domain, config.client_id, config.client_secret}) {
+    const int count = std::max(1, options.concurrency);
+    for (int i = 0; i < count; ++i) {
+      Worker& worker = workers_.emplace_back();
+      worker.http = std::make_unique<HttpClient>(options.http);
+      worker.caller = std::make_unique<AuthorizedCaller>(
+          worker.http.get(), &tokens_, &management_limiter_, options.retry,
+          &cancelled_);
+      worker.api = {worker.caller.get(), config.domain};
+    }
+    extension_caller_ = std::make_unique<AuthorizedCaller>(
+        workers_[0].http.get(), &tokens_, &extension_limiter_, options.retry,
+        &cancelled_);
+    progress_.set_counters([this](ImportProgress* p) {
+      for (const Worker& worker : workers_) {
+        p->requests += worker.caller->requests();
+        p->retries += worker.caller->retries();
+      }
+      p->requests += extension_caller_->requests();
+      p->retries += extension_caller_->retries();
+      p->rate_limit_wait =
+          management_limiter_.waited() + extension_limiter_.waited();
+    });
+  }
+
+  absl::StatusOr<ImportResult> Run() {
+    if (absl::Status status = Tokens(); !status.ok()) return status;
+    if (absl::Status status = Connections(); !status.ok()) return status;
+    if (absl::Status status = Users(); !status.ok()) return status;
+    if (absl::Status status = Applications(); !status.ok()) return status;
+    if (absl::Status status = Roles(); !status.ok()) return status;
+    if (absl::Status status = Groups(); !status.ok()) return status;
+    if (absl::Status status = Organizations(); !status.ok()) return status;
+    if (absl::Status status = ConnectionClients(); !status.ok()) return status;
+    if (absl::Status status = Extension(); !status.ok()) return status;
+    if (cancelled_.load())
+      return absl::CancelledError("the import was cancelled");
+
+    progress_.SetPhase(ImportPhase::kBuild, "building the graph");
+    ImportResult result;
+    progress_.SetDropped(MapToGraph(data_, &result.builder));
+    if (vanished_ > 0) {
+      progress_.Warn(
+          {"import",
+           absl::StrCat(vanished_.load(),
+                        " records were deleted in Auth0 while the import ran "
+                        "and are left out"),
+           "Nothing to do; the next scan sees the tenant as it is then.",
+           {}});
+    }
+    result.report = progress_.Get();
+    {
+      absl::MutexLock lock(&stats_mutex_);
+      result.users = user_stats_;
+    }
+    result.token_requests = tokens_.requests();
+    progress_.Report(/*force=*/true);
+    return result;
+  }
+
+ private:
+  bool Granted(const std::string& scope) const {
+    // No scope list at all: nothing to judge by; the 403s will tell.
+    return scopes_.empty() ||
+           std::find(scopes_.begin(), scopes_.end(), scope) != scopes_.end();
+  }
+  std::vector<std::string> Missing(std::vector<std::string> wanted) const {
+    std::vector<std::string> missing;
+    for (std::string& scope : wanted) {
+      if (!Granted(scope)) missing.push_back(std::move(scope));
+    }
+    return missing;
+  }
+  void WarnSkipped(const std::string& source, const std::string& what,
+                   std::vector<std::string> missing) {
+    progress_.Warn(
+        {source,
+         absl::StrCat(what, " were not imported: the application lacks ",
+                      absl::StrJoin(missing, ", ")),
+         absl::StrCat("Grant ", absl::StrJoin(missing, " and "), ". ",
+                      kGrantWhere),
+         std::move(missing)});
+  }
+
+  // Runs fn(worker, i) for every i < count on the workers, each item once;
+  // the first error stops handing out items and is returned. NOT_FOUND (a
+  // record deleted meanwhile) only skips the item.
+  absl::Status ForEach(size_t count,
+                       const std::function<absl::Status(Worker&, size_t)>& fn) {
+    std::atomic<size_t> next{0};
+    std::atomic<bool> stop{false};
+    absl::Mutex mutex;
+    absl::Status first_error;
+    auto run = [&](Worker& worker) {
+      while (!stop.load() && !cancelled_.load()) {
+        const size_t i = next.fetch_add(1);
+        if (i >= count) return;
+        absl::Status status = fn(worker, i);
+        if (absl::IsNotFound(status)) {
+          ++vanished_;
+          continue;
+        }
+        if (!status.ok()) {
+          absl::MutexLock lock(&mutex);
+          if (first_error.ok()) first_error = status;
+          stop.store(true);
+        }
+      }
+    };
+    const size_t threads = std::min(workers_.size(), count);
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t)
+      pool.emplace_back(run, std::ref(workers_[t]));
+    if (threads > 0) run(workers_[0]);
+    for (std::thread& thread : pool) thread.join();
+    if (!first_error.ok()) return first_error;
+    if (cancelled_.load())
+      return absl::CancelledError("the import was cancelled");
+    return absl::OkStatus();
+  }
+
+  // The first token of an audience, retried like any request when Auth0 is
+  // briefly unavailable (later ones come through the callers).
+  absl::StatusOr<Token> TokenWithRetries(const std::string& audience) {
+    absl::StatusOr<Token> token;
+    for (int attempt = 1; attempt <= options_.retry.max_attempts; ++attempt) {
+      if (cancelled_.load())
+        return absl::CancelledError("the import was cancelled");
+      token = tokens_.Get(audience);
+      if (token.ok() || !absl::IsUnavailable(token.status())) return token;
+      absl::SleepFor(options_.retry.Backoff(attempt, 0.5));
+    }
+    return token;
+  }
+
+  absl::Status Tokens() {
+    progress_.SetPhase(ImportPhase::kToken, "requesting access tokens");
+    const std::string audience = workers_[0].api.audience();
+    absl::StatusOr<Token> token = TokenWithRetries(audience);
+    if (!token.ok()) return token.status();
+    scopes_ = token->scopes;
+    std::vector<std::string> missing = Missing(
+        {"read:connections", "read:users", "read:clients", "read:roles"});
+    if (!missing.empty()) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "the application lacks scopes every import needs: ",
+          absl::StrJoin(missing, ", "), ". Grant them: ", kGrantWhere));
+    }
+    if (config_.extension.enabled) {
+      absl::StatusOr<Token> extension =
+          TokenWithRetries(config_.extension.audience);
+      if (!extension.ok()) return extension.status();
+      extension_scopes_ = extension->scopes;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Connections() {
+    progress_.SetPhase(ImportPhase::kConnections,
+                       "reading connections and resolving the selected ones");
+    absl::StatusOr<std::vector<Connection>> all =
+        FetchConnections(*workers_[0].caller, config_.domain);
+    if (!all.ok()) return all.status();
+    ConnectionSelection selection = SelectConnections(
+        *all, config_.connections, config_.connection_patterns);
+    if (selection.selected.empty()) {
+      std::vector<std::string> names;
+      for (const Connection& c : *all) names.push_back(c.name);
+      return absl::FailedPreconditionError(absl::StrCat(
+          "no connection of the tenant matches the configuration (names: ",
+          absl::StrJoin(config_.connections, ", "),
+          "; patterns: ", absl::StrJoin(config_.connection_patterns, ", "),
+          "). The tenant's connections: ", absl::StrJoin(names, ", "),
+          ". Fix Config.connections or Config.connection_patterns."));
+    }
+    if (!selection.missing_names.empty()) {
+      progress_.Warn(
+          {"connections",
+           absl::StrCat("selected connections not in the tenant: ",
+                        absl::StrJoin(selection.missing_names, ", ")),
+           "Check the names with ListConnections, or remove them "
+           "from Config.connections.",
+           {}});
+    }
+    if (!selection.patterns_matching_nothing.empty()) {
+      progress_.Warn(
+          {"connections",
+           absl::StrCat(
+               "connection patterns matching nothing: ",
+               absl::StrJoin(selection.patterns_matching_nothing, ", ")),
+           "Check the patterns against ListConnections (they must match the "
+           "whole name).",
+           {}});
+    }
+    for (const Connection& connection : selection.selected) {
+      std::string reason;
+      if (HintAudience(connection, &reason) == ConnectionAudience::kCustomer) {
+        progress_.Warn(
+            {"connections",
+             absl::StrCat("selected connection ", connection.name,
+                          " looks like a customer connection: ", reason),
+             "Select only workforce connections unless its customers should "
+             "be in the graph; customers can be many and make scans slow.",
+             {}});
+      }
+    }
+    data_.connections = std::move(selection.selected);
+    progress_.AddFetched(VertexKind::kConnection,
+                         static_cast<int64_t>(data_.connections.size()));
+    return absl::OkStatus();
+  }
+
+  absl::Status Users() {
+    progress_.SetPhase(ImportPhase::kUsers,
+                       "reading the users of the selected connections");
+    std::vector<std::vector<TenantUser>> per_connection(
+        data_.connections.size());
+    absl::Status status =
+        ForEach(data_.connections.size(), [&](Worker& worker, size_t i) {
+          UserFetchStats stats;
+          absl::StatusOr<std::vector<TenantUser>> users = FetchConnectionUsers(
+              worker.api, worker.http.get(), data_.connections[i],
+              options_.users, &cancelled_, &stats);
+          {
+            absl::MutexLock lock(&stats_mutex_);
+            user_stats_.export_jobs += stats.export_jobs;
+            user_stats_.export_polls += stats.export_polls;
+            user_stats_.downloads += stats.downloads;
+            user_stats_.download_bytes += stats.download_bytes;
+            user_stats_.export_lines += stats.export_lines;
+            user_stats_.parse_time += stats.parse_time;
+          }
+          if (!users.ok()) return users.status();
+          progress_.AddFetched(VertexKind::kUser,
+                               static_cast<int64_t>(users->size()));
+          per_connection[i] = std::move(*users);
+          return absl::OkStatus();
+        });
+    if (!status.ok()) return status;
+    // A user with identities in two selected connections appears twice.
+    absl::flat_hash_map<std::string, size_t> index;
+    for (std::vector<TenantUser>& users : per_connection) {
+      for (TenantUser& user : users) {
+        auto [it, added] = index.emplace(user.id, data_.users.size());
+        if (added) {
+          data_.users.push_back(std::move(user));
+        } else {
+          std::vector<std::string>& ids =
+              data_.users[it->second].connection_ids;
+          for (std::string& id : user.connection_ids) {
+            if (std::find(ids.begin(), ids.end(), id) == ids.end())
+              ids.push_back(std::move(id));
+          }
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Applications() {
+    progress_.SetPhase(ImportPhase::kApplications,
+                       "reading applications and APIs");
+    const bool with_apis = Granted("read:resource_servers");
+    if (!with_apis) {
+      WarnSkipped("apis", "API names", {"read:resource_servers"});
+    }
+    absl::Status apis_status;
+    absl::Status status = ForEach(with_apis ? 2 : 1, [&](Worker& worker,
+                                                         size_t i) {
+      if (i == 0) {
+        absl::StatusOr<std::vector<TenantRecord>> apps =
+            FetchApplications(worker.api);
+        if (!apps.ok()) return apps.status();
+        data_.applications = std::move(*apps);
+        progress_.AddFetched(VertexKind::kApplication,
+                             static_cast<int64_t>(data_.applications.size()));
+        return absl::OkStatus();
+      }
+      absl::StatusOr<std::vector<TenantRecord>> apis = FetchApis(worker.api);
+      if (!apis.ok()) {
+        // Optional: a refusal skips it; other trouble fails the import.
+        if (absl::IsPermissionDenied(apis.status())) {
+          apis_status = apis.status();
+          return absl::OkStatus();
+        }
+        return apis.status();
+      }
+      data_.apis = std::move(*apis);
+      progress_.AddFetched(VertexKind::kApi,
+                           static_cast<int64_t>(data_.apis.size()));
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    if (!apis_status.ok()) {
+      WarnSkipped("apis", "API names", {"read:resource_servers"});
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Roles() {
+    progress_.SetPhase(ImportPhase::kRoles,
+                       "reading roles, their members and permissions");
+    absl::StatusOr<std::vector<TenantRecord>> roles =
+        FetchRoles(workers_[0].api);
+    if (!roles.ok()) return roles.status();
+    data_.roles = std::move(*roles);
+    progress_.AddFetched(VertexKind::kRole,
+                         static_cast<int64_t>(data_.roles.size()));
+    std::vector<std::vector<std::string>> members(data_.roles.size());
+    std::vector<std::vector<std::string>> apis(data_.roles.size());
+    // Two items per role (members, permissions), so both spread over workers.
+    absl::Status status =
+        ForEach(2 * data_.roles.size(), [&](Worker& worker, size_t item) {
+          const size_t i = item / 2;
+          const std::string& role = data_.roles[i].id;
+          absl::StatusOr<std::vector<std::string>> ids =
+              item % 2 == 0 ? FetchRoleMembers(worker.api, role)
+                            : FetchRoleApis(worker.api, role);
+          if (!ids.ok()) return ids.status();
+          (item % 2 == 0 ? members : apis)[i] = std::move(*ids);
+          return absl::OkStatus();
+        });
+    if (!status.ok()) return status;
+    for (size_t i = 0; i < data_.roles.size(); ++i) {
+      for (std::string& user : members[i])
+        data_.role_members.emplace_back(data_.roles[i].id, std::move(user));
+      for (std::string& api : apis[i])
+        data_.role_apis.emplace_back(data_.roles[i].id, std::move(api));
+    }
+    return absl::OkStatus();
+  }
+
+  bool SelectedConnection(const std::string& connection_id) const {
+    for (const Connection& c : data_.connections) {
+      if (c.id == connection_id) return true;
+    }
+    return false;
+  }
+
+  absl::Status Groups() {
+    std::vector<std::string> missing =
+        Missing({"read:groups", "read:group_members"});
+    if (!missing.empty()) {
+      WarnSkipped("groups", "Native (SCIM) groups", std::move(missing));
+      return absl::OkStatus();
+    }
+    progress_.SetPhase(ImportPhase::kGroups,
+                       "reading native groups, their members and roles");
+    absl::StatusOr<std::vector<TenantRecord>> groups =
+        FetchGroups(workers_[0].api);
+    if (absl::IsPermissionDenied(groups.status())) {
+      WarnSkipped("groups", "Native (SCIM) groups", {"read:groups"});
+      return absl::OkStatus();
+    }
+    if (!groups.ok()) return groups.status();
+    // Groups of connections that are not selected hold only users who are
+    // left out anyway; their members are not worth a request each.
+    for (TenantRecord& group : *groups) {
+      if (group.detail.empty() || SelectedConnection(group.detail))
+        data_.groups.push_back(std::move(group));
+    }
+    progress_.AddFetched(VertexKind::kGroup,
+                         static_cast<int64_t>(data_.groups.size()));
+    std::vector<GroupMembers> members(data_.groups.size());
+    std::vector<std::vector<std::string>> roles(data_.groups.size());
+    absl::Status status =
+        ForEach(2 * data_.groups.size(), [&](Worker& worker, size_t item) {
+          const size_t i = item / 2;
+          const std::string& group = data_.groups[i].id;
+          if (item % 2 == 0) {
+            absl::StatusOr<GroupMembers> found =
+                FetchGroupMembers(worker.api, group);
+            if (!found.ok()) return found.status();
+            members[i] = std::move(*found);
+          } else {
+            absl::StatusOr<std::vector<std::string>> found =
+                FetchGroupRoles(worker.api, group);
+            if (!found.ok()) return found.status();
+            roles[i] = std::move(*found);
+          }
+          return absl::OkStatus();
+        });
+    if (absl::IsPermissionDenied(status)) {
+      WarnSkipped("groups", "Native (SCIM) groups",
+                  {"read:group_members", "read:roles"});
+      data_.groups.clear();
+      return absl::OkStatus();
+    }
+    if (!status.ok()) return status;
+    for (size_t i = 0; i < data_.groups.size(); ++i) {
+      const std::string& group = data_.groups[i].id;
+      for (std::string& user : members[i].users)
+        data_.group_user_members.emplace_back(group, std::move(user));
+      for (std::string& member : members[i].groups)
+        data_.group_group_members.emplace_back(group, std::move(member));
+      for (std::string& role : roles[i])
+        data_.group_roles.emplace_back(group, std::move(role));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Organizations() {
+    if (!config_.include_organizations) return absl::OkStatus();
+    std::vector<std::string> missing =
+        Missing({"read:organizations", "read:organization_members"});
+    if (!missing.empty()) {
+      WarnSkipped("organizations", "Organizations", std::move(missing));
+      return absl::OkStatus();
+    }
+    progress_.SetPhase(ImportPhase::kOrganizations,
+                       "reading organizations, members and member roles");
+    const bool with_roles = Granted("read:organization_member_roles");
+    if (!with_roles) {
+      WarnSkipped("organizations", "Roles held within organizations",
+                  {"read:organization_member_roles"});
+    }
+    absl::StatusOr<std::vector<TenantRecord>> organizations =
+        FetchOrganizations(workers_[0].api);
+    if (absl::IsPermissionDenied(organizations.status())) {
+      WarnSkipped("organizations", "Organizations", {"read:organizations"});
+      return absl::OkStatus();
+    }
+    if (!organizations.ok()) return organizations.status();
+    data_.organizations = std::move(*organizations);
+    progress_.AddFetched(VertexKind::kOrganization,
+                         static_cast<int64_t>(data_.organizations.size()));
+    std::vector<std::vector<OrganizationMember>> members(
+        data_.organizations.size());
+    absl::Status status =
+        ForEach(data_.organizations.size(), [&](Worker& worker, size_t i) {
+          absl::StatusOr<std::vector<OrganizationMember>> found =
+              FetchOrganizationMembers(worker.api, data_.organizations[i].id,
+                                       with_roles);
+          if (!found.ok()) return found.status();
+          members[i] = std::move(*found);
+          return absl::OkStatus();
+        });
+    if (absl::IsPermissionDenied(status)) {
+      WarnSkipped(
+          "organizations", "Organizations",
+          {"read:organization_members", "read:organization_member_roles"});
+      data_.organizations.clear();
+      return absl::OkStatus();
+    }
+    if (!status.ok()) return status;
+    for (size_t i = 0; i < data_.organizations.size(); ++i) {
+      const std::string& organization = data_.organizations[i].id;
+      for (OrganizationMember& member : members[i]) {
+        data_.organization_members.emplace_back(organization, member.user_id);
+        for (std::string& role : member.role_ids) {
+          data_.organization_roles.push_back(
+              {organization, member.user_id, std::move(role)});
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ConnectionClients() {
+    if (!config_.login_reachability) return absl::OkStatus();
+    progress_.SetPhase(ImportPhase::kConnectionClients,
+                       "reading which applications each connection serves");
+    std::vector<std::vector<std::string>> clients(data_.connections.size());
+    absl::Status status =
+        ForEach(data_.connections.size(), [&](Worker& worker, size_t i) {
+          absl::StatusOr<std::vector<std::string>> found =
+              FetchConnectionClients(worker.api, data_.connections[i].id);
+          if (!found.ok()) return found.status();
+          clients[i] = std::move(*found);
+          return absl::OkStatus();
+        });
+    if (!status.ok()) return status;
+    for (size_t i = 0; i < data_.connections.size(); ++i) {
+      for (std::string& client : clients[i])
+        data_.connection_clients.emplace_back(data_.connections[i].id,
+                                              std::move(client));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Extension() {
+    if (!config_.extension.enabled) return absl::OkStatus();
+    progress_.SetPhase(ImportPhase::kAuthorizationExtension,
+                       "reading the Authorization Extension");
+    absl::StatusOr<ExtensionData> extension =
+        FetchExtension({extension_caller_.get(), config_.extension.api_url,
+                        config_.extension.audience},
+                       extension_scopes_);
+    if (!extension.ok()) return extension.status();
+    data_.extension = std::move(*extension);
+    progress_.AddFetched(VertexKind::kGroup,
+                         static_cast<int64_t>(data_.extension.groups.size()));
+    progress_.AddFetched(VertexKind::kRole,
+                         static_cast<int64_t>(data_.extension.roles.size()));
+    return absl::OkStatus();
+  }
+
+  const TenantConfig& config_;
+  const ImportOptions& options_;
+  const std::atomic<bool>& cancelled_;
+  Progress progress_;
+  HttpClient token_http_;
+  TokenSource tokens_;
+  RateLimiter management_limiter_;
+  // The extension runs elsewhere (webtask) with budgets of its own.
+  RateLimiter extension_limiter_;
+  std::vector<Worker> workers_;
+  std::unique_ptr<AuthorizedCaller> extension_caller_;
+  std::vector<std::string> scopes_;
+  std::vector<std::string> extension_scopes_;
+  TenantData data_;
+  std::atomic<int64_t> vanished_{0};
+  absl::Mutex stats_mutex_;
+  UserFetchStats user_stats_ ABSL_GUARDED_BY(stats_mutex_);
+};
+
+}  // namespace
+
+absl::StatusOr<ImportResult> Import(const TenantConfig& config,
+                                    const ImportOptions& options,
+                                    const std::atomic<bool>& cancelled,
+                                    const ProgressCallback& on_progress) {
+  Importer importer(config, options, cancelled, on_progress);
+  return importer.Run();
+}
+
+}  // namespace identitygraph::importer

@@ -1,0 +1,231 @@
+#include "importer/management_fetchers.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "importer/auth0_api.h"
+#include "importer/wire/auth0_wire.pb.h"
+
+namespace identitygraph::importer {
+namespace {
+
+// Connection clients allow pages of up to 1000.
+constexpr int kConnectionClientsTake = 1000;
+
+}  // namespace
+
+absl::StatusOr<std::vector<TenantRecord>> FetchApplications(
+    const ManagementApi& api) {
+  std::vector<TenantRecord> out;
+  wire::ClientsPage page;
+  absl::Status status = ForEachCheckpointPage(
+      *api.caller, {"applications (clients)", "read:clients"},
+      api.Url("/api/v2/clients?fields=client_id,name,app_type,global"
+              "&include_fields=true"),
+      api.audience(), &page, [&] {
+        for (const wire::Client& client : page.clients()) {
+          if (client.global() || client.client_id().empty()) continue;
+          out.push_back({client.client_id(), client.name(), client.app_type()});
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<TenantRecord>> FetchApis(const ManagementApi& api) {
+  std::vector<TenantRecord> out;
+  wire::ResourceServersPage page;
+  absl::Status status = ForEachOffsetPage(
+      *api.caller, {"APIs (resource servers)", "read:resource_servers"},
+      api.Url("/api/v2/resource-servers"), api.audience(), &page, [&] {
+        for (const wire::ResourceServer& server : page.resource_servers()) {
+          if (server.identifier().empty()) continue;
+          out.push_back({server.identifier(), server.name(), server.id()});
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<TenantRecord>> FetchRoles(const ManagementApi& api) {
+  std::vector<TenantRecord> out;
+  wire::RolesPage page;
+  absl::Status status = ForEachOffsetPage(
+      *api.caller, {"roles", "read:roles"}, api.Url("/api/v2/roles"),
+      api.audience(), &page,
+      [&] {
+        for (const wire::Role& role : page.roles()) {
+          out.push_back({role.id(), role.name(), role.description()});
+        }
+        return absl::OkStatus();
+      },
+      /*capped=*/true);
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> FetchRoleMembers(
+    const ManagementApi& api, const std::string& role_id) {
+  std::vector<std::string> out;
+  wire::RoleUsersPage page;
+  absl::Status status = ForEachCheckpointPage(
+      *api.caller,
+      {absl::StrCat("the members of role ", role_id),
+       "read:users and read:roles"},
+      api.Url(absl::StrCat("/api/v2/roles/", UrlEncode(role_id), "/users")),
+      api.audience(), &page, [&] {
+        for (const wire::RoleUser& user : page.users())
+          out.push_back(user.user_id());
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> FetchRoleApis(
+    const ManagementApi& api, const std::string& role_id) {
+  std::vector<std::string> out;
+  absl::flat_hash_set<std::string> seen;
+  wire::PermissionsPage page;
+  absl::Status status = ForEachOffsetPage(
+      *api.caller,
+      {absl::StrCat("the permissions of role ", role_id), "read:roles"},
+      api.Url(
+          absl::StrCat("/api/v2/roles/", UrlEncode(role_id), "/permissions")),
+      api.audience(), &page, [&] {
+        for (const wire::Permission& permission : page.permissions()) {
+          const std::string& api_id = permission.resource_server_identifier();
+          if (!api_id.empty() && seen.insert(api_id).second)
+            out.push_back(api_id);
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<TenantRecord>> FetchGroups(
+    const ManagementApi& api) {
+  std::vector<TenantRecord> out;
+  wire::GroupsPage page;
+  absl::Status status = ForEachCheckpointPage(
+      *api.caller, {"groups", "read:groups"}, api.Url("/api/v2/groups"),
+      api.audience(), &page, [&] {
+        for (const wire::Group& group : page.groups()) {
+          out.push_back({group.id(), group.name(), group.connection_id()});
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<GroupMembers> FetchGroupMembers(const ManagementApi& api,
+                                               const std::string& group_id) {
+  GroupMembers out;
+  wire::GroupMembersPage page;
+  absl::Status status = ForEachCheckpointPage(
+      *api.caller,
+      {absl::StrCat("the members of group ", group_id), "read:group_members"},
+      api.Url(absl::StrCat("/api/v2/groups/", UrlEncode(group_id), "/members")),
+      api.audience(), &page, [&] {
+        for (const wire::GroupMember& member : page.members()) {
+          if (member.member_type() == "group") {
+            out.groups.push_back(member.id());
+          } else {
+            out.users.push_back(member.id());
+          }
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> FetchGroupRoles(
+    const ManagementApi& api, const std::string& group_id) {
+  std::vector<std::string> out;
+  wire::RolesPage page;
+  absl::Status status = ForEachCheckpointPage(
+      *api.caller,
+      {absl::StrCat("the roles of group ", group_id),
+       "read:groups and read:roles"},
+      api.Url(absl::StrCat("/api/v2/groups/", UrlEncode(group_id), "/roles")),
+      api.audience(), &page, [&] {
+        for (const wire::Role& role : page.roles()) out.push_back(role.id());
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<TenantRecord>> FetchOrganizations(
+    const ManagementApi& api) {
+  std::vector<TenantRecord> out;
+  wire::OrganizationsPage page;
+  absl::Status status = ForEachCheckpointPage(
+      *api.caller, {"organizations", "read:organizations"},
+      api.Url("/api/v2/organizations"), api.audience(), &page, [&] {
+        for (const wire::Organization& organization : page.organizations()) {
+          out.push_back({organization.id(), organization.name(),
+                         organization.display_name()});
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<OrganizationMember>> FetchOrganizationMembers(
+    const ManagementApi& api, const std::string& organization_id,
+    bool with_roles) {
+  std::vector<OrganizationMember> out;
+  wire::OrganizationMembersPage page;
+  std::string path = absl::StrCat("/api/v2/organizations/",
+                                  UrlEncode(organization_id), "/members");
+  if (with_roles) path += "?fields=user_id,roles&include_fields=true";
+  absl::Status status = ForEachCheckpointPage(
+      *api.caller,
+      {absl::StrCat("the members of organization ", organization_id),
+       with_roles ? "read:organization_members and "
+                    "read:organization_member_roles"
+                  : "read:organization_members"},
+      api.Url(path), api.audience(), &page, [&] {
+        for (const wire::OrganizationMember& member : page.members()) {
+          OrganizationMember& added = out.emplace_back();
+          added.user_id = member.user_id();
+          for (const wire::Role& role : member.roles())
+            added.role_ids.push_back(role.id());
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> FetchConnectionClients(
+    const ManagementApi& api, const std::string& connection_id) {
+  std::vector<std::string> out;
+  wire::ConnectionClientsPage page;
+  absl::Status status = ForEachCheckpointPage(
+      *api.caller,
+      {absl::StrCat("the applications of connection ", connection_id),
+       "read:connections"},
+      api.Url(absl::StrCat("/api/v2/connections/", UrlEncode(connection_id),
+                           "/clients")),
+      api.audience(), &page,
+      [&] {
+        for (const wire::ConnectionClient& client : page.clients())
+          out.push_back(client.client_id());
+        return absl::OkStatus();
+      },
+      kConnectionClientsTake);
+  if (!status.ok()) return status;
+  return out;
+}
+
+}  // namespace identitygraph::importer

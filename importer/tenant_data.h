@@ -1,0 +1,70 @@
+// What an import read from Auth0, as plain records: the fetchers fill it, and
+// MapToGraph (graph_mapping.h) turns it into graph entities and edges. Keeping
+// the two apart lets the mapping be tested without HTTP and keeps the order of
+// the graph independent of the order requests finished in.
+#ifndef IDENTITYGRAPH_IMPORTER_TENANT_DATA_H_
+#define IDENTITYGRAPH_IMPORTER_TENANT_DATA_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "importer/connections.h"
+
+namespace identitygraph::importer {
+
+using IdPair = std::pair<std::string, std::string>;
+
+struct TenantUser {
+  std::string id;
+  std::string name;
+  std::string email;
+  std::vector<std::string> connection_ids;  // of the selected connections
+};
+
+struct TenantRecord {
+  std::string id;
+  std::string name;
+  std::string detail;  // app_type, a group's connection_id, a role's source
+};
+
+// The Authorization Extension's part.
+struct ExtensionData {
+  bool present = false;
+  std::vector<TenantRecord> groups;
+  // Roles: detail = "client" or "resource_server"; application ids beside.
+  std::vector<TenantRecord> roles;
+  std::vector<IdPair> role_applications;  // (role, client_id or API id)
+  std::vector<IdPair> group_members;      // (group, user)
+  std::vector<IdPair>
+      nested_groups;  // (parent, child): child in parent's `nested`
+  std::vector<IdPair> group_roles;  // (group, role)
+  std::vector<IdPair> role_users;   // (role, user)
+};
+
+struct TenantData {
+  std::vector<Connection> connections;     // the selected ones
+  std::vector<TenantUser> users;           // of the selected connections
+  std::vector<TenantRecord> applications;  // detail: app_type
+  // APIs: id = the identifier (audience), detail = the resource server id.
+  std::vector<TenantRecord> apis;
+  std::vector<TenantRecord> roles;
+  std::vector<IdPair> role_members;  // (role, user)
+  std::vector<IdPair> role_apis;     // (role, API identifier)
+  std::vector<TenantRecord> groups;  // native groups; detail: connection_id
+  std::vector<IdPair> group_user_members;   // (group, user)
+  std::vector<IdPair> group_group_members;  // (group, member group)
+  std::vector<IdPair> group_roles;          // (group, role)
+  std::vector<TenantRecord> organizations;
+  std::vector<IdPair> organization_members;  // (organization, user)
+  struct OrganizationRole {
+    std::string organization, user, role;
+  };
+  std::vector<OrganizationRole> organization_roles;
+  std::vector<IdPair> connection_clients;  // (connection id, client_id)
+  ExtensionData extension;
+};
+
+}  // namespace identitygraph::importer
+
+#endif  // IDENTITYGRAPH_IMPORTER_TENANT_DATA_H_

@@ -40,11 +40,11 @@ absl::Status GzipLines::Deliver(absl::string_view text) {
     }
     absl::string_view line = text.substr(0, newline);
     text.remove_prefix(newline + 1);
+    if (partial_.size() + line.size() > max_line_bytes_) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "an export line is longer than ", max_line_bytes_, " bytes"));
+    }
     if (!partial_.empty()) {
-      if (partial_.size() + line.size() > max_line_bytes_) {
-        return absl::ResourceExhaustedError(absl::StrCat(
-            "an export line is longer than ", max_line_bytes_, " bytes"));
-      }
       partial_.append(line.data(), line.size());
       std::string whole = std::move(partial_);
       partial_.clear();

@@ -5,7 +5,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "boost/graph/compressed_sparse_row_graph.hpp"
+#include "graph/edge_lines.h"
 
 namespace identitygraph {
 namespace {
@@ -171,20 +171,7 @@ ExpectedImport ExpectImport(const sim::Tenant& tenant,
 }
 
 std::set<std::string> SnapshotEdges(const graph::Snapshot& snapshot) {
-  std::set<std::string> out;
-  const graph::CsrGraph& g = snapshot.graph();
-  for (auto [it, end] = boost::edges(g); it != end; ++it) {
-    const graph::VertexId from = boost::source(*it, g);
-    const graph::VertexId to = boost::target(*it, g);
-    std::string line =
-        Line(graph::EdgeKindName(g[*it].kind), std::string(snapshot.id(from)),
-             std::string(snapshot.id(to)));
-    const graph::VertexId organization = snapshot.organization_of(*it);
-    if (organization != graph::kNoVertex)
-      absl::StrAppend(&line, " in ", snapshot.id(organization));
-    out.insert(std::move(line));
-  }
-  return out;
+  return graph::EdgeLines(snapshot);
 }
 
 std::string EdgeDifference(const std::set<std::string>& expected,

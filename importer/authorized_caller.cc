@@ -56,13 +56,13 @@ absl::StatusOr<HttpResponse> AuthorizedCaller::Call(
   std::string rejected;  // the token an API called expired
   for (int attempt = 1; attempt <= policy_.max_attempts; ++attempt) {
     if (attempt > 1) ++retries_;
-    absl::StatusOr<absl::Duration> turn = limiter_->AwaitTurn(*cancelled_);
+    absl::StatusOr<RateLimiter::Turn> turn = limiter_->AwaitTurn(*cancelled_);
     if (!turn.ok()) return turn.status();
     absl::StatusOr<Token> token = refresh_token
                                       ? tokens_->Replace(audience, rejected)
                                       : tokens_->Get(audience);
     if (!token.ok()) {
-      limiter_->Abandon();  // nothing was sent
+      limiter_->Abandon(*turn);  // nothing was sent
       if (!absl::IsUnavailable(token.status())) return token.status();
       last_trouble = std::string(token.status().message());
     } else {
@@ -73,7 +73,7 @@ absl::StatusOr<HttpResponse> AuthorizedCaller::Call(
       ++requests_;
       absl::StatusOr<HttpResponse> response = http_->Send(request);
       if (response.ok()) {
-        limiter_->Observe(response->status, response->headers);
+        limiter_->Observe(*turn, response->status, response->headers);
         if (response->status == 401 && !refreshed &&
             absl::StrContains(response->body, "Expired token")) {
           // It lapsed mid-import: fetch one, try again.
@@ -86,7 +86,7 @@ absl::StatusOr<HttpResponse> AuthorizedCaller::Call(
         if (response->status == 429)
           continue;  // the limiter already waits for the reset
       } else {
-        limiter_->Abandon();
+        limiter_->Abandon(*turn);
         if (!absl::IsUnavailable(response.status()) &&
             !absl::IsDeadlineExceeded(response.status())) {
           return response.status();

@@ -14,10 +14,9 @@ constexpr absl::Duration kCancelCheckInterval = absl::Milliseconds(100);
 // How often a request waiting behind a probe looks again.
 constexpr absl::Duration kProbeWait = absl::Milliseconds(10);
 constexpr absl::Duration kMinWait = absl::Milliseconds(1);
-// Pairs of answers closer than this say little (whole tokens).
-constexpr double kMinWindow = 0.5;
-constexpr absl::Duration kMaxWindow = absl::Seconds(60);
-constexpr size_t kMaxAnchors = 256;
+// Anchors for measuring the rate: one per half second, for half a minute.
+constexpr absl::Duration kAnchorSpacing = absl::Milliseconds(500);
+constexpr absl::Duration kMaxWindow = absl::Seconds(30);
 
 std::optional<int64_t> Number(const std::map<std::string, std::string>& headers,
                               const std::string& name) {
@@ -42,14 +41,19 @@ void RateLimiter::Refill(absl::Time now) {
   refilled_ = std::max(refilled_, now);
 }
 
-absl::Duration RateLimiter::TakeOrWait(absl::Time now) {
+int64_t RateLimiter::Admit(absl::Time now) {
+  const int64_t id = next_id_++;
+  pending_[id] = {now, answers_};
+  return id;
+}
+
+absl::Duration RateLimiter::TakeOrWait(absl::Time now, int64_t* id) {
   if (now < blocked_until_) return blocked_until_ - now;
   if (mode_ == Mode::kTracked) {
     Refill(now);
     if (tokens_ >= 1) {
       tokens_ -= 1;
-      ++in_flight_;
-      sent_.push_back(now);
+      *id = Admit(now);
       return absl::ZeroDuration();
     }
     if (rate_ > 0) {
@@ -58,21 +62,15 @@ absl::Duration RateLimiter::TakeOrWait(absl::Time now) {
     if (now < reset_) return reset_ - now;
     mode_ = Mode::kUnknown;  // full again by Auth0's word; ask how full
   }
-  if (mode_ == Mode::kUnlimited) {
-    ++in_flight_;
-    sent_.push_back(now);
-    return absl::ZeroDuration();
-  }
   // Unknown: one probe at a time until an answer tells the budget.
-  if (in_flight_ == 0) {
-    ++in_flight_;
-    sent_.push_back(now);
+  if (mode_ == Mode::kUnlimited || pending_.empty()) {
+    *id = Admit(now);
     return absl::ZeroDuration();
   }
   return kProbeWait;
 }
 
-absl::StatusOr<absl::Duration> RateLimiter::AwaitTurn(
+absl::StatusOr<RateLimiter::Turn> RateLimiter::AwaitTurn(
     const std::atomic<bool>& cancelled) {
   absl::Duration total;
   while (true) {
@@ -81,10 +79,11 @@ absl::StatusOr<absl::Duration> RateLimiter::AwaitTurn(
     absl::Duration wait;
     {
       absl::MutexLock lock(&mutex_);
-      wait = TakeOrWait(now_());
+      int64_t id = -1;
+      wait = TakeOrWait(now_(), &id);
       if (wait <= absl::ZeroDuration()) {
         waited_ += total;
-        return total;
+        return Turn{id, total};
       }
     }
     const absl::Duration slice = std::min(wait, kCancelCheckInterval);
@@ -93,43 +92,66 @@ absl::StatusOr<absl::Duration> RateLimiter::AwaitTurn(
   }
 }
 
-void RateLimiter::LearnRate(int64_t remaining, absl::Time sent,
-                            absl::Time now) {
-  // The bucket is full by the reset, so at least (limit - remaining - 1)
-  // tokens (remaining is whole tokens) come back between sending and then.
-  if (trust_reset_ && reset_ > sent) {
-    rate_ = std::max(rate_, static_cast<double>(limit_ - remaining - 1) /
-                                absl::ToDoubleSeconds(reset_ - sent));
+int64_t RateLimiter::RanBetween(const Anchor& anchor, absl::Time sent) const {
+  auto by_arrival = [](const Answered& a, absl::Time t) {
+    return a.arrived < t;
+  };
+  auto after = std::upper_bound(
+      answered_.begin(), answered_.end(), anchor.arrived,
+      [](absl::Time t, const Answered& a) { return t < a.arrived; });
+  auto before =
+      std::lower_bound(answered_.begin(), answered_.end(), sent, by_arrival);
+  int64_t count = std::max<int64_t>(0, before - after);
+  // Less those that were already out when the anchor came back: they may
+  // have run before it.
+  for (int64_t id : anchor.in_flight) {
+    auto it = arrived_.find(id);
+    if (it != arrived_.end() && it->second > anchor.arrived &&
+        it->second < sent) {
+      --count;
+    }
   }
-  // What came back since each recent answer. A full bucket wastes refills,
-  // which only makes these lower.
-  for (const Anchor& anchor : anchors_) {
-    const double seconds = absl::ToDoubleSeconds(now - anchor.time);
-    if (seconds < kMinWindow) break;  // later anchors are closer still
-    const double returned = static_cast<double>(remaining - anchor.remaining +
-                                                (answers_ - anchor.answers)) -
-                            1.0 - in_flight_ - anchor.in_flight;
-    rate_ = std::max(rate_, returned / seconds);
-  }
-  anchors_.push_back({now, remaining, answers_, in_flight_});
-  while (anchors_.size() > kMaxAnchors ||
-         now - anchors_.front().time > kMaxWindow) {
-    anchors_.pop_front();
-  }
+  return count;
 }
 
-void RateLimiter::Observe(long status,
+void RateLimiter::LearnRate(const Pending& request, int64_t remaining,
+                            absl::Time now) {
+  // The bucket is full by the reset, so at least (limit - remaining - 1)
+  // tokens (remaining is whole tokens) come back between the request leaving
+  // and then.
+  if (trust_reset_ && reset_ > request.sent) {
+    rate_ = std::max(rate_, static_cast<double>(limit_ - remaining - 1) /
+                                absl::ToDoubleSeconds(reset_ - request.sent));
+  }
+  // What came back since each anchor: Auth0 counted the anchor after it left
+  // and this answer before now. A full bucket wastes refills, which only
+  // makes these lower.
+  for (const Anchor& anchor : anchors_) {
+    if (anchor.arrived >= request.sent) break;
+    const double seconds = absl::ToDoubleSeconds(now - anchor.sent);
+    // Tokens back = change in remaining + requests that ran in between and
+    // this one, less one because remaining is whole tokens.
+    const double returned = static_cast<double>(
+        remaining - anchor.remaining + RanBetween(anchor, request.sent));
+    rate_ = std::max(rate_, returned / seconds);
+  }
+  if (anchors_.empty() || now - anchors_.back().arrived >= kAnchorSpacing) {
+    Anchor anchor{request.sent, now, remaining, {}};
+    for (const auto& [id, pending] : pending_) anchor.in_flight.push_back(id);
+    anchors_.push_back(std::move(anchor));
+  }
+  while (!anchors_.empty() && now - anchors_.front().arrived > kMaxWindow)
+    anchors_.pop_front();
+}
+
+void RateLimiter::Observe(const Turn& turn, long status,
                           const std::map<std::string, std::string>& headers) {
   const absl::Time now = now_();
   absl::MutexLock lock(&mutex_);
-  // Answers may come in another order than requests left; the oldest send
-  // time is the safe one to count from.
-  absl::Time sent = now;
-  if (!sent_.empty()) {
-    sent = sent_.front();
-    sent_.pop_front();
-  }
-  if (in_flight_ > 0) --in_flight_;
+  auto found = pending_.find(turn.id);
+  if (found == pending_.end()) return;  // not ours, or answered twice
+  const Pending request = found->second;
+  pending_.erase(found);
   const std::optional<int64_t> remaining =
       Number(headers, "x-ratelimit-remaining");
   const std::optional<int64_t> reset = Number(headers, "x-ratelimit-reset");
@@ -140,13 +162,21 @@ void RateLimiter::Observe(long status,
     mode_ = Mode::kTracked;
     limit_ = std::max(limit.value_or(0), *remaining + 1);
     if (reset.has_value()) reset_ = absl::FromUnixSeconds(*reset);
+    // Requests Auth0 may have counted after this one: those still out, and
+    // those answered since this one left.
+    const int64_t later = static_cast<int64_t>(pending_.size()) + answers_ -
+                          request.answers_before;
     if (status != 429) {
+      LearnRate(request, *remaining, now);
       ++answers_;
-      LearnRate(*remaining, sent, now);
+      answered_.push_back({request.sent, now, turn.id});
+      arrived_[turn.id] = now;
+      while (now - answered_.front().arrived > kMaxWindow) {
+        arrived_.erase(answered_.front().id);
+        answered_.pop_front();
+      }
     }
-    // Auth0 has at least this many for the next requests; the mirror never
-    // counts fewer, and never more than Auth0 could have.
-    const double told = static_cast<double>(*remaining - in_flight_);
+    const double told = static_cast<double>(*remaining - later);
     if (first || tokens_ < told || tokens_ > *remaining + 1) tokens_ = told;
   } else if (status != 429 && mode_ == Mode::kUnknown) {
     mode_ = Mode::kUnlimited;  // no figures: nothing to pace by
@@ -160,7 +190,8 @@ void RateLimiter::Observe(long status,
       until = std::max(until, now + absl::Seconds(*after));
     blocked_until_ = std::max(blocked_until_, until);
     if (mode_ == Mode::kTracked && rate_ > 0) {
-      // The mirror said there was a token: the rate was too high.
+      // The mirror said there was a token: the rate was too high (or others
+      // share the bucket).
       trust_reset_ = false;
       rate_ *= 0.8;
       anchors_.clear();
@@ -170,10 +201,9 @@ void RateLimiter::Observe(long status,
   }
 }
 
-void RateLimiter::Abandon() {
+void RateLimiter::Abandon(const Turn& turn) {
   absl::MutexLock lock(&mutex_);
-  if (in_flight_ > 0) --in_flight_;
-  if (!sent_.empty()) sent_.pop_front();
+  pending_.erase(turn.id);
 }
 
 absl::Duration RateLimiter::waited() const {

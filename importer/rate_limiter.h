@@ -5,24 +5,27 @@
 // x-ratelimit-limit (the bucket), -remaining (whole tokens left) and -reset
 // (epoch seconds when the bucket is full again). The limiter keeps a mirror of
 // that bucket: it spends a token per request, refills at a rate it has
-// measured, and trusts each answer's `remaining` over its own count.
-// The refill rate is a lower bound, never a guess, and the best of many:
-// each answer bounds it by its reset ((limit - remaining - 1) tokens come
-// back before the reset, counted from when the request left), and each pair
-// of answers up to a minute apart by what came back between them (the change
-// in `remaining` plus the requests answered, less one for whole tokens and
-// less those in flight, whose order Auth0 may have seen otherwise). A rate
-// too low costs a little time; one too high would cost 429s.
-// Until an answer has told it the budget (or after the bucket should be
-// full again without a known rate), one request goes at a time, so a crowd of
+// measured, and raises its count to what an answer proves Auth0 still has.
+// Both are lower bounds, never guesses, however answers are delayed or
+// reordered on the way: a rate too low costs a little time, one too high
+// would cost 429s.
+//  - The rate: each answer bounds it by its reset ((limit - remaining - 1)
+//    tokens come back between the request leaving and the reset), and each
+//    earlier answer up to half a minute back by what came back since (the
+//    change in `remaining` plus the requests that surely ran in between, over
+//    the longest time that can have passed between the two countings).
+//  - The count: `remaining`, less every request that may have been counted
+//    after this one (those still in flight, and those answered since it left).
+// Until an answer has told the budget (or after the bucket should be full
+// again without a known rate), one request goes at a time, so a crowd of
 // fetchers does not empty the bucket into 429s. Answers without the headers
 // mean no limit is known: requests are not paced until a 429.
 //
 //   RateLimiter limiter;                       // real clock and sleep
-//   absl::StatusOr<absl::Duration> waited = limiter.AwaitTurn(cancelled);
+//   absl::StatusOr<RateLimiter::Turn> turn = limiter.AwaitTurn(cancelled);
 //   ... send; then exactly one of:
-//   limiter.Observe(response.status, response.headers);
-//   limiter.Abandon();                         // no answer came
+//   limiter.Observe(*turn, response.status, response.headers);
+//   limiter.Abandon(*turn);                    // no answer came
 //
 // Thread-safe. Waiting checks `cancelled` at least every 100 ms.
 #ifndef IDENTITYGRAPH_IMPORTER_RATE_LIMITER_H_
@@ -35,8 +38,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -49,19 +54,26 @@ class RateLimiter {
   using Clock = std::function<absl::Time()>;
   using Sleeper = std::function<void(absl::Duration)>;
 
+  // A request let go: hand it back to Observe or Abandon.
+  struct Turn {
+    int64_t id = -1;
+    absl::Duration waited;
+  };
+
   explicit RateLimiter(Clock now = absl::Now, Sleeper sleep = absl::SleepFor);
 
-  // Waits until a request may go out and returns how long it waited; CANCELLED
-  // as soon as `cancelled` is seen true.
-  absl::StatusOr<absl::Duration> AwaitTurn(const std::atomic<bool>& cancelled)
+  // Waits until a request may go out; CANCELLED as soon as `cancelled` is
+  // seen true.
+  absl::StatusOr<Turn> AwaitTurn(const std::atomic<bool>& cancelled)
       ABSL_LOCKS_EXCLUDED(mutex_);
 
-  // Learns from an answer to a request AwaitTurn let go: its HTTP status and
+  // Learns from the answer to `turn`'s request: its HTTP status and
   // lowercased headers.
-  void Observe(long status, const std::map<std::string, std::string>& headers)
+  void Observe(const Turn& turn, long status,
+               const std::map<std::string, std::string>& headers)
       ABSL_LOCKS_EXCLUDED(mutex_);
-  // A request AwaitTurn let go got no answer (the network failed).
-  void Abandon() ABSL_LOCKS_EXCLUDED(mutex_);
+  // `turn`'s request got no answer (the network failed, or it never left).
+  void Abandon(const Turn& turn) ABSL_LOCKS_EXCLUDED(mutex_);
 
   // Total time callers have waited.
   absl::Duration waited() const ABSL_LOCKS_EXCLUDED(mutex_);
@@ -70,37 +82,51 @@ class RateLimiter {
 
  private:
   enum class Mode { kUnknown, kUnlimited, kTracked };
+  struct Pending {
+    absl::Time sent;
+    int64_t answers_before;  // answers_ when it left
+  };
+  struct Answered {
+    absl::Time sent, arrived;
+    int64_t id;
+  };
+  struct Anchor {
+    absl::Time sent, arrived;
+    int64_t remaining;
+    std::vector<int64_t> in_flight;  // requests out when it came back
+  };
 
-  // How long the next request must wait, or zero; counts the request when it
-  // may go.
-  absl::Duration TakeOrWait(absl::Time now)
+  // How long the next request must wait, or zero with `*id` set when it may
+  // go.
+  absl::Duration TakeOrWait(absl::Time now, int64_t* id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  int64_t Admit(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void Refill(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
-  void LearnRate(int64_t remaining, absl::Time sent, absl::Time now)
+  void LearnRate(const Pending& request, int64_t remaining, absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // Answered requests that surely ran between an anchor and a request that
+  // left at `sent`: they left after the anchor came back, and came back before
+  // `sent`.
+  int64_t RanBetween(const Anchor& anchor, absl::Time sent) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   const Clock now_;
   const Sleeper sleep_;
   mutable absl::Mutex mutex_;
   Mode mode_ ABSL_GUARDED_BY(mutex_) = Mode::kUnknown;
-  int in_flight_ ABSL_GUARDED_BY(mutex_) = 0;
   double tokens_ ABSL_GUARDED_BY(mutex_) = 0;  // the mirror
   absl::Time refilled_ ABSL_GUARDED_BY(mutex_);
   int64_t limit_ ABSL_GUARDED_BY(mutex_) = 0;
   double rate_ ABSL_GUARDED_BY(mutex_) = 0;  // a lower bound; 0 = unknown
   absl::Time reset_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();
   absl::Time blocked_until_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();
-  // When requests still unanswered were let go, oldest first.
-  std::deque<absl::Time> sent_ ABSL_GUARDED_BY(mutex_);
-  // Recent answers, as anchors for measuring what came back since.
-  struct Anchor {
-    absl::Time time;
-    int64_t remaining;
-    int64_t answers;  // answers_ when it came
-    int in_flight;
-  };
+  int64_t next_id_ ABSL_GUARDED_BY(mutex_) = 0;
+  absl::flat_hash_map<int64_t, Pending> pending_ ABSL_GUARDED_BY(mutex_);
+  int64_t answers_ ABSL_GUARDED_BY(mutex_) = 0;  // counted (not 429)
+  // Counted answers of the last half minute, in the order they came back.
+  std::deque<Answered> answered_ ABSL_GUARDED_BY(mutex_);
+  absl::flat_hash_map<int64_t, absl::Time> arrived_ ABSL_GUARDED_BY(mutex_);
   std::deque<Anchor> anchors_ ABSL_GUARDED_BY(mutex_);
-  int64_t answers_ ABSL_GUARDED_BY(mutex_) = 0;  // counted ones (not 429s)
   // Whether the reset time may bound the rate; a 429 that should not have
   // happened says this tenant's reset means something else.
   bool trust_reset_ ABSL_GUARDED_BY(mutex_) = true;

@@ -43,7 +43,7 @@ std::map<std::string, std::string> Figures(int64_t remaining,
 TEST(RateLimiterTest, UntilToldTheBudgetOneRequestGoesAtATime) {
   FakeTime time;
   RateLimiter limiter = time.Limiter();
-  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::ZeroDuration());
+  EXPECT_EQ(limiter.AwaitTurn(time.cancelled)->waited, absl::ZeroDuration());
   // The probe has not been answered: the next one waits (until cancelled).
   time.cancel_after_sleeps = 5;
   EXPECT_EQ(limiter.AwaitTurn(time.cancelled).status().code(),
@@ -51,62 +51,71 @@ TEST(RateLimiterTest, UntilToldTheBudgetOneRequestGoesAtATime) {
   EXPECT_EQ(time.sleeps, 5);
 }
 
+// Lets one request go and hands it its answer.
+void Answer(FakeTime& time, RateLimiter& limiter, long status,
+            const std::map<std::string, std::string>& headers) {
+  absl::StatusOr<RateLimiter::Turn> turn = limiter.AwaitTurn(time.cancelled);
+  ASSERT_TRUE(turn.ok());
+  limiter.Observe(*turn, status, headers);
+}
+
 TEST(RateLimiterTest, AnswersWithoutFiguresMeanNoPacing) {
   FakeTime time;
   RateLimiter limiter = time.Limiter();
-  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::ZeroDuration());
-  limiter.Observe(200, {});
+  Answer(time, limiter, 200, {});
   for (int i = 0; i < 5; ++i)
-    EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::ZeroDuration());
+    EXPECT_EQ(limiter.AwaitTurn(time.cancelled)->waited, absl::ZeroDuration());
   EXPECT_EQ(time.sleeps, 0);
 }
 
 TEST(RateLimiterTest, AnAbandonedProbeLetsTheNextOneGo) {
   FakeTime time;
   RateLimiter limiter = time.Limiter();
-  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::ZeroDuration());
-  limiter.Abandon();
-  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::ZeroDuration());
+  auto probe = limiter.AwaitTurn(time.cancelled);
+  ASSERT_TRUE(probe.ok());
+  limiter.Abandon(*probe);
+  EXPECT_EQ(limiter.AwaitTurn(time.cancelled)->waited, absl::ZeroDuration());
 }
 
 TEST(RateLimiterTest, SpendsTheRemainingBudgetThenPacesByTheReset) {
   FakeTime time;
   RateLimiter limiter = time.Limiter();
-  limiter.Observe(200, Figures(2, time.now + absl::Seconds(10)));
+  Answer(time, limiter, 200, Figures(2, time.now + absl::Seconds(10)));
   // 47 tokens come back before the reset, 10 s away.
   EXPECT_NEAR(limiter.rate(), 4.7, 1e-9);
-  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::ZeroDuration());
-  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::ZeroDuration());
-  const absl::Duration waited = *limiter.AwaitTurn(time.cancelled);
+  EXPECT_EQ(limiter.AwaitTurn(time.cancelled)->waited, absl::ZeroDuration());
+  EXPECT_EQ(limiter.AwaitTurn(time.cancelled)->waited, absl::ZeroDuration());
+  const absl::Duration waited = limiter.AwaitTurn(time.cancelled)->waited;
   EXPECT_NEAR(absl::ToDoubleSeconds(waited), 1 / 4.7, 0.01);
 }
 
 TEST(RateLimiterTest, A429WaitsForRetryAfterOrTheReset) {
   FakeTime time;
   RateLimiter limiter = time.Limiter();
-  limiter.Observe(429, {{"retry-after", "5"}});
-  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::Seconds(5));
-  limiter.Observe(429, Figures(0, time.now + absl::Seconds(3)));
-  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::Seconds(3));
+  Answer(time, limiter, 429, {{"retry-after", "5"}});
+  auto turn = limiter.AwaitTurn(time.cancelled);
+  EXPECT_EQ(turn->waited, absl::Seconds(5));
+  limiter.Observe(*turn, 429, Figures(0, time.now + absl::Seconds(3)));
+  turn = limiter.AwaitTurn(time.cancelled);
+  EXPECT_EQ(turn->waited, absl::Seconds(3));
   // Retry-After longer than the reset wins.
   auto both = Figures(0, time.now + absl::Seconds(2));
   both["retry-after"] = "7";
-  limiter.Observe(429, both);
-  EXPECT_GE(*limiter.AwaitTurn(time.cancelled), absl::Seconds(7));
+  limiter.Observe(*turn, 429, both);
+  EXPECT_GE(limiter.AwaitTurn(time.cancelled)->waited, absl::Seconds(7));
 }
 
 TEST(RateLimiterTest, ABare429WaitsASecondRatherThanHammer) {
   FakeTime time;
   RateLimiter limiter = time.Limiter();
-  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::ZeroDuration());
-  limiter.Observe(429, {});
-  EXPECT_EQ(*limiter.AwaitTurn(time.cancelled), absl::Seconds(1));
+  Answer(time, limiter, 429, {});
+  EXPECT_EQ(limiter.AwaitTurn(time.cancelled)->waited, absl::Seconds(1));
 }
 
 TEST(RateLimiterTest, CancellationStopsAWait) {
   FakeTime time;
   RateLimiter limiter = time.Limiter();
-  limiter.Observe(429, {{"retry-after", "60"}});
+  Answer(time, limiter, 429, {{"retry-after", "60"}});
   time.cancel_after_sleeps = 3;
   auto waited = limiter.AwaitTurn(time.cancelled);
   EXPECT_EQ(waited.status().code(), absl::StatusCode::kCancelled);
@@ -165,13 +174,14 @@ TEST_P(RateLimiterPlanTest, RunsAtTheLimitWithoutA429) {
   const int requests = static_cast<int>(plan.burst + 40 * plan.per_second);
   int refused = 0;
   for (int i = 0; i < requests; ++i) {
-    ASSERT_TRUE(limiter.AwaitTurn(time.cancelled).ok());
+    absl::StatusOr<RateLimiter::Turn> turn = limiter.AwaitTurn(time.cancelled);
+    ASSERT_TRUE(turn.ok());
     std::map<std::string, std::string> headers;
     time.now += absl::Milliseconds(10);  // on the way
     const long status = bucket.Take(time.now, &headers);
     time.now += absl::Milliseconds(10);  // on the way back
     refused += status == 429;
-    limiter.Observe(status, headers);
+    limiter.Observe(*turn, status, headers);
     if (status == 429) --i;  // asked again
   }
   const double seconds = absl::ToDoubleSeconds(time.now - start);

@@ -9,6 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/json_util.h"
+#include "importer/auth0_api.h"
+#include "importer/remediation.h"
 #include "importer/wire/auth0_wire.pb.h"
 
 namespace identitygraph::importer {
@@ -16,71 +18,64 @@ namespace {
 
 // Parses Auth0's JSON into a wire message, ignoring fields it does not know.
 template <typename Message>
-bool ParseJson(const std::string& json, Message* message) {
+bool ParsesAs(const std::string& json, Message* message) {
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;
   return google::protobuf::util::JsonStringToMessage(json, message, options)
       .ok();
 }
 
-std::string FormEncode(absl::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' ||
-        c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += {'%', kHex[c >> 4], kHex[c & 15]};
-    }
-  }
-  return out;
-}
-
 absl::Status TokenError(const HttpResponse& response, const std::string& domain,
                         const std::string& audience) {
   wire::OAuthError error;
-  const bool parsed =
-      ParseJson(response.body, &error) && !error.error().empty();
+  const bool parsed = ParsesAs(response.body, &error) && !error.error().empty();
   const std::string said = parsed ? absl::StrCat(" (", error.error(), ": ",
                                                  error.error_description(), ")")
                                   : "";
+  const bool extension = audience == "urn:auth0-authz-api";
   if (response.status == 401) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "Auth0 refused the client credentials", said,
-        ". Check the client id, the client secret and the tenant domain (",
-        domain, "); copy them again from the application's Settings tab"));
+    return WithRemediation(
+        absl::UnauthenticatedError(
+            absl::StrCat("Auth0 refused the client credentials", said)),
+        absl::StrCat("Check the client id, the client secret and the tenant "
+                     "domain (",
+                     domain,
+                     "); copy them again from the application's Settings "
+                     "tab"));
   }
   if (response.status == 403 && error.error() == "unauthorized_client") {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "the application may not use the client credentials grant", said,
-        ". Make it a Machine to Machine application, or turn on Client "
-        "Credentials under "
-        "its Settings > Advanced > Grant Types"));
+    return WithRemediation(
+        absl::PermissionDeniedError(absl::StrCat(
+            "the application may not use the client credentials grant", said)),
+        "Make it a Machine to Machine application, or turn on Client "
+        "Credentials under its Settings > Advanced > Grant Types");
   }
   if (response.status == 403 &&
       absl::StrContains(error.error_description(), "Service not enabled")) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(audience, " is not an API of tenant ", domain, said,
-                     audience == "urn:auth0-authz-api"
-                         ? ". Turn on API access in the Authorization "
-                           "Extension (tenant menu > API)"
-                         : ". Check the tenant domain"));
+    return WithRemediation(
+        absl::PermissionDeniedError(
+            absl::StrCat(audience, " is not an API of tenant ", domain, said)),
+        extension ? "Turn on API access in the Authorization Extension "
+                    "(tenant menu > API), or check Config.authorization_"
+                    "extension.audience"
+                  : "Check the tenant domain");
   }
   if (response.status == 403) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "the application is not authorised for ", audience, said,
-        audience == "urn:auth0-authz-api"
-            ? ". Authorise it for auth0-authorization-extension-api under "
-              "Applications > "
-              "your application > APIs"
-            : ". Authorise it for the Auth0 Management API (not a custom API) "
-              "under "
-              "Applications > your application > APIs"));
+    return WithRemediation(
+        absl::PermissionDeniedError(absl::StrCat(
+            "the application is not authorised for ", audience, said)),
+        extension
+            ? "Authorise it for auth0-authorization-extension-api under "
+              "Applications > APIs > auth0-authorization-extension-api > "
+              "Machine to Machine Applications"
+            : "Authorise it for the Auth0 Management API (not a custom API) "
+              "under Applications > APIs > Auth0 Management API > Machine to "
+              "Machine Applications");
   }
-  return absl::UnavailableError(absl::StrCat("Auth0's token endpoint answered ",
-                                             response.status, said,
-                                             "; try again later"));
+  return WithRemediation(
+      absl::UnavailableError(absl::StrCat("Auth0's token endpoint answered ",
+                                          response.status, said)),
+      "Try again later; if it persists, check status.auth0.com");
 }
 
 }  // namespace
@@ -141,16 +136,24 @@ absl::StatusOr<Token> TokenSource::Request(const std::string& audience) {
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
   request.body =
       absl::StrCat("grant_type=client_credentials&client_id=",
-                   FormEncode(credentials_.client_id),
-                   "&client_secret=", FormEncode(credentials_.client_secret),
-                   "&audience=", FormEncode(audience));
+                   UrlEncode(credentials_.client_id),
+                   "&client_secret=", UrlEncode(credentials_.client_secret),
+                   "&audience=", UrlEncode(audience));
   const absl::Time sent = now_();
   absl::StatusOr<HttpResponse> response = http_->Send(request);
-  if (!response.ok()) return response.status();
+  if (!response.ok()) {
+    if (absl::IsInvalidArgument(response.status())) return response.status();
+    return WithRemediation(
+        absl::UnavailableError(response.status().message()),
+        absl::StrCat("Check that this server can reach https://",
+                     credentials_.domain,
+                     " (DNS, firewall, outbound proxy) and that the tenant "
+                     "domain is right"));
+  }
   if (response->status != 200)
     return TokenError(*response, credentials_.domain, audience);
   wire::TokenResponse parsed;
-  if (!ParseJson(response->body, &parsed) || parsed.access_token().empty() ||
+  if (!ParsesAs(response->body, &parsed) || parsed.access_token().empty() ||
       parsed.expires_in() <= 0) {
     return absl::UnavailableError(
         "Auth0's token endpoint answered 200 without a usable token; try again "

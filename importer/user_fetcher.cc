@@ -205,7 +205,28 @@ class ExportRun {
   const Resource resource_;
 };
 
+std::string SearchUrl(const ManagementApi& api, const Connection& connection) {
+  return api.Url(
+      absl::StrCat("/api/v2/users?search_engine=v3&q=",
+                   UrlEncode(absl::StrCat("identities.connection:\"",
+                                          connection.name, "\"")),
+                   "&fields=user_id,email,name,nickname&include_fields=true"));
+}
+
 }  // namespace
+
+absl::StatusOr<int64_t> CountConnectionUsers(const ManagementApi& api,
+                                             const Connection& connection) {
+  wire::UsersPage page;
+  absl::Status status = GetJson(
+      *api.caller,
+      {absl::StrCat("the users of connection ", connection.name), kUsersScope},
+      absl::StrCat(SearchUrl(api, connection),
+                   "&page=0&per_page=1&include_totals=true"),
+      api.audience(), &page);
+  if (!status.ok()) return status;
+  return page.total();
+}
 
 absl::StatusOr<std::vector<TenantUser>> FetchConnectionUsers(
     const ManagementApi& api, HttpClient* download_http,
@@ -213,11 +234,7 @@ absl::StatusOr<std::vector<TenantUser>> FetchConnectionUsers(
     const std::atomic<bool>* cancelled, UserFetchStats* stats) {
   std::vector<TenantUser> users;
   wire::UsersPage page;
-  const std::string url = api.Url(
-      absl::StrCat("/api/v2/users?search_engine=v3&q=",
-                   UrlEncode(absl::StrCat("identities.connection:\"",
-                                          connection.name, "\"")),
-                   "&fields=user_id,email,name,nickname&include_fields=true"));
+  const std::string url = SearchUrl(api, connection);
   absl::Status searched = ForEachOffsetPage(
       *api.caller,
       {absl::StrCat("the users of connection ", connection.name), kUsersScope},

@@ -57,6 +57,11 @@ absl::StatusOr<std::vector<TenantUser>> FetchConnectionUsers(
     const Connection& connection, const UserFetchOptions& options,
     const std::atomic<bool>* cancelled, UserFetchStats* stats);
 
+// How many users a connection has, by Auth0's search (one request; the
+// search's total can lag a little behind, it is eventually consistent).
+absl::StatusOr<int64_t> CountConnectionUsers(const ManagementApi& api,
+                                             const Connection& connection);
+
 }  // namespace identitygraph::importer
 
 #endif  // IDENTITYGRAPH_IMPORTER_USER_FETCHER_H_

@@ -1,0 +1,405 @@
+#include "importer/diagnostics.h"
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "importer/auth0_api.h"
+#include "importer/authorized_caller.h"
+#include "importer/management_fetchers.h"
+#include "importer/rate_limiter.h"
+#include "importer/remediation.h"
+#include "importer/token_source.h"
+#include "importer/user_fetcher.h"
+#include "importer/wire/auth0_wire.pb.h"
+
+namespace identitygraph::importer {
+namespace {
+
+constexpr char kGrantWhere[] =
+    " to the application under Applications > APIs > Auth0 Management API > "
+    "Machine to Machine Applications. Scopes are written into a token when it "
+    "is issued, so they reach only new tokens: TestConnection and every scan "
+    "ask for fresh ones";
+// A workforce connection this large deserves a second look.
+constexpr int64_t kManyUsers = 100000;
+
+// The HTTP client, tokens and a caller for one diagnosis, with fewer
+// attempts than a scan: an operator is waiting.
+struct Session {
+  explicit Session(const TenantConfig& config, const HttpClientOptions& options)
+      : http(options),
+        tokens(&http, {config.domain, config.client_id, config.client_secret}),
+        caller(&http, &tokens, &limiter, Policy(), &cancelled),
+        api{&caller, config.domain} {}
+  static RetryPolicy Policy() {
+    RetryPolicy policy;
+    policy.max_attempts = 3;
+    policy.initial_backoff = absl::Milliseconds(200);
+    policy.max_backoff = absl::Seconds(2);
+    return policy;
+  }
+  HttpClient http;
+  TokenSource tokens;
+  RateLimiter limiter;
+  std::atomic<bool> cancelled{false};
+  AuthorizedCaller caller;
+  ManagementApi api;
+};
+
+struct Capability {
+  const char* name;
+  const char* what;
+  std::vector<std::string> scopes;
+  bool required;
+};
+
+std::vector<Capability> Capabilities(const TenantConfig& config) {
+  std::vector<Capability> out = {
+      {"users", "users", {"read:users"}, true},
+      {"connections", "connections", {"read:connections"}, true},
+      {"applications", "applications", {"read:clients"}, true},
+      {"roles", "roles and their members", {"read:roles"}, true},
+      {"apis", "API names", {"read:resource_servers"}, false},
+      {"groups",
+       "native (SCIM) groups",
+       {"read:groups", "read:group_members"},
+       false},
+  };
+  if (config.include_organizations) {
+    out.push_back({"organizations",
+                   "organizations",
+                   {"read:organizations", "read:organization_members"},
+                   false});
+    out.push_back({"organization_roles",
+                   "roles held within organizations",
+                   {"read:organization_member_roles"},
+                   false});
+  }
+  return out;
+}
+
+Check Failed(std::string name, const absl::Status& status) {
+  Check check{std::move(name),
+              CheckStatus::kFailed,
+              std::string(status.message()),
+              RemediationOf(status),
+              {}};
+  // The message carries the remediation too (for logs); show it once.
+  if (!check.remediation.empty()) {
+    check.message = std::string(absl::StripSuffix(
+        check.message, absl::StrCat(". ", check.remediation)));
+  }
+  return check;
+}
+
+class Diagnoser {
+ public:
+  Diagnoser(const TenantConfig& config, const HttpClientOptions& http)
+      : config_(config), session_(config, http) {}
+
+  Diagnosis Run() {
+    if (ManagementToken()) {
+      Scopes();
+      WriteScopes();
+      SelectedConnections();
+    }
+    if (config_.extension.enabled) Extension();
+    for (const Check& check : diagnosis_.checks) {
+      if (check.status == CheckStatus::kFailed) diagnosis_.ok = false;
+    }
+    return std::move(diagnosis_);
+  }
+
+ private:
+  void Add(Check check) { diagnosis_.checks.push_back(std::move(check)); }
+  void Skip(const char* name, const char* why) {
+    Add({name, CheckStatus::kSkipped, why, "", {}});
+  }
+  bool Granted(const std::string& scope) const {
+    return std::find(scopes_.begin(), scopes_.end(), scope) != scopes_.end();
+  }
+
+  bool ManagementToken() {
+    absl::StatusOr<Token> token = session_.tokens.Get(session_.api.audience());
+    if (!token.ok()) {
+      Add(Failed("management_api_token", token.status()));
+      for (const char* name : {"scopes", "selected_connections"})
+        Skip(name, "skipped: there is no Management API token to check with");
+      return false;
+    }
+    scopes_ = token->scopes;
+    Add({"management_api_token",
+         CheckStatus::kOk,
+         absl::StrCat("got a Management API token for ", config_.domain,
+                      " with ", scopes_.size(), " scopes"),
+         "",
+         {}});
+    return true;
+  }
+
+  void Scopes() {
+    for (const Capability& capability : Capabilities(config_)) {
+      std::vector<std::string> missing;
+      for (const std::string& scope : capability.scopes) {
+        if (!Granted(scope)) missing.push_back(scope);
+      }
+      const std::string needs =
+          absl::StrCat(capability.what, " require ",
+                       absl::StrJoin(capability.scopes, " and "));
+      Check check;
+      check.name = absl::StrCat("scopes_", capability.name);
+      if (missing.empty()) {
+        check.message = absl::StrCat(needs, ": granted");
+      } else {
+        check.status =
+            capability.required ? CheckStatus::kFailed : CheckStatus::kWarning;
+        check.message = absl::StrCat(
+            needs, "; missing: ", absl::StrJoin(missing, ", "),
+            capability.required ? ". Scans fail without them"
+                                : ". Scans run without them and leave " +
+                                      std::string(capability.what) + " out");
+        check.remediation = absl::StrCat(
+            "Grant ", absl::StrJoin(missing, " and "), kGrantWhere);
+        check.missing_scopes = std::move(missing);
+      }
+      Add(std::move(check));
+    }
+  }
+
+  void WriteScopes() {
+    std::vector<std::string> writes;
+    for (const std::string& scope : scopes_) {
+      if (absl::StartsWith(scope, "create:") ||
+          absl::StartsWith(scope, "update:") ||
+          absl::StartsWith(scope, "delete:")) {
+        writes.push_back(scope);
+      }
+    }
+    if (writes.empty()) {
+      Add({"write_scopes",
+           CheckStatus::kOk,
+           "the application holds no write scopes",
+           "",
+           {}});
+      return;
+    }
+    Add({"write_scopes",
+         CheckStatus::kWarning,
+         absl::StrCat("the application holds write scopes (",
+                      absl::StrJoin(writes, ", "),
+                      "): anyone with its secret could change the tenant"),
+         "identitygraph only reads. Untick the write scopes under "
+         "Applications > APIs > Auth0 Management API > Machine to Machine "
+         "Applications, or give identitygraph an application of its own",
+         {}});
+  }
+
+  void SelectedConnections() {
+    if (!Granted("read:connections")) {
+      Skip("selected_connections",
+           "skipped: reading connections needs read:connections");
+      return;
+    }
+    absl::StatusOr<std::vector<Connection>> all =
+        FetchConnections(session_.caller, config_.domain);
+    if (!all.ok()) {
+      Add(Failed("selected_connections", all.status()));
+      return;
+    }
+    ConnectionSelection selection = SelectConnections(
+        *all, config_.connections, config_.connection_patterns);
+    std::vector<std::string> tenant_names, selected_names;
+    for (const Connection& c : *all) tenant_names.push_back(c.name);
+    for (const Connection& c : selection.selected)
+      selected_names.push_back(c.name);
+    Check check{"selected_connections", CheckStatus::kOk, "", "", {}};
+    if (selection.selected.empty()) {
+      check.status = CheckStatus::kFailed;
+      check.message = absl::StrCat(
+          "no connection of the tenant matches the configuration; the "
+          "tenant has: ",
+          absl::StrJoin(tenant_names, ", "));
+      check.remediation =
+          "Set Config.connections to the names of the workforce connections "
+          "(ListConnections shows them), or fix Config.connection_patterns "
+          "(they must match the whole name)";
+      Add(std::move(check));
+      return;
+    }
+    check.message =
+        absl::StrCat(selection.selected.size(),
+                     " selected: ", absl::StrJoin(selected_names, ", "));
+    std::vector<std::string> problems;
+    if (!selection.missing_names.empty()) {
+      problems.push_back(absl::StrCat(
+          "not in the tenant: ", absl::StrJoin(selection.missing_names, ", ")));
+    }
+    if (!selection.patterns_matching_nothing.empty()) {
+      problems.push_back(absl::StrCat(
+          "patterns matching nothing: ",
+          absl::StrJoin(selection.patterns_matching_nothing, ", ")));
+    }
+    if (!problems.empty()) {
+      check.status = CheckStatus::kWarning;
+      absl::StrAppend(&check.message, "; ", absl::StrJoin(problems, "; "));
+      check.remediation =
+          "Compare Config.connections and connection_patterns with "
+          "ListConnections and remove what no longer exists";
+    }
+    Add(std::move(check));
+    Audience(selection.selected);
+  }
+
+  // Customer-looking connections among the selected ones.
+  void Audience(const std::vector<Connection>& selected) {
+    std::vector<std::string> doubts, counts;
+    for (const Connection& connection : selected) {
+      std::string reason;
+      const ConnectionAudience audience = HintAudience(connection, &reason);
+      int64_t users = -1;
+      if (Granted("read:users")) {
+        absl::StatusOr<int64_t> count =
+            CountConnectionUsers(session_.api, connection);
+        if (count.ok()) users = *count;
+      }
+      if (users >= 0)
+        counts.push_back(absl::StrCat(connection.name, ": ", users, " users"));
+      if (audience == ConnectionAudience::kCustomer) {
+        doubts.push_back(absl::StrCat(connection.name, " (", reason, ")"));
+      } else if (users > kManyUsers) {
+        doubts.push_back(absl::StrCat(connection.name, " (", users,
+                                      " users, many for a workforce)"));
+      }
+    }
+    Check check{"connection_audience",
+                CheckStatus::kOk,
+                counts.empty() ? "the selected connections look like workforce "
+                                 "connections"
+                               : absl::StrJoin(counts, "; "),
+                "",
+                {}};
+    if (!doubts.empty()) {
+      check.status = CheckStatus::kWarning;
+      check.message = absl::StrCat(
+          "selected connections that look like "
+          "customer (CIAM) connections: ",
+          absl::StrJoin(doubts, "; "));
+      check.remediation =
+          "identitygraph is for workforce identities: select the employee "
+          "connections (enterprise SSO such as SAML, OIDC, Google Workspace, "
+          "Entra ID) unless these customers belong in the graph; customer "
+          "connections can hold millions of users and make every scan long";
+    }
+    Add(std::move(check));
+  }
+
+  void Extension() {
+    const std::string& audience = config_.extension.audience;
+    absl::StatusOr<Token> token = session_.tokens.Get(audience);
+    if (!token.ok()) {
+      Add(Failed("authorization_extension_token", token.status()));
+      Skip("authorization_extension_api",
+           "skipped: there is no extension token to call it with");
+      return;
+    }
+    const std::vector<std::string>& scopes = token->scopes;
+    auto has = [&](const char* scope) {
+      return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
+    };
+    const bool configuration = has("read:configuration");
+    if (!configuration && !(has("read:groups") && has("read:roles"))) {
+      std::vector<std::string> missing = {"read:configuration"};
+      Add({"authorization_extension_token", CheckStatus::kFailed,
+           absl::StrCat("the extension token lacks read:configuration (or "
+                        "read:groups and read:roles); it has: ",
+                        scopes.empty() ? "none" : absl::StrJoin(scopes, " ")),
+           "Grant read:configuration to the application under Applications > "
+           "APIs > auth0-authorization-extension-api > Machine to Machine "
+           "Applications; scope changes reach only new tokens",
+           missing});
+      Skip("authorization_extension_api", "skipped: the token lacks scopes");
+      return;
+    }
+    Add({"authorization_extension_token",
+         CheckStatus::kOk,
+         absl::StrCat("got an extension token (", audience, ") with ",
+                      absl::StrJoin(scopes, " ")),
+         "",
+         {}});
+    // One read proves the API URL: the cheapest the token allows.
+    wire::ExtensionDocument document;
+    const std::string path = configuration ? "/configuration/export" : "/roles";
+    absl::Status read = GetJson(
+        session_.caller,
+        {"the extension's data",
+         configuration ? "read:configuration" : "read:roles"},
+        absl::StrCat(absl::StripSuffix(config_.extension.api_url, "/"), path),
+        audience, &document, "auth0-authorization-extension-api");
+    if (!read.ok()) {
+      Check check = Failed("authorization_extension_api", read);
+      if (absl::IsNotFound(read) || absl::IsUnavailable(read)) {
+        check.remediation =
+            "Copy the API URL from the extension's API page (tenant menu > "
+            "API) into Config.authorization_extension.api_url";
+      }
+      Add(std::move(check));
+      return;
+    }
+    Add({"authorization_extension_api",
+         CheckStatus::kOk,
+         absl::StrCat("the extension answered: ", document.groups_size(),
+                      " groups, ", document.roles_size(), " roles"),
+         "",
+         {}});
+  }
+
+  const TenantConfig& config_;
+  Session session_;
+  std::vector<std::string> scopes_;
+  Diagnosis diagnosis_;
+};
+
+}  // namespace
+
+Diagnosis Diagnose(const TenantConfig& config, const HttpClientOptions& http) {
+  return Diagnoser(config, http).Run();
+}
+
+absl::StatusOr<std::vector<TenantConnection>> ListTenantConnections(
+    const TenantConfig& config, const HttpClientOptions& http,
+    int count_limit) {
+  Session session(config, http);
+  absl::StatusOr<Token> token = session.tokens.Get(session.api.audience());
+  if (!token.ok()) return token.status();
+  absl::StatusOr<std::vector<Connection>> all =
+      FetchConnections(session.caller, config.domain);
+  if (!all.ok()) return all.status();
+  ConnectionSelection selection =
+      SelectConnections(*all, config.connections, config.connection_patterns);
+  std::vector<TenantConnection> out;
+  const bool can_count = token->HasScope("read:users");
+  for (const Connection& connection : *all) {
+    TenantConnection& entry = out.emplace_back();
+    entry.connection = connection;
+    entry.selected =
+        std::any_of(selection.selected.begin(), selection.selected.end(),
+                    [&](const Connection& c) { return c.id == connection.id; });
+    entry.audience = HintAudience(connection, &entry.audience_reason);
+    if (can_count && static_cast<int>(out.size()) <= count_limit) {
+      absl::StatusOr<int64_t> count =
+          CountConnectionUsers(session.api, connection);
+      if (count.ok()) entry.user_count = *count;
+    }
+  }
+  return out;
+}
+
+}  // namespace identitygraph::importer

@@ -1,0 +1,62 @@
+// What TestConnection and ListConnections tell an operator about a tenant
+// configuration, before any scan: can the application get tokens, which
+// capabilities its scopes allow, whether it holds more than it should, whether
+// the selected connections exist and look like workforce connections, and
+// whether the Authorization Extension answers. Each check says what was found
+// and, when something needs doing, what to do in Auth0.
+//
+//   Diagnosis d = Diagnose(config, http_options);
+//   for (const Check& c : d.checks) ... c.name, c.status, c.message
+//
+// Every call asks Auth0 for fresh tokens (nothing is cached between calls),
+// so scopes granted a moment ago show at once.
+#ifndef IDENTITYGRAPH_IMPORTER_DIAGNOSTICS_H_
+#define IDENTITYGRAPH_IMPORTER_DIAGNOSTICS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "importer/connections.h"
+#include "importer/http_client.h"
+#include "importer/import.h"
+
+namespace identitygraph::importer {
+
+enum class CheckStatus { kOk, kWarning, kFailed, kSkipped };
+
+struct Check {
+  std::string name;  // e.g. "management_api_token", "scopes_applications"
+  CheckStatus status = CheckStatus::kOk;
+  std::string message;
+  std::string remediation;
+  std::vector<std::string> missing_scopes;
+};
+
+struct Diagnosis {
+  std::vector<Check> checks;  // in the order they ran
+  bool ok = true;             // no check failed
+};
+
+Diagnosis Diagnose(const TenantConfig& config, const HttpClientOptions& http);
+
+// One connection of the tenant, as ListConnections shows it.
+struct TenantConnection {
+  Connection connection;
+  bool selected = false;
+  int64_t user_count = -1;  // -1 when not counted
+  ConnectionAudience audience = ConnectionAudience::kUnknown;
+  std::string audience_reason;
+};
+
+// Every connection of the tenant, with users counted for the first
+// `count_limit` (one request each). Errors carry a remediation
+// (remediation.h).
+absl::StatusOr<std::vector<TenantConnection>> ListTenantConnections(
+    const TenantConfig& config, const HttpClientOptions& http,
+    int count_limit = 50);
+
+}  // namespace identitygraph::importer
+
+#endif  // IDENTITYGRAPH_IMPORTER_DIAGNOSTICS_H_

@@ -1,0 +1,37 @@
+// What to do about a failure, carried beside the status message as a payload,
+// so TestConnection can show "what happened" and "how to fix it" apart while
+// logs and scan errors keep the whole sentence in the message.
+//
+//   return WithRemediation(absl::UnauthenticatedError("Auth0 refused ..."),
+//                          "Check the client id, ...");
+//   std::string fix = RemediationOf(status);  // "" when there is none
+#ifndef IDENTITYGRAPH_IMPORTER_REMEDIATION_H_
+#define IDENTITYGRAPH_IMPORTER_REMEDIATION_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+
+namespace identitygraph::importer {
+
+inline constexpr char kRemediationPayload[] =
+    "type.identitygraph.dev/remediation";
+
+// `status` with ". " + `fix` appended to its message and `fix` as payload.
+inline absl::Status WithRemediation(const absl::Status& status,
+                                    const std::string& fix) {
+  absl::Status out(status.code(), absl::StrCat(status.message(), ". ", fix));
+  out.SetPayload(kRemediationPayload, absl::Cord(fix));
+  return out;
+}
+
+inline std::string RemediationOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kRemediationPayload);
+  return payload.has_value() ? std::string(*payload) : std::string();
+}
+
+}  // namespace identitygraph::importer
+
+#endif  // IDENTITYGRAPH_IMPORTER_REMEDIATION_H_

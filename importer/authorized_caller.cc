@@ -48,6 +48,7 @@ absl::StatusOr<HttpResponse> AuthorizedCaller::Post(
 
 absl::StatusOr<HttpResponse> AuthorizedCaller::Call(
     HttpRequest request, const std::string& audience) {
+  request.cancelled = cancelled_;
   const size_t base_headers = request.headers.size();
   bool refresh_token = false;
   bool refreshed =

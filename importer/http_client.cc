@@ -57,6 +57,12 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
+// libcurl calls this about once a second, and whenever data moves.
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* cancelled = static_cast<const std::atomic<bool>*>(user);
+  return cancelled->load() ? 1 : 0;  // non-zero aborts the transfer
+}
+
 long Milliseconds(absl::Duration duration) {
   return static_cast<long>(absl::ToInt64Milliseconds(duration));
 }
@@ -133,6 +139,12 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &collector);
+  if (request.cancelled != nullptr) {
+    curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFODATA,
+                     const_cast<std::atomic<bool>*>(request.cancelled));
+  }
   curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &response);
   if (request.method == "POST") {
@@ -150,6 +162,10 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
     return absl::ResourceExhaustedError(
         absl::StrCat(request.url, " answered with more than ",
                      options_.max_body_bytes, " bytes"));
+  }
+  if (code == CURLE_ABORTED_BY_CALLBACK) {
+    return absl::CancelledError(
+        absl::StrCat("the request to ", request.url, " was cancelled"));
   }
   if (code == CURLE_OPERATION_TIMEDOUT) {
     return absl::DeadlineExceededError(absl::StrCat(

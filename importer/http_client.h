@@ -18,6 +18,7 @@
 //   INVALID_ARGUMENT    the URL is not https://
 //   DEADLINE_EXCEEDED   the connect or total timeout passed
 //   RESOURCE_EXHAUSTED  the body is larger than `max_body_bytes`
+//   CANCELLED           the request's `cancelled` flag was raised
 //   (a body sink's own error, as it returned it)
 //   UNAVAILABLE         anything else on the way (DNS, refused, reset, cut
 //   body, TLS); the
@@ -26,6 +27,7 @@
 #ifndef IDENTITYGRAPH_IMPORTER_HTTP_CLIENT_H_
 #define IDENTITYGRAPH_IMPORTER_HTTP_CLIENT_H_
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -66,6 +68,8 @@ struct HttpRequest {
   std::function<absl::Status(absl::string_view)> body_sink;
   // Overrides the client's total timeout when not zero.
   absl::Duration timeout = absl::ZeroDuration();
+  // When set and true, the transfer stops within about a second: CANCELLED.
+  const std::atomic<bool>* cancelled = nullptr;
 };
 
 struct HttpResponse {

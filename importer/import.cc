@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -11,7 +12,6 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/synchronization/mutex.h"
 #include "importer/authorized_caller.h"
 #include "importer/connections.h"
 #include "importer/extension_fetcher.h"
@@ -48,7 +48,7 @@ class Progress {
 
   void SetPhase(ImportPhase phase, std::string message) {
     {
-      absl::MutexLock lock(&mutex_);
+      std::lock_guard<std::mutex> lock(mutex_);
       progress_.phase = phase;
       progress_.message = std::move(message);
     }
@@ -56,24 +56,24 @@ class Progress {
   }
   void AddFetched(VertexKind kind, int64_t count) {
     {
-      absl::MutexLock lock(&mutex_);
+      std::lock_guard<std::mutex> lock(mutex_);
       progress_.fetched[static_cast<int>(kind)] += count;
     }
     Report(/*force=*/false);
   }
   void Warn(ImportWarning warning) {
-    absl::MutexLock lock(&mutex_);
+    std::lock_guard<std::mutex> lock(mutex_);
     progress_.warnings.push_back(std::move(warning));
   }
   void SetDropped(DroppedMemberships dropped) {
-    absl::MutexLock lock(&mutex_);
+    std::lock_guard<std::mutex> lock(mutex_);
     progress_.dropped = std::move(dropped);
   }
 
   ImportProgress Get() {
     ImportProgress copy;
     {
-      absl::MutexLock lock(&mutex_);
+      std::lock_guard<std::mutex> lock(mutex_);
       copy = progress_;
     }
     if (counters_) counters_(&copy);
@@ -82,8 +82,14 @@ class Progress {
 
   void Report(bool force) {
     if (!callback_) return;
-    // One report at a time, in order; a busy reporter skips unforced ones.
-    absl::MutexLock report_lock(&report_mutex_);
+    // One report at a time, in order; a fetcher never waits behind a slow
+    // callback for a report that is not a phase change.
+    std::unique_lock<std::mutex> report_lock(report_mutex_, std::defer_lock);
+    if (force) {
+      report_lock.lock();
+    } else if (!report_lock.try_lock()) {
+      return;
+    }
     const absl::Time now = absl::Now();
     if (!force && now - last_report_ < interval_) return;
     last_report_ = now;
@@ -94,9 +100,9 @@ class Progress {
   const ProgressCallback& callback_;
   const absl::Duration interval_;
   std::function<void(ImportProgress*)> counters_;
-  absl::Mutex mutex_;
+  std::mutex mutex_;
   ImportProgress progress_ ABSL_GUARDED_BY(mutex_);
-  absl::Mutex report_mutex_;
+  std::mutex report_mutex_;
   absl::Time last_report_ ABSL_GUARDED_BY(report_mutex_) = absl::InfinitePast();
 };
 
@@ -163,7 +169,7 @@ class Importer {
     }
     result.report = progress_.Get();
     {
-      absl::MutexLock lock(&stats_mutex_);
+      std::lock_guard<std::mutex> lock(stats_mutex_);
       result.users = user_stats_;
     }
     result.token_requests = tokens_.requests();
@@ -202,7 +208,7 @@ class Importer {
                        const std::function<absl::Status(Worker&, size_t)>& fn) {
     std::atomic<size_t> next{0};
     std::atomic<bool> stop{false};
-    absl::Mutex mutex;
+    std::mutex mutex;
     absl::Status first_error;
     auto run = [&](Worker& worker) {
       while (!stop.load() && !cancelled_.load()) {
@@ -214,7 +220,7 @@ class Importer {
           continue;
         }
         if (!status.ok()) {
-          absl::MutexLock lock(&mutex);
+          std::lock_guard<std::mutex> lock(mutex);
           if (first_error.ok()) first_error = status;
           stop.store(true);
         }
@@ -335,7 +341,7 @@ class Importer {
               worker.api, worker.http.get(), data_.connections[i],
               options_.users, &cancelled_, &stats);
           {
-            absl::MutexLock lock(&stats_mutex_);
+            std::lock_guard<std::mutex> lock(stats_mutex_);
             user_stats_.export_jobs += stats.export_jobs;
             user_stats_.export_polls += stats.export_polls;
             user_stats_.downloads += stats.downloads;
@@ -623,7 +629,7 @@ class Importer {
   std::vector<std::string> extension_scopes_;
   TenantData data_;
   std::atomic<int64_t> vanished_{0};
-  absl::Mutex stats_mutex_;
+  std::mutex stats_mutex_;
   UserFetchStats user_stats_ ABSL_GUARDED_BY(stats_mutex_);
 };
 

@@ -63,7 +63,8 @@ absl::StatusOr<std::vector<TenantRecord>> FetchRoles(const ManagementApi& api) {
         }
         return absl::OkStatus();
       },
-      /*capped=*/true);
+      // Auth0 documents neither checkpoints nor the 1000 cap for /roles.
+      /*capped=*/false);
   if (!status.ok()) return status;
   return out;
 }

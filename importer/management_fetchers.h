@@ -35,8 +35,8 @@ absl::StatusOr<std::vector<TenantRecord>> FetchApplications(
     const ManagementApi& api);
 // APIs (read:resource_servers): id = identifier, detail = resource server id.
 absl::StatusOr<std::vector<TenantRecord>> FetchApis(const ManagementApi& api);
-// Roles (read:roles). Offset paging only, so at most 1000 (Auth0's cap); more
-// is FAILED_PRECONDITION.
+// Roles (read:roles), by offset: Auth0 offers no checkpoint on /roles and
+// documents no 1000-record cap for it (should one appear, its 400 says so).
 absl::StatusOr<std::vector<TenantRecord>> FetchRoles(const ManagementApi& api);
 // User ids holding the role (read:users and read:roles), by checkpoint.
 absl::StatusOr<std::vector<std::string>> FetchRoleMembers(

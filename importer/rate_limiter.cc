@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -78,7 +79,7 @@ absl::StatusOr<RateLimiter::Turn> RateLimiter::AwaitTurn(
       return absl::CancelledError("the import was cancelled");
     absl::Duration wait;
     {
-      absl::MutexLock lock(&mutex_);
+      std::lock_guard<std::mutex> lock(mutex_);
       int64_t id = -1;
       wait = TakeOrWait(now_(), &id);
       if (wait <= absl::ZeroDuration()) {
@@ -147,7 +148,7 @@ void RateLimiter::LearnRate(const Pending& request, int64_t remaining,
 void RateLimiter::Observe(const Turn& turn, long status,
                           const std::map<std::string, std::string>& headers) {
   const absl::Time now = now_();
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard<std::mutex> lock(mutex_);
   auto found = pending_.find(turn.id);
   if (found == pending_.end()) return;  // not ours, or answered twice
   const Pending request = found->second;
@@ -202,17 +203,17 @@ void RateLimiter::Observe(const Turn& turn, long status,
 }
 
 void RateLimiter::Abandon(const Turn& turn) {
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard<std::mutex> lock(mutex_);
   pending_.erase(turn.id);
 }
 
 absl::Duration RateLimiter::waited() const {
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard<std::mutex> lock(mutex_);
   return waited_;
 }
 
 double RateLimiter::rate() const {
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard<std::mutex> lock(mutex_);
   return rate_;
 }
 

@@ -27,7 +27,10 @@
 //   limiter.Observe(*turn, response.status, response.headers);
 //   limiter.Abandon(*turn);                    // no answer came
 //
-// Thread-safe. Waiting checks `cancelled` at least every 100 ms.
+// Thread-safe. Waiting checks `cancelled` at least every 100 ms. The
+// importer's locks are std::mutex, not absl::Mutex: Debian's Abseil is not
+// built for ThreadSanitizer, which then cannot see absl::Mutex and reports
+// false races, and the importer's concurrency runs under TSan in CI.
 #ifndef IDENTITYGRAPH_IMPORTER_RATE_LIMITER_H_
 #define IDENTITYGRAPH_IMPORTER_RATE_LIMITER_H_
 
@@ -36,6 +39,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,7 +47,6 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -112,7 +115,7 @@ class RateLimiter {
 
   const Clock now_;
   const Sleeper sleep_;
-  mutable absl::Mutex mutex_;
+  mutable std::mutex mutex_;
   Mode mode_ ABSL_GUARDED_BY(mutex_) = Mode::kUnknown;
   double tokens_ ABSL_GUARDED_BY(mutex_) = 0;  // the mirror
   absl::Time refilled_ ABSL_GUARDED_BY(mutex_);

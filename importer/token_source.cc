@@ -1,5 +1,6 @@
 #include "importer/token_source.h"
 
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -97,7 +98,7 @@ TokenSource::TokenSource(HttpClient* http, ClientCredentials credentials,
 
 absl::StatusOr<Token> TokenSource::Get(const std::string& audience,
                                        bool force_refresh) {
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard<std::mutex> lock(mutex_);
   auto it = tokens_.find(audience);
   if (!force_refresh && it != tokens_.end() &&
       now_() + refresh_margin_ < it->second.expires) {
@@ -112,7 +113,7 @@ absl::StatusOr<Token> TokenSource::Get(const std::string& audience,
 absl::StatusOr<Token> TokenSource::Replace(const std::string& audience,
                                            const std::string& rejected) {
   {
-    absl::MutexLock lock(&mutex_);
+    std::lock_guard<std::mutex> lock(mutex_);
     auto it = tokens_.find(audience);
     // Another caller already replaced it.
     if (it != tokens_.end() && it->second.access_token != rejected &&
@@ -124,7 +125,7 @@ absl::StatusOr<Token> TokenSource::Replace(const std::string& audience,
 }
 
 int TokenSource::requests() const {
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard<std::mutex> lock(mutex_);
   return requests_;
 }
 

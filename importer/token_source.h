@@ -24,12 +24,12 @@
 
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "importer/http_client.h"
 
@@ -80,7 +80,7 @@ class TokenSource {
   const ClientCredentials credentials_;
   const absl::Duration refresh_margin_;
   const std::function<absl::Time()> now_;
-  mutable absl::Mutex mutex_;
+  mutable std::mutex mutex_;
   std::map<std::string, Token> tokens_ ABSL_GUARDED_BY(mutex_);
   int requests_ ABSL_GUARDED_BY(mutex_) = 0;
 };

@@ -176,6 +176,7 @@ class ExportRun {
     HttpRequest request;
     request.url = location;
     request.timeout = options_.download_timeout;
+    request.cancelled = cancelled_;
     request.body_sink = [&](absl::string_view chunk) {
       if (cancelled_->load())
         return absl::CancelledError("the import was cancelled");

@@ -19,7 +19,7 @@
 #include "importer/http_client.h"
 #include "importer/rate_limiter.h"
 #include "importer/token_source.h"
-#include "tests/server_process.h"
+#include "tests/sim_instance.h"
 
 namespace identitygraph::importer {
 namespace {
@@ -43,52 +43,24 @@ class ImporterSimTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { StartSimulator({}); }
   static void StartSimulator(const std::vector<std::string>& extra_flags) {
-    dir_ = new TestTempDir();
-    const std::string make_ca = absl::StrCat(AUTH0_SIM_DIR, "/make_test_ca.sh ",
-                                             dir_->path(), " >/dev/null");
-    ASSERT_EQ(std::system(make_ca.c_str()), 0);
     std::vector<std::string> flags = {
-        "--listen=127.0.0.1:0",
-        absl::StrCat("--cert_file=", dir_->File("server.pem")),
-        absl::StrCat("--key_file=", dir_->File("server.key")),
         absl::StrCat("--tenant_file=", AUTH0_SIM_DIR, "/fixtures/acme.json")};
     flags.insert(flags.end(), extra_flags.begin(), extra_flags.end());
-    auto process = ServerProcess::Start(AUTH0_SIM_BINARY, flags);
-    ASSERT_TRUE(process.ok()) << process.status();
-    sim_ = process->release();
+    auto sim = SimInstance::Start(flags);
+    ASSERT_TRUE(sim.ok()) << sim.status();
+    sim_ = sim->release();
   }
-  static void TearDownTestSuite() {
-    if (sim_ != nullptr) sim_->Stop(SIGTERM);
-    delete sim_;
-    delete dir_;
-  }
-  static HttpClientOptions Options() {
-    HttpClientOptions options;
-    options.connect_to = sim_->address();
-    options.ca_file = dir_->File("ca.pem");
-    return options;
-  }
+  static void TearDownTestSuite() { delete sim_; }
+  static HttpClientOptions Options() { return sim_->HttpOptions(); }
   static void SetFaults(const std::string& plan) {
-    HttpClient client(Options());
-    HttpRequest request =
-        Req("POST", absl::StrCat(kTenant, "/__sim/faults"), {}, plan);
-    auto response = client.Send(request);
-    ASSERT_TRUE(response.ok()) << response.status();
-    ASSERT_EQ(response->status, 200) << response->body;
+    ASSERT_TRUE(sim_->SetFaults(plan).ok());
   }
-  void TearDown() override {
-    HttpClient client(Options());
-    HttpRequest clear =
-        Req("DELETE", absl::StrCat(kTenant, "/__sim/faults"), {}, "");
-    ASSERT_TRUE(client.Send(clear).ok());
-  }
+  void TearDown() override { ASSERT_TRUE(sim_->ClearFaults().ok()); }
 
-  static TestTempDir* dir_;
-  static ServerProcess* sim_;
+  static SimInstance* sim_;
 };
 
-TestTempDir* ImporterSimTest::dir_ = nullptr;
-ServerProcess* ImporterSimTest::sim_ = nullptr;
+SimInstance* ImporterSimTest::sim_ = nullptr;
 
 TEST_F(ImporterSimTest, PostsAndReadsResponsesOverVerifiedTls) {
   HttpClient client(Options());
@@ -168,6 +140,17 @@ TEST_F(ImporterSimTest, TimesOut) {
   auto response =
       client.Send(Req("GET", absl::StrCat(kTenant, "/api/v2/roles")));
   EXPECT_EQ(response.status().code(), absl::StatusCode::kDeadlineExceeded)
+      << response.status();
+}
+
+TEST_F(ImporterSimTest, ACancelledRequestStopsWithoutWaitingForTheAnswer) {
+  SetFaults("slow:delay=20s,path=/api/v2/roles");
+  std::atomic<bool> cancelled{true};
+  HttpRequest request = Req("GET", absl::StrCat(kTenant, "/api/v2/roles"));
+  request.cancelled = &cancelled;
+  HttpClient client(Options());
+  auto response = client.Send(request);
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kCancelled)
       << response.status();
 }
 

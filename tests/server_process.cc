@@ -61,12 +61,18 @@ void ServerProcess::ReadOutput(int fd) {
     ssize_t got = ::read(fd, buffer, sizeof(buffer));
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) break;
-    absl::MutexLock lock(&mutex_);
-    output_.append(buffer, static_cast<size_t>(got));
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      output_.append(buffer, static_cast<size_t>(got));
+    }
+    changed_.notify_all();
   }
   ::close(fd);
-  absl::MutexLock lock(&mutex_);
-  closed_ = true;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+  }
+  changed_.notify_all();
 }
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
@@ -79,13 +85,12 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   static const LazyRE2 kListening = {R"(listening on (\S+))"};
   std::string address;
   {
-    absl::MutexLock lock(&process->mutex_);
-    auto ready = [&process,
-                  &address]() ABSL_SHARED_LOCKS_REQUIRED(process->mutex_) {
-      return process->closed_ ||
-             RE2::PartialMatch(process->output_, *kListening, &address);
-    };
-    process->mutex_.AwaitWithTimeout(absl::Condition(&ready), timeout);
+    std::unique_lock<std::mutex> lock(process->mutex_);
+    process->changed_.wait_for(
+        lock, absl::ToChronoMilliseconds(timeout), [&process, &address] {
+          return process->closed_ ||
+                 RE2::PartialMatch(process->output_, *kListening, &address);
+        });
     if (address.empty()) {
       return absl::UnavailableError(absl::StrCat(
           "the server did not start; its output:\n", process->output_));
@@ -109,7 +114,7 @@ ServerProcess::Exit ServerProcess::Run(const std::string& binary,
 }
 
 std::string ServerProcess::output() const {
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard<std::mutex> lock(mutex_);
   return output_;
 }
 

@@ -6,14 +6,15 @@
 
 #include <sys/types.h>
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace identitygraph {
@@ -50,10 +51,15 @@ class ServerProcess {
 
   pid_t pid_;
   std::string address_;
-  std::thread reader_;
-  mutable absl::Mutex mutex_;
+  // std::mutex, not absl::Mutex: importer tests run under TSan, which cannot
+  // see Debian's (uninstrumented) absl::Mutex.
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
   std::string output_ ABSL_GUARDED_BY(mutex_);
   bool closed_ ABSL_GUARDED_BY(mutex_) = false;
+  // Last: the thread starts in the constructor and uses everything above
+  // (TSan caught it starting before the mutex was constructed).
+  std::thread reader_;
 };
 
 }  // namespace identitygraph

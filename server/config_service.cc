@@ -1,15 +1,49 @@
 #include "server/config_service.h"
 
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "importer/diagnostics.h"
+#include "server/config_update.h"
 #include "server/grpc_status.h"
 #include "server/log.h"
-#include "server/not_yet_available.h"
+#include "server/tenant_config.h"
 
 namespace identitygraph {
+namespace {
+
+v1::CheckStatus ToProto(importer::CheckStatus status) {
+  switch (status) {
+    case importer::CheckStatus::kOk:
+      return v1::CHECK_STATUS_OK;
+    case importer::CheckStatus::kWarning:
+      return v1::CHECK_STATUS_WARNING;
+    case importer::CheckStatus::kFailed:
+      return v1::CHECK_STATUS_FAILED;
+    case importer::CheckStatus::kSkipped:
+      return v1::CHECK_STATUS_SKIPPED;
+  }
+  return v1::CHECK_STATUS_UNSPECIFIED;
+}
+
+v1::ConnectionAudience ToProto(importer::ConnectionAudience audience) {
+  switch (audience) {
+    case importer::ConnectionAudience::kWorkforce:
+      return v1::CONNECTION_AUDIENCE_WORKFORCE;
+    case importer::ConnectionAudience::kCustomer:
+      return v1::CONNECTION_AUDIENCE_CUSTOMER;
+    case importer::ConnectionAudience::kUnknown:
+      break;
+  }
+  return v1::CONNECTION_AUDIENCE_UNSPECIFIED;
+}
+
+}  // namespace
 
 grpc::ServerUnaryReactor* ConfigServiceImpl::GetConfig(
     grpc::CallbackServerContext* context, const v1::GetConfigRequest*,
@@ -53,20 +87,86 @@ grpc::ServerUnaryReactor* ConfigServiceImpl::UpdateConfig(
   return FinishNow(context, grpc::Status::OK);
 }
 
+absl::StatusOr<importer::TenantConfig> ConfigServiceImpl::Candidate(
+    const v1::Config& patch, const google::protobuf::FieldMask& mask,
+    grpc::Status* invalid) const {
+  ConfigUpdateResult update = ApplyConfigUpdate(
+      store_.GetWithSecret(), patch, mask, store_.validator_options());
+  if (!update.violations.empty()) {
+    *invalid = InvalidArgumentWithViolations(
+        "the candidate configuration is not valid; fix these fields:",
+        update.violations);
+    return absl::InvalidArgumentError("invalid candidate");
+  }
+  return ToTenantConfig(update.merged);
+}
+
 grpc::ServerUnaryReactor* ConfigServiceImpl::TestConnection(
-    grpc::CallbackServerContext* context, const v1::TestConnectionRequest*,
-    v1::TestConnectionResponse*) {
-  return FinishNow(context,
-                   NotYetAvailable(authorizer_, *context, Role::kAdmin,
-                                   "TestConnection", "the Auth0 importer"));
+    grpc::CallbackServerContext* context,
+    const v1::TestConnectionRequest* request,
+    v1::TestConnectionResponse* response) {
+  absl::Status allowed = authorizer_.Authorize(*context, Role::kAdmin);
+  if (!allowed.ok()) return FinishNow(context, ToGrpcStatus(allowed));
+  grpc::Status invalid;
+  absl::StatusOr<importer::TenantConfig> config =
+      Candidate(request->config(), request->update_mask(), &invalid);
+  if (!invalid.ok()) return FinishNow(context, invalid);
+  if (!config.ok()) return FinishNow(context, ToGrpcStatus(config.status()));
+  // Checks ask Auth0 for fresh tokens every time, so force_token_refresh
+  // holds whatever the request says.
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  std::thread([reactor, response, config = *std::move(config),
+               http = auth0_http_] {
+    const importer::Diagnosis diagnosis = importer::Diagnose(config, http);
+    for (const importer::Check& check : diagnosis.checks) {
+      v1::ConnectionCheck* out = response->add_checks();
+      out->set_name(check.name);
+      out->set_status(ToProto(check.status));
+      out->set_message(check.message);
+      out->set_remediation(check.remediation);
+      for (const std::string& scope : check.missing_scopes)
+        out->add_missing_scopes(scope);
+    }
+    response->set_ok(diagnosis.ok);
+    reactor->Finish(grpc::Status::OK);
+  }).detach();
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* ConfigServiceImpl::ListConnections(
-    grpc::CallbackServerContext* context, const v1::ListConnectionsRequest*,
-    v1::ListConnectionsResponse*) {
-  return FinishNow(context,
-                   NotYetAvailable(authorizer_, *context, Role::kAdmin,
-                                   "ListConnections", "the Auth0 importer"));
+    grpc::CallbackServerContext* context,
+    const v1::ListConnectionsRequest* request,
+    v1::ListConnectionsResponse* response) {
+  absl::Status allowed = authorizer_.Authorize(*context, Role::kAdmin);
+  if (!allowed.ok()) return FinishNow(context, ToGrpcStatus(allowed));
+  grpc::Status invalid;
+  absl::StatusOr<importer::TenantConfig> config =
+      Candidate(request->config(), request->update_mask(), &invalid);
+  if (!invalid.ok()) return FinishNow(context, invalid);
+  if (!config.ok()) return FinishNow(context, ToGrpcStatus(config.status()));
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  std::thread([reactor, response, config = *std::move(config),
+               http = auth0_http_] {
+    absl::StatusOr<std::vector<importer::TenantConnection>> connections =
+        importer::ListTenantConnections(config, http);
+    if (!connections.ok()) {
+      reactor->Finish(ToGrpcStatus(connections.status()));
+      return;
+    }
+    for (const importer::TenantConnection& c : *connections) {
+      v1::TenantConnection* out = response->add_connections();
+      out->set_id(c.connection.id);
+      out->set_name(c.connection.name);
+      out->set_display_name(c.connection.display_name);
+      out->set_strategy(c.connection.strategy);
+      out->set_selected(c.selected);
+      out->set_user_count(c.user_count);
+      out->set_audience(ToProto(c.audience));
+      out->set_audience_reason(c.audience_reason);
+    }
+    reactor->Finish(grpc::Status::OK);
+  }).detach();
+  return reactor;
 }
 
 }  // namespace identitygraph

@@ -1,10 +1,17 @@
 // ConfigService: GetConfig and UpdateConfig over the ConfigStore;
-// TestConnection and ListConnections need the importer and answer UNIMPLEMENTED
-// until it exists. Every RPC requires the admin token.
+// TestConnection and ListConnections run the importer's checks
+// (importer/diagnostics.h) on the saved configuration, or on candidate values
+// laid over it as UpdateConfig would (nothing is saved). They call Auth0, so
+// they run off gRPC's callback threads. Every RPC requires the admin token.
 #ifndef IDENTITYGRAPH_SERVER_CONFIG_SERVICE_H_
 #define IDENTITYGRAPH_SERVER_CONFIG_SERVICE_H_
 
+#include <utility>
+
+#include "absl/status/statusor.h"
 #include "identitygraph/v1/config_service.grpc.pb.h"
+#include "importer/http_client.h"
+#include "importer/import.h"
 #include "server/auth.h"
 #include "server/config_store.h"
 
@@ -13,8 +20,11 @@ namespace identitygraph {
 class ConfigServiceImpl final : public v1::ConfigService::CallbackService {
  public:
   // Both must outlive the service.
-  ConfigServiceImpl(const Authorizer& authorizer, ConfigStore& store)
-      : authorizer_(authorizer), store_(store) {}
+  ConfigServiceImpl(const Authorizer& authorizer, ConfigStore& store,
+                    importer::HttpClientOptions auth0_http)
+      : authorizer_(authorizer),
+        store_(store),
+        auth0_http_(std::move(auth0_http)) {}
 
   grpc::ServerUnaryReactor* GetConfig(grpc::CallbackServerContext* context,
                                       const v1::GetConfigRequest* request,
@@ -33,8 +43,15 @@ class ConfigServiceImpl final : public v1::ConfigService::CallbackService {
       v1::ListConnectionsResponse* response) override;
 
  private:
+  // The configuration to check: the saved one with `patch` laid over it, or
+  // INVALID_ARGUMENT (field violations) / FAILED_PRECONDITION (incomplete).
+  absl::StatusOr<importer::TenantConfig> Candidate(
+      const v1::Config& patch, const google::protobuf::FieldMask& mask,
+      grpc::Status* invalid) const;
+
   const Authorizer& authorizer_;
   ConfigStore& store_;
+  const importer::HttpClientOptions auth0_http_;
 };
 
 }  // namespace identitygraph

@@ -12,6 +12,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "server/log.h"
+#include "server/tenant_config.h"
 
 namespace identitygraph {
 namespace {
@@ -82,10 +83,11 @@ int ClampToInt(int64_t value) {
 }  // namespace
 
 IdentityGraphServer::IdentityGraphServer(std::unique_ptr<ConfigStore> store,
-                                         Authorizer authorizer)
+                                         Authorizer authorizer,
+                                         const ServerOptions& options)
     : store_(std::move(store)),
       authorizer_(std::move(authorizer)),
-      config_service_(authorizer_, *store_),
+      config_service_(authorizer_, *store_, Auth0HttpOptions(options)),
       access_service_(authorizer_),
       scan_service_(authorizer_) {}
 
@@ -109,8 +111,8 @@ absl::StatusOr<std::unique_ptr<IdentityGraphServer>> IdentityGraphServer::Start(
       ConfigStore::Open(options.data_dir, std::move(validator));
   if (!store.ok()) return store.status();
 
-  std::unique_ptr<IdentityGraphServer> server(
-      new IdentityGraphServer(*std::move(store), *std::move(authorizer)));
+  std::unique_ptr<IdentityGraphServer> server(new IdentityGraphServer(
+      *std::move(store), *std::move(authorizer), options));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

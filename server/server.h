@@ -51,8 +51,8 @@ class IdentityGraphServer {
   void Wait();
 
  private:
-  IdentityGraphServer(std::unique_ptr<ConfigStore> store,
-                      Authorizer authorizer);
+  IdentityGraphServer(std::unique_ptr<ConfigStore> store, Authorizer authorizer,
+                      const ServerOptions& options);
 
   std::unique_ptr<ConfigStore> store_;
   Authorizer authorizer_;

@@ -43,6 +43,8 @@ class ServerGrpcTest : public ::testing::Test {
     options.admin_token_file = dir_.File("admin");
     options.reader_token_file = dir_.File("reader");
     options.max_receive_message_bytes = 64 * 1024;
+    // Nothing listens there: calls to "Auth0" fail at once, offline.
+    options.auth0_connect_to = "127.0.0.1:1";
     auto server = IdentityGraphServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
@@ -120,13 +122,16 @@ TEST_F(ServerGrpcTest, EveryServiceEnforcesItsRole) {
          v1::TestConnectionResponse out;
          return t.config_->TestConnection(Context(token).get(), {}, &out);
        },
-       grpc::StatusCode::UNIMPLEMENTED, grpc::StatusCode::PERMISSION_DENIED},
+       // Past auth: nothing is configured yet.
+       grpc::StatusCode::FAILED_PRECONDITION,
+       grpc::StatusCode::PERMISSION_DENIED},
       {"ListConnections",
        [](ServerGrpcTest& t, absl::string_view token) {
          v1::ListConnectionsResponse out;
          return t.config_->ListConnections(Context(token).get(), {}, &out);
        },
-       grpc::StatusCode::UNIMPLEMENTED, grpc::StatusCode::PERMISSION_DENIED},
+       grpc::StatusCode::FAILED_PRECONDITION,
+       grpc::StatusCode::PERMISSION_DENIED},
       {"StartRescan",
        [](ServerGrpcTest& t, absl::string_view token) {
          v1::StartRescanResponse out;
@@ -175,6 +180,36 @@ TEST_F(ServerGrpcTest, EveryServiceEnforcesItsRole) {
                   HasSubstr("not part of the server yet"));
     }
   }
+}
+
+TEST_F(ServerGrpcTest, TestConnectionNeedsACompleteValidConfiguration) {
+  v1::TestConnectionResponse out;
+  grpc::Status status =
+      config_->TestConnection(Context(kAdminToken).get(), {}, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("no domain, client_id, client_secret yet"));
+
+  v1::TestConnectionRequest candidate;
+  candidate.mutable_config()->set_domain("login.acme.com");
+  status = config_->TestConnection(Context(kAdminToken).get(), candidate, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("config.domain"));
+
+  // A complete candidate is checked without being saved.
+  v1::UpdateConfigRequest update = ValidUpdate();
+  v1::TestConnectionRequest complete;
+  *complete.mutable_config() = update.config();
+  status = config_->TestConnection(Context(kAdminToken).get(), complete, &out);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(out.ok());
+  ASSERT_GT(out.checks_size(), 0);
+  EXPECT_EQ(out.checks(0).name(), "management_api_token");
+  EXPECT_EQ(out.checks(0).status(), v1::CHECK_STATUS_FAILED);
+  EXPECT_THAT(out.checks(0).remediation(), HasSubstr("can reach"));
+  v1::GetConfigResponse saved;
+  ASSERT_TRUE(config_->GetConfig(Context(kAdminToken).get(), {}, &saved).ok());
+  EXPECT_TRUE(saved.config().domain().empty());
 }
 
 TEST_F(ServerGrpcTest, InvalidConfigComesBackWithBadRequestDetails) {

@@ -1,0 +1,49 @@
+#include "server/tenant_config.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace identitygraph {
+
+absl::StatusOr<importer::TenantConfig> ToTenantConfig(
+    const v1::Config& config) {
+  std::vector<std::string> missing;
+  if (config.domain().empty()) missing.push_back("domain");
+  if (config.client_id().empty()) missing.push_back("client_id");
+  if (config.client_secret().empty()) missing.push_back("client_secret");
+  if (!missing.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the configuration has no ", absl::StrJoin(missing, ", "),
+        " yet: set them with UpdateConfig (or pass them in this request's "
+        "config)"));
+  }
+  importer::TenantConfig out;
+  out.domain = config.domain();
+  out.client_id = config.client_id();
+  out.client_secret = config.client_secret();
+  out.connections.assign(config.connections().begin(),
+                         config.connections().end());
+  out.connection_patterns.assign(config.connection_patterns().begin(),
+                                 config.connection_patterns().end());
+  const v1::AuthorizationExtension& extension =
+      config.authorization_extension();
+  out.extension.enabled = extension.enabled();
+  out.extension.api_url = extension.api_url();
+  if (!extension.audience().empty())
+    out.extension.audience = extension.audience();
+  out.include_organizations = config.import_options().include_organizations();
+  out.login_reachability = config.import_options().login_reachability();
+  return out;
+}
+
+importer::HttpClientOptions Auth0HttpOptions(const ServerOptions& options) {
+  importer::HttpClientOptions out;
+  out.connect_to = options.auth0_connect_to;
+  out.ca_file = options.auth0_ca_file;
+  return out;
+}
+
+}  // namespace identitygraph

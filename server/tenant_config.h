@@ -1,0 +1,23 @@
+// From the API's configuration to the importer's: the one place the server
+// maps v1::Config onto importer::TenantConfig, and its flags onto the
+// importer's HTTP options.
+#ifndef IDENTITYGRAPH_SERVER_TENANT_CONFIG_H_
+#define IDENTITYGRAPH_SERVER_TENANT_CONFIG_H_
+
+#include "absl/status/statusor.h"
+#include "identitygraph/v1/config_service.pb.h"
+#include "importer/http_client.h"
+#include "importer/import.h"
+#include "server/server_options.h"
+
+namespace identitygraph {
+
+// FAILED_PRECONDITION naming what is missing when `config` (with its secret)
+// cannot reach a tenant yet: no domain, client id or secret.
+absl::StatusOr<importer::TenantConfig> ToTenantConfig(const v1::Config& config);
+
+importer::HttpClientOptions Auth0HttpOptions(const ServerOptions& options);
+
+}  // namespace identitygraph
+
+#endif  // IDENTITYGRAPH_SERVER_TENANT_CONFIG_H_

@@ -1,0 +1,173 @@
+// ConfigService's TestConnection and ListConnections end to end: a real
+// server over gRPC, talking HTTPS to auth0-sim's Acme tenant.
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "graph/durable_file.h"
+#include "graph/test_temp_dir.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "gtest/gtest.h"
+#include "identitygraph/v1/config_service.grpc.pb.h"
+#include "server/server.h"
+#include "tests/sim_instance.h"
+
+namespace identitygraph {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kAdminToken[] = "admin-token-for-tests-0123456789";
+
+class ServerAuth0Test : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto sim = SimInstance::Start(
+        {absl::StrCat("--tenant_file=", AUTH0_SIM_DIR, "/fixtures/acme.json"),
+         "--rate_burst=1000", "--rate_per_second=1000"});
+    ASSERT_TRUE(sim.ok()) << sim.status();
+    sim_ = sim->release();
+  }
+  static void TearDownTestSuite() { delete sim_; }
+
+  void SetUp() override {
+    ASSERT_TRUE(
+        WriteFileAtomically(dir_.File("admin"), kAdminToken, 0600).ok());
+    ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.data_dir = dir_.File("data");
+    options.admin_token_file = dir_.File("admin");
+    importer::HttpClientOptions http = sim_->HttpOptions();
+    options.auth0_connect_to = http.connect_to;
+    options.auth0_ca_file = http.ca_file;
+    auto server = IdentityGraphServer::Start(options);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    config_ = v1::ConfigService::NewStub(grpc::CreateChannel(
+        server_->address(), grpc::InsecureChannelCredentials()));
+    v1::UpdateConfigRequest update;
+    *update.mutable_config() = Acme();
+    v1::UpdateConfigResponse saved;
+    grpc::Status status =
+        config_->UpdateConfig(Context().get(), update, &saved);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  static v1::Config Acme() {
+    v1::Config config;
+    config.set_domain("acme.us.auth0.com");
+    config.set_client_id("IMPORTERxxxxxxxxxxxxxxxxxxxxxxx6");
+    config.set_client_secret("acme-importer-secret-0123456789abcdef");
+    config.add_connections("google-workforce");
+    config.add_connection_patterns("okta-.*");
+    config.mutable_authorization_extension()->set_enabled(true);
+    config.mutable_authorization_extension()->set_api_url(
+        "https://acme.us12.webtask.io/adf6e2f2b84784b57522e3b19dfc9201/api");
+    config.mutable_import_options()->set_include_organizations(true);
+    return config;
+  }
+  static std::unique_ptr<grpc::ClientContext> Context() {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(30));
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", kAdminToken));
+    return context;
+  }
+  const v1::ConnectionCheck* Find(const v1::TestConnectionResponse& response,
+                                  const std::string& name) {
+    for (const v1::ConnectionCheck& check : response.checks()) {
+      if (check.name() == name) return &check;
+    }
+    return nullptr;
+  }
+
+  static SimInstance* sim_;
+  TestTempDir dir_;
+  std::unique_ptr<IdentityGraphServer> server_;
+  std::unique_ptr<v1::ConfigService::Stub> config_;
+};
+
+SimInstance* ServerAuth0Test::sim_ = nullptr;
+
+TEST_F(ServerAuth0Test, TheSavedConfigurationPassesEveryCheck) {
+  v1::TestConnectionResponse out;
+  grpc::Status status = config_->TestConnection(Context().get(), {}, &out);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(out.ok()) << out.DebugString();
+  EXPECT_EQ(out.checks_size(), 14);
+  for (const v1::ConnectionCheck& check : out.checks())
+    EXPECT_EQ(check.status(), v1::CHECK_STATUS_OK) << check.DebugString();
+}
+
+TEST_F(ServerAuth0Test, CandidatesAreCheckedWithTheirRemediation) {
+  struct Case {
+    std::string client_id, secret, check, remediation;
+    v1::CheckStatus status;
+  } cases[] = {
+      {"IMPORTERxxxxxxxxxxxxxxxxxxxxxxx6", "wrong-secret",
+       "management_api_token", "Check the client id, the client secret",
+       v1::CHECK_STATUS_FAILED},
+      {"NOGRANTxxxxxxxxxxxxxxxxxxxxxxxx8",
+       "acme-nogrant-secret-0123456789abcdef", "management_api_token",
+       "Auth0 Management API (not a custom API)", v1::CHECK_STATUS_FAILED},
+      {"NOCCxxxxxxxxxxxxxxxxxxxxxxxxxxx9", "acme-nocc-secret-0123456789abcdef",
+       "management_api_token", "Client Credentials", v1::CHECK_STATUS_FAILED},
+      {"NOORGROLESxxxxxxxxxxxxxxxxxxxx10",
+       "acme-noorgroles-secret-0123456789abcdef", "scopes_organization_roles",
+       "Grant read:organization_member_roles", v1::CHECK_STATUS_WARNING},
+  };
+  for (const Case& c : cases) {
+    v1::TestConnectionRequest request;
+    request.mutable_config()->set_client_id(c.client_id);
+    request.mutable_config()->set_client_secret(c.secret);
+    v1::TestConnectionResponse out;
+    grpc::Status status =
+        config_->TestConnection(Context().get(), request, &out);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    const v1::ConnectionCheck* check = Find(out, c.check);
+    ASSERT_NE(check, nullptr) << c.client_id;
+    EXPECT_EQ(check->status(), c.status) << c.client_id;
+    EXPECT_THAT(check->remediation(), HasSubstr(c.remediation)) << c.client_id;
+    EXPECT_THAT(out.DebugString(), ::testing::Not(HasSubstr(c.secret)));
+  }
+  // None of it was saved.
+  v1::GetConfigResponse saved;
+  ASSERT_TRUE(config_->GetConfig(Context().get(), {}, &saved).ok());
+  EXPECT_EQ(saved.config().client_id(), "IMPORTERxxxxxxxxxxxxxxxxxxxxxxx6");
+}
+
+TEST_F(ServerAuth0Test, ACustomDomainIsRefusedBeforeAnyRequest) {
+  v1::TestConnectionRequest request;
+  request.mutable_config()->set_domain("login.acme.com");
+  v1::TestConnectionResponse out;
+  grpc::Status status = config_->TestConnection(Context().get(), request, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("config.domain"));
+}
+
+TEST_F(ServerAuth0Test, ListsTheTenantsConnections) {
+  v1::ListConnectionsResponse out;
+  grpc::Status status = config_->ListConnections(Context().get(), {}, &out);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(out.connections_size(), 3);
+  EXPECT_EQ(out.connections(0).name(), "google-workforce");
+  EXPECT_TRUE(out.connections(0).selected());
+  EXPECT_EQ(out.connections(0).audience(), v1::CONNECTION_AUDIENCE_WORKFORCE);
+  EXPECT_TRUE(out.connections(1).selected());  // okta-saml, by pattern
+  EXPECT_EQ(out.connections(2).name(), "customers");
+  EXPECT_FALSE(out.connections(2).selected());
+  EXPECT_EQ(out.connections(2).user_count(), 150);
+  EXPECT_EQ(out.connections(2).audience(), v1::CONNECTION_AUDIENCE_CUSTOMER);
+
+  v1::ListConnectionsRequest wrong;
+  wrong.mutable_config()->set_client_secret("wrong-secret");
+  status = config_->ListConnections(Context().get(), wrong, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status.error_message(), HasSubstr("Check the client id"));
+}
+
+}  // namespace
+}  // namespace identitygraph

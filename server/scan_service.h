@@ -1,19 +1,20 @@
-// ScanService: starting, watching and cancelling imports. Every RPC requires
-// the admin token. The importer is not built yet, so each RPC answers
-// UNIMPLEMENTED, after authorisation, with a message naming what is missing.
+// ScanService over the ScanManager: start a scan (or get the running one),
+// read one or the history, watch one as a stream until it ends, cancel one.
+// Every RPC requires the admin token.
 #ifndef IDENTITYGRAPH_SERVER_SCAN_SERVICE_H_
 #define IDENTITYGRAPH_SERVER_SCAN_SERVICE_H_
 
 #include "identitygraph/v1/scan_service.grpc.pb.h"
 #include "server/auth.h"
+#include "server/scan_manager.h"
 
 namespace identitygraph {
 
 class ScanServiceImpl final : public v1::ScanService::CallbackService {
  public:
-  // `authorizer` must outlive the service.
-  explicit ScanServiceImpl(const Authorizer& authorizer)
-      : authorizer_(authorizer) {}
+  // Both must outlive the service.
+  ScanServiceImpl(const Authorizer& authorizer, ScanManager& scans)
+      : authorizer_(authorizer), scans_(scans) {}
 
   grpc::ServerUnaryReactor* StartRescan(
       grpc::CallbackServerContext* context,
@@ -25,6 +26,9 @@ class ScanServiceImpl final : public v1::ScanService::CallbackService {
   grpc::ServerUnaryReactor* ListScans(grpc::CallbackServerContext* context,
                                       const v1::ListScansRequest* request,
                                       v1::ListScansResponse* response) override;
+  // Sends the scan at once, then every change (progress at most every 250
+  // ms), and ends when the scan does. A watcher that goes away is noticed
+  // within a second.
   grpc::ServerWriteReactor<v1::WatchScanResponse>* WatchScan(
       grpc::CallbackServerContext* context,
       const v1::WatchScanRequest* request) override;
@@ -34,10 +38,8 @@ class ScanServiceImpl final : public v1::ScanService::CallbackService {
       v1::CancelScanResponse* response) override;
 
  private:
-  grpc::Status NotYet(grpc::CallbackServerContext* context,
-                      absl::string_view rpc) const;
-
   const Authorizer& authorizer_;
+  ScanManager& scans_;
 };
 
 }  // namespace identitygraph

@@ -82,14 +82,17 @@ int ClampToInt(int64_t value) {
 
 }  // namespace
 
-IdentityGraphServer::IdentityGraphServer(std::unique_ptr<ConfigStore> store,
-                                         Authorizer authorizer,
-                                         const ServerOptions& options)
+IdentityGraphServer::IdentityGraphServer(
+    std::unique_ptr<ConfigStore> store, Authorizer authorizer,
+    std::unique_ptr<graph::SnapshotHolder> holder,
+    std::unique_ptr<ScanManager> scans, const ServerOptions& options)
     : store_(std::move(store)),
       authorizer_(std::move(authorizer)),
+      holder_(std::move(holder)),
+      scans_(std::move(scans)),
       config_service_(authorizer_, *store_, Auth0HttpOptions(options)),
       access_service_(authorizer_),
-      scan_service_(authorizer_) {}
+      scan_service_(authorizer_, *scans_) {}
 
 absl::StatusOr<std::unique_ptr<IdentityGraphServer>> IdentityGraphServer::Start(
     const ServerOptions& options) {
@@ -111,8 +114,17 @@ absl::StatusOr<std::unique_ptr<IdentityGraphServer>> IdentityGraphServer::Start(
       ConfigStore::Open(options.data_dir, std::move(validator));
   if (!store.ok()) return store.status();
 
-  std::unique_ptr<IdentityGraphServer> server(new IdentityGraphServer(
-      *std::move(store), *std::move(authorizer), options));
+  auto holder = std::make_unique<graph::SnapshotHolder>();
+  ScanManager::Options scan_options;
+  scan_options.data_dir = options.data_dir;
+  scan_options.http = Auth0HttpOptions(options);
+  absl::StatusOr<std::unique_ptr<ScanManager>> scans =
+      ScanManager::Open(**store, *holder, std::move(scan_options));
+  if (!scans.ok()) return scans.status();
+
+  std::unique_ptr<IdentityGraphServer> server(
+      new IdentityGraphServer(*std::move(store), *std::move(authorizer),
+                              std::move(holder), *std::move(scans), options));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

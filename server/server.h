@@ -16,11 +16,13 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "graph/snapshot_holder.h"
 #include "grpcpp/server.h"
 #include "server/access_service.h"
 #include "server/auth.h"
 #include "server/config_service.h"
 #include "server/config_store.h"
+#include "server/scan_manager.h"
 #include "server/scan_service.h"
 #include "server/server_options.h"
 
@@ -52,10 +54,14 @@ class IdentityGraphServer {
 
  private:
   IdentityGraphServer(std::unique_ptr<ConfigStore> store, Authorizer authorizer,
+                      std::unique_ptr<graph::SnapshotHolder> holder,
+                      std::unique_ptr<ScanManager> scans,
                       const ServerOptions& options);
 
   std::unique_ptr<ConfigStore> store_;
   Authorizer authorizer_;
+  std::unique_ptr<graph::SnapshotHolder> holder_;
+  std::unique_ptr<ScanManager> scans_;
   ConfigServiceImpl config_service_;
   AccessServiceImpl access_service_;
   ScanServiceImpl scan_service_;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -12,6 +13,7 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "identitygraph/v1/config_service.grpc.pb.h"
+#include "identitygraph/v1/scan_service.grpc.pb.h"
 #include "server/server.h"
 #include "tests/sim_instance.h"
 
@@ -46,8 +48,11 @@ class ServerAuth0Test : public ::testing::Test {
     auto server = IdentityGraphServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
-    config_ = v1::ConfigService::NewStub(grpc::CreateChannel(
-        server_->address(), grpc::InsecureChannelCredentials()));
+    auto channel = grpc::CreateChannel(server_->address(),
+                                       grpc::InsecureChannelCredentials());
+    config_ = v1::ConfigService::NewStub(channel);
+    scan_ = v1::ScanService::NewStub(channel);
+    ASSERT_TRUE(sim_->ClearFaults().ok());
     v1::UpdateConfigRequest update;
     *update.mutable_config() = Acme();
     v1::UpdateConfigResponse saved;
@@ -88,6 +93,7 @@ class ServerAuth0Test : public ::testing::Test {
   TestTempDir dir_;
   std::unique_ptr<IdentityGraphServer> server_;
   std::unique_ptr<v1::ConfigService::Stub> config_;
+  std::unique_ptr<v1::ScanService::Stub> scan_;
 };
 
 SimInstance* ServerAuth0Test::sim_ = nullptr;
@@ -167,6 +173,87 @@ TEST_F(ServerAuth0Test, ListsTheTenantsConnections) {
   status = config_->ListConnections(Context().get(), wrong, &out);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_THAT(status.error_message(), HasSubstr("Check the client id"));
+}
+
+TEST_F(ServerAuth0Test, ARescanIsWatchedToTheEnd) {
+  v1::StartRescanResponse started;
+  grpc::Status status = scan_->StartRescan(Context().get(), {}, &started);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(started.scan().name(), "scans/1");
+  EXPECT_FALSE(started.already_running());
+
+  // Two watchers at once; each sees the scan through to its end.
+  std::vector<v1::Scan> seen[2];
+  for (auto& updates : seen) {
+    auto context = Context();
+    v1::WatchScanRequest request;
+    request.set_name("scans/1");
+    auto reader = scan_->WatchScan(context.get(), request);
+    v1::WatchScanResponse update;
+    while (reader->Read(&update)) updates.push_back(update.scan());
+    status = reader->Finish();
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_FALSE(updates.empty());
+    EXPECT_EQ(updates.back().state(), v1::SCAN_STATE_SUCCEEDED)
+        << updates.back().DebugString();
+    EXPECT_EQ(updates.back().snapshot_version(), 1);
+  }
+
+  v1::GetScanRequest get;
+  get.set_name("scans/1");
+  v1::GetScanResponse got;
+  ASSERT_TRUE(scan_->GetScan(Context().get(), get, &got).ok());
+  EXPECT_EQ(got.scan().state(), v1::SCAN_STATE_SUCCEEDED);
+  EXPECT_GT(got.scan().progress().requests(), 10);
+  get.set_name("runs/1");
+  EXPECT_EQ(scan_->GetScan(Context().get(), get, &got).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ServerAuth0Test, OneScanAtATimeCancelAndHistoryPages) {
+  v1::StartRescanResponse first;
+  ASSERT_TRUE(scan_->StartRescan(Context().get(), {}, &first).ok());
+  {
+    auto context = Context();
+    v1::WatchScanRequest request;
+    request.set_name("scans/1");
+    auto reader = scan_->WatchScan(context.get(), request);
+    v1::WatchScanResponse update;
+    while (reader->Read(&update)) {
+    }
+    ASSERT_TRUE(reader->Finish().ok());
+  }
+  // Roles now take 20 s each: the next scan is surely still running.
+  ASSERT_TRUE(
+      sim_->SetFaults("slow:fraction=1,delay=20s,path=/api/v2/roles").ok());
+  v1::StartRescanResponse second, third;
+  ASSERT_TRUE(scan_->StartRescan(Context().get(), {}, &second).ok());
+  ASSERT_TRUE(scan_->StartRescan(Context().get(), {}, &third).ok());
+  EXPECT_TRUE(third.already_running());
+  EXPECT_EQ(third.scan().name(), "scans/2");
+  v1::CancelScanRequest cancel;
+  cancel.set_name("scans/2");
+  v1::CancelScanResponse cancelled;
+  grpc::Status status = scan_->CancelScan(Context().get(), cancel, &cancelled);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(cancelled.scan().state(), v1::SCAN_STATE_CANCELLED);
+
+  v1::ListScansRequest list;
+  list.set_page_size(1);
+  v1::ListScansResponse page;
+  ASSERT_TRUE(scan_->ListScans(Context().get(), list, &page).ok());
+  ASSERT_EQ(page.scans_size(), 1);
+  EXPECT_EQ(page.scans(0).name(), "scans/2");
+  ASSERT_FALSE(page.next_page_token().empty());
+  list.set_page_token(page.next_page_token());
+  ASSERT_TRUE(scan_->ListScans(Context().get(), list, &page).ok());
+  ASSERT_EQ(page.scans_size(), 1);
+  EXPECT_EQ(page.scans(0).name(), "scans/1");
+  EXPECT_EQ(page.scans(0).state(), v1::SCAN_STATE_SUCCEEDED);
+  EXPECT_TRUE(page.next_page_token().empty());
+  list.set_page_token("garbage");
+  EXPECT_EQ(scan_->ListScans(Context().get(), list, &page).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 }  // namespace

@@ -137,7 +137,9 @@ TEST_F(ServerGrpcTest, EveryServiceEnforcesItsRole) {
          v1::StartRescanResponse out;
          return t.scan_->StartRescan(Context(token).get(), {}, &out);
        },
-       grpc::StatusCode::UNIMPLEMENTED, grpc::StatusCode::PERMISSION_DENIED},
+       // Past auth: nothing is configured yet.
+       grpc::StatusCode::FAILED_PRECONDITION,
+       grpc::StatusCode::PERMISSION_DENIED},
       {"WatchScan",
        [](ServerGrpcTest& t, absl::string_view token) {
          auto context = Context(token);
@@ -149,7 +151,8 @@ TEST_F(ServerGrpcTest, EveryServiceEnforcesItsRole) {
          }
          return reader->Finish();
        },
-       grpc::StatusCode::UNIMPLEMENTED, grpc::StatusCode::PERMISSION_DENIED},
+       // Past auth: there is no such scan.
+       grpc::StatusCode::NOT_FOUND, grpc::StatusCode::PERMISSION_DENIED},
       {"CheckAccess",
        [](ServerGrpcTest& t, absl::string_view token) {
          v1::CheckAccessResponse out;

@@ -1,0 +1,348 @@
+#include "server/scan_manager.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/util/json_util.h"
+#include "graph/durable_file.h"
+#include "graph/snapshot_file.h"
+#include "importer/remediation.h"
+#include "server/log.h"
+#include "server/proto_time.h"
+#include "server/tenant_config.h"
+
+namespace identitygraph {
+namespace {
+
+constexpr char kSnapshotFile[] = "snapshot.igs";
+constexpr char kHistoryFile[] = "scans.json";
+constexpr size_t kHistoryKept = 100;
+constexpr size_t kMaxHistoryBytes = size_t{64} << 20;
+
+google::protobuf::Duration ToProtoDuration(absl::Duration d) {
+  google::protobuf::Duration out;
+  const int64_t nanos = absl::ToInt64Nanoseconds(d);
+  out.set_seconds(nanos / 1000000000);
+  out.set_nanos(static_cast<int32_t>(nanos % 1000000000));
+  return out;
+}
+
+bool Ended(const v1::Scan& scan) {
+  return scan.state() == v1::SCAN_STATE_SUCCEEDED ||
+         scan.state() == v1::SCAN_STATE_FAILED ||
+         scan.state() == v1::SCAN_STATE_CANCELLED;
+}
+
+void CopyProgress(const importer::ImportProgress& from, v1::Scan* scan) {
+  v1::ScanProgress* to = scan->mutable_progress();
+  to->Clear();
+  // ImportPhase follows ScanPhase's numbering.
+  to->set_phase(static_cast<v1::ScanPhase>(static_cast<int>(from.phase)));
+  for (int kind = 0; kind < graph::kVertexKindCount; ++kind) {
+    if (from.fetched[kind] == 0) continue;
+    v1::EntityTally* tally = to->add_fetched();
+    // EntityKind is VertexKind + 1 (0 is UNSPECIFIED).
+    tally->set_kind(static_cast<v1::EntityKind>(kind + 1));
+    tally->set_count(from.fetched[kind]);
+  }
+  for (const auto& [source, count] : from.dropped) {
+    v1::DroppedTally* tally = to->add_dropped();
+    tally->set_source(source);
+    tally->set_count(count);
+  }
+  to->set_requests(from.requests);
+  to->set_retries(from.retries);
+  *to->mutable_rate_limit_wait() = ToProtoDuration(from.rate_limit_wait);
+  to->set_message(from.message);
+  scan->clear_warnings();
+  for (const importer::ImportWarning& warning : from.warnings) {
+    v1::ScanWarning* out = scan->add_warnings();
+    out->set_source(warning.source);
+    out->set_message(warning.message);
+    out->set_remediation(warning.remediation);
+    for (const std::string& scope : warning.missing_scopes)
+      out->add_missing_scopes(scope);
+  }
+}
+
+// Keeps an unreadable file aside (never deleted), so nothing is lost.
+void KeepAside(const std::string& path, const absl::Status& why) {
+  const std::string aside = path + ".unreadable";
+  std::rename(path.c_str(), aside.c_str());
+  LogError(absl::StrCat(why.message(), "; it was moved to ", aside,
+                        " and the server starts without it"));
+}
+
+}  // namespace
+
+ScanManager::ScanManager(ConfigStore& store, graph::SnapshotHolder& holder,
+                         Options options)
+    : store_(store), holder_(holder), options_(std::move(options)) {}
+
+absl::StatusOr<std::unique_ptr<ScanManager>> ScanManager::Open(
+    ConfigStore& store, graph::SnapshotHolder& holder, Options options) {
+  std::unique_ptr<ScanManager> manager(
+      new ScanManager(store, holder, std::move(options)));
+  if (absl::Status loaded = manager->Load(); !loaded.ok()) return loaded;
+  return manager;
+}
+
+ScanManager::~ScanManager() {
+  cancel_ = true;
+  if (worker_.joinable()) worker_.join();
+}
+
+absl::Status ScanManager::Load() {
+  const std::string history_path =
+      absl::StrCat(options_.data_dir, "/", kHistoryFile);
+  absl::StatusOr<std::string> history =
+      ReadFile(history_path, kMaxHistoryBytes);
+  if (history.ok()) {
+    v1::ListScansResponse saved;
+    google::protobuf::util::JsonParseOptions parse;
+    parse.ignore_unknown_fields = true;
+    if (google::protobuf::util::JsonStringToMessage(*history, &saved, parse)
+            .ok()) {
+      // Saved newest first.
+      for (auto it = saved.scans().rbegin(); it != saved.scans().rend(); ++it) {
+        v1::Scan scan = *it;
+        if (!Ended(scan)) {
+          scan.set_state(v1::SCAN_STATE_FAILED);
+          scan.mutable_error()->set_code("ABORTED");
+          scan.mutable_error()->set_message(
+              "the server stopped while this scan ran");
+          scan.mutable_error()->set_remediation("Start a new scan.");
+        }
+        int64_t number = 0;
+        if (absl::SimpleAtoi(absl::StripPrefix(scan.name(), "scans/"),
+                             &number)) {
+          next_number_ = std::max(next_number_, number + 1);
+        }
+        last_version_ = std::max(last_version_, scan.snapshot_version());
+        scans_.push_back(std::move(scan));
+        changes_.push_back(1);
+      }
+    } else {
+      KeepAside(history_path,
+                absl::DataLossError(absl::StrCat(
+                    history_path, " is not a scan history this server wrote")));
+    }
+  } else if (!absl::IsNotFound(history.status())) {
+    KeepAside(history_path, history.status());
+  }
+
+  const std::string snapshot_path =
+      absl::StrCat(options_.data_dir, "/", kSnapshotFile);
+  absl::StatusOr<std::shared_ptr<const graph::Snapshot>> snapshot =
+      graph::ReadSnapshotFile(snapshot_path, options_.cache_capacity_bytes);
+  if (snapshot.ok()) {
+    last_version_ = std::max(last_version_, (*snapshot)->version());
+    holder_.Publish(*std::move(snapshot));
+    LogInfo(absl::StrCat("serving snapshot version ", last_version_, " from ",
+                         snapshot_path));
+  } else if (!absl::IsNotFound(snapshot.status())) {
+    KeepAside(snapshot_path, snapshot.status());
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ScanManager::Started> ScanManager::Start(
+    v1::ScanTrigger trigger) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (running_) return Started{scans_.back(), true};
+  v1::Config config = store_.GetWithSecret();
+  if (absl::StatusOr<importer::TenantConfig> complete = ToTenantConfig(config);
+      !complete.ok()) {
+    return complete.status();
+  }
+  const absl::Time now = absl::Now();
+  v1::Scan scan;
+  const int64_t number = next_number_++;
+  scan.set_name(absl::StrCat("scans/", number));
+  scan.set_state(v1::SCAN_STATE_RUNNING);
+  scan.set_trigger(trigger);
+  *scan.mutable_create_time() = ToProtoTimestamp(now);
+  *scan.mutable_start_time() = ToProtoTimestamp(now);
+  scan.set_config_revision(config.revision());
+  scan.mutable_progress()->set_phase(v1::SCAN_PHASE_TOKEN);
+  scans_.push_back(scan);
+  changes_.push_back(1);
+  SaveHistory();
+  running_ = true;
+  cancel_ = false;
+  // The previous worker has left Finish (running_ was false): joining is
+  // immediate.
+  if (worker_.joinable()) worker_.join();
+  worker_ = std::thread(&ScanManager::Run, this, number, std::move(config));
+  changed_.notify_all();
+  return Started{std::move(scan), false};
+}
+
+void ScanManager::Run(int64_t number, v1::Config config) {
+  const std::string name = absl::StrCat("scans/", number);
+  absl::StatusOr<importer::TenantConfig> tenant = ToTenantConfig(config);
+  importer::ImportOptions import = options_.import;
+  import.http = options_.http;
+  auto on_progress = [&](const importer::ImportProgress& progress) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    absl::StatusOr<size_t> index = Find(name);
+    if (!index.ok()) return;
+    CopyProgress(progress, &scans_[*index]);
+    ++changes_[*index];
+    changed_.notify_all();
+  };
+  absl::StatusOr<importer::ImportResult> result =
+      tenant.ok() ? importer::Import(*tenant, import, cancel_, on_progress)
+                  : absl::StatusOr<importer::ImportResult>(tenant.status());
+
+  std::shared_ptr<const graph::Snapshot> snapshot;
+  absl::Status failure = result.status();
+  int64_t version = 0;
+  if (result.ok() && !cancel_) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      version = last_version_ + 1;
+      if (absl::StatusOr<size_t> index = Find(name); index.ok()) {
+        CopyProgress(result->report, &scans_[*index]);
+        scans_[*index].mutable_progress()->set_phase(v1::SCAN_PHASE_PUBLISH);
+        ++changes_[*index];
+      }
+    }
+    changed_.notify_all();
+    graph::GraphBuilder& builder = result->builder;
+    builder.set_cache_capacity_bytes(options_.cache_capacity_bytes);
+    snapshot = std::move(builder).Build(version, absl::Now());
+    const std::string path =
+        absl::StrCat(options_.data_dir, "/", kSnapshotFile);
+    // Written before it is published: a restart serves what readers saw.
+    failure = graph::WriteSnapshotFile(*snapshot, path);
+    if (!failure.ok()) {
+      failure = importer::WithRemediation(
+          absl::InternalError(absl::StrCat("could not write the snapshot: ",
+                                           failure.message())),
+          "Check the data directory's disk space and permissions; the "
+          "previous snapshot is still served");
+    }
+  }
+
+  std::lock_guard<std::mutex> lock(mutex_);
+  absl::StatusOr<size_t> index = Find(name);
+  if (!index.ok()) return;  // cannot happen: scans are never removed
+  v1::Scan& scan = scans_[*index];
+  if (cancel_ || absl::IsCancelled(failure)) {
+    Finish(*index, v1::SCAN_STATE_CANCELLED);
+    return;
+  }
+  if (!failure.ok()) {
+    v1::ScanError* error = scan.mutable_error();
+    error->set_code(absl::StatusCodeToString(failure.code()));
+    const std::string remediation = importer::RemediationOf(failure);
+    std::string message(failure.message());
+    if (!remediation.empty()) {
+      message = std::string(
+          absl::StripSuffix(message, absl::StrCat(". ", remediation)));
+    }
+    error->set_message(message);
+    error->set_remediation(remediation);
+    LogError(absl::StrCat(name, " failed: ", failure.message()));
+    Finish(*index, v1::SCAN_STATE_FAILED);
+    return;
+  }
+  holder_.Publish(std::move(snapshot));
+  last_version_ = version;
+  scan.set_snapshot_version(version);
+  LogInfo(absl::StrCat(name, " published snapshot version ", version));
+  Finish(*index, v1::SCAN_STATE_SUCCEEDED);
+}
+
+void ScanManager::Finish(size_t index, v1::ScanState state) {
+  v1::Scan& scan = scans_[index];
+  scan.set_state(state);
+  *scan.mutable_end_time() = ToProtoTimestamp(absl::Now());
+  ++changes_[index];
+  running_ = false;
+  SaveHistory();
+  changed_.notify_all();
+}
+
+void ScanManager::SaveHistory() {
+  v1::ListScansResponse saved;
+  const size_t first =
+      scans_.size() > kHistoryKept ? scans_.size() - kHistoryKept : 0;
+  for (size_t i = scans_.size(); i-- > first;) *saved.add_scans() = scans_[i];
+  std::string json;
+  google::protobuf::util::JsonPrintOptions print;
+  (void)google::protobuf::util::MessageToJsonString(saved, &json, print);
+  const std::string path = absl::StrCat(options_.data_dir, "/", kHistoryFile);
+  if (absl::Status written = WriteFileAtomically(path, json, 0600);
+      !written.ok()) {
+    // The scan itself is not worse for it; the history is.
+    LogError(
+        absl::StrCat("could not save the scan history: ", written.message()));
+  }
+}
+
+absl::StatusOr<size_t> ScanManager::Find(const std::string& name) const {
+  int64_t number = 0;
+  if (!absl::StartsWith(name, "scans/") ||
+      !absl::SimpleAtoi(absl::StripPrefix(name, "scans/"), &number) ||
+      number <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", name,
+                     "' is not a scan name; use scans/N as StartRescan or "
+                     "ListScans return it"));
+  }
+  for (size_t i = scans_.size(); i-- > 0;) {
+    if (scans_[i].name() == name) return i;
+  }
+  return absl::NotFoundError(
+      absl::StrCat(name, " is not known (the newest ", kHistoryKept,
+                   " scans are kept); ListScans shows them"));
+}
+
+absl::StatusOr<v1::Scan> ScanManager::Get(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  absl::StatusOr<size_t> index = Find(name);
+  if (!index.ok()) return index.status();
+  return scans_[*index];
+}
+
+std::vector<v1::Scan> ScanManager::List() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::vector<v1::Scan>(scans_.rbegin(), scans_.rend());
+}
+
+absl::StatusOr<v1::Scan> ScanManager::Cancel(const std::string& name) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  absl::StatusOr<size_t> index = Find(name);
+  if (!index.ok()) return index.status();
+  if (Ended(scans_[*index])) return scans_[*index];
+  cancel_ = true;
+  // The import notices within about a second; an HTTP request in flight is
+  // cut by its cancel flag.
+  changed_.wait_for(lock, std::chrono::seconds(60),
+                    [&] { return Ended(scans_[*index]); });
+  return scans_[*index];
+}
+
+absl::StatusOr<v1::Scan> ScanManager::WaitForChange(const std::string& name,
+                                                    int64_t* seen,
+                                                    absl::Time deadline) const {
+  std::unique_lock<std::mutex> lock(mutex_);
+  absl::StatusOr<size_t> index = Find(name);
+  if (!index.ok()) return index.status();
+  const size_t i = *index;
+  changed_.wait_until(lock, absl::ToChronoTime(deadline),
+                      [&] { return changes_[i] != *seen; });
+  *seen = changes_[i];
+  return scans_[i];
+}
+
+}  // namespace identitygraph

@@ -1,0 +1,96 @@
+// Runs scans: imports from Auth0 in the background, one at a time, keeping
+// their history in the data directory, and publishing each successful scan's
+// snapshot (written to the data directory first) with one pointer swap.
+// A failed or cancelled scan never replaces the published snapshot.
+//
+//   auto scans = ScanManager::Open(store, holder, options);   // loads the
+//                                                // last snapshot and history
+//   auto started = (*scans)->Start(v1::SCAN_TRIGGER_MANUAL);
+//   ... (*scans)->WaitForChange("scans/3", seen, deadline) for watchers
+//
+// Files in the data directory: `snapshot.igs` (graph/snapshot_file.h) and
+// `scans.json` (the newest 100 scans). A snapshot file that cannot be read is
+// kept aside as `snapshot.igs.unreadable` and reported, never overwritten
+// silently. Thread-safe.
+#ifndef IDENTITYGRAPH_SERVER_SCAN_MANAGER_H_
+#define IDENTITYGRAPH_SERVER_SCAN_MANAGER_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "graph/snapshot_holder.h"
+#include "identitygraph/v1/scan_service.pb.h"
+#include "importer/import.h"
+#include "server/config_store.h"
+
+namespace identitygraph {
+
+class ScanManager {
+ public:
+  struct Options {
+    std::string data_dir;
+    importer::HttpClientOptions http;
+    importer::ImportOptions import;  // its `http` is replaced by the above
+    size_t cache_capacity_bytes = size_t{256} << 20;
+  };
+
+  // Loads the history and the last snapshot (published into `holder`).
+  // `store` and `holder` must outlive the manager.
+  static absl::StatusOr<std::unique_ptr<ScanManager>> Open(
+      ConfigStore& store, graph::SnapshotHolder& holder, Options options);
+  // Cancels a running scan and waits for it.
+  ~ScanManager();
+
+  struct Started {
+    v1::Scan scan;
+    bool already_running = false;
+  };
+  // Starts a scan, or returns the running one. FAILED_PRECONDITION when the
+  // configuration is not complete.
+  absl::StatusOr<Started> Start(v1::ScanTrigger trigger);
+  // NOT_FOUND for an unknown name; INVALID_ARGUMENT for a malformed one.
+  absl::StatusOr<v1::Scan> Get(const std::string& name) const;
+  // Newest first.
+  std::vector<v1::Scan> List() const;
+  // Cancels a pending or running scan; an ended one comes back unchanged.
+  absl::StatusOr<v1::Scan> Cancel(const std::string& name);
+  // Waits until the scan differs from what `*seen` (a change counter, 0 at
+  // first) says the caller has, or it has ended, or `deadline`; returns it and
+  // updates `*seen`.
+  absl::StatusOr<v1::Scan> WaitForChange(const std::string& name, int64_t* seen,
+                                         absl::Time deadline) const;
+
+ private:
+  ScanManager(ConfigStore& store, graph::SnapshotHolder& holder,
+              Options options);
+  absl::Status Load();
+  void Run(int64_t number, v1::Config config);
+  // Index into scans_ of `name`, or an error.
+  absl::StatusOr<size_t> Find(const std::string& name) const;
+  void SaveHistory();  // with mutex_ held
+  void Finish(size_t index, v1::ScanState state);
+
+  ConfigStore& store_;
+  graph::SnapshotHolder& holder_;
+  const Options options_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  std::vector<v1::Scan> scans_;   // oldest first
+  std::vector<int64_t> changes_;  // per scan, bumped on every change
+  int64_t next_number_ = 1;
+  int64_t last_version_ = 0;
+  bool running_ = false;
+  std::atomic<bool> cancel_{false};
+  std::thread worker_;
+};
+
+}  // namespace identitygraph
+
+#endif  // IDENTITYGRAPH_SERVER_SCAN_MANAGER_H_

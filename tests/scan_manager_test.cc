@@ -1,0 +1,201 @@
+// ScanManager against auth0-sim: a scan publishes a snapshot equal to what
+// the fixture implies, one scan at a time, cancelling and failing keep the
+// last good snapshot, and a restart serves it again at once.
+#include "server/scan_manager.h"
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "graph/durable_file.h"
+#include "graph/test_temp_dir.h"
+#include "gtest/gtest.h"
+#include "tests/auth0_sim/tenant.h"
+#include "tests/import_oracle.h"
+#include "tests/sim_instance.h"
+
+namespace identitygraph {
+namespace {
+
+using ::testing::HasSubstr;
+
+class ScanManagerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto sim = SimInstance::Start(
+        {absl::StrCat("--tenant_file=", AUTH0_SIM_DIR, "/fixtures/acme.json"),
+         "--rate_burst=1000", "--rate_per_second=1000"});
+    ASSERT_TRUE(sim.ok()) << sim.status();
+    sim_ = sim->release();
+  }
+  static void TearDownTestSuite() { delete sim_; }
+
+  void SetUp() override {
+    ASSERT_TRUE(sim_->ClearFaults().ok());
+    auto store = ConfigStore::Open(dir_.path(), ValidatorOptions());
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    Configure("acme-importer-secret-0123456789abcdef");
+    OpenManager();
+  }
+
+  void OpenManager() {
+    manager_.reset();
+    holder_ = std::make_unique<graph::SnapshotHolder>();
+    ScanManager::Options options;
+    options.data_dir = dir_.path();
+    options.http = sim_->HttpOptions();
+    options.import.retry.initial_backoff = absl::Milliseconds(5);
+    options.import.retry.max_backoff = absl::Milliseconds(20);
+    auto manager = ScanManager::Open(*store_, *holder_, options);
+    ASSERT_TRUE(manager.ok()) << manager.status();
+    manager_ = *std::move(manager);
+  }
+
+  void Configure(const std::string& secret) {
+    v1::Config config;
+    config.set_domain("acme.us.auth0.com");
+    config.set_client_id("IMPORTERxxxxxxxxxxxxxxxxxxxxxxx6");
+    config.set_client_secret(secret);
+    config.add_connections("google-workforce");
+    config.add_connections("okta-saml");
+    config.mutable_authorization_extension()->set_enabled(true);
+    config.mutable_authorization_extension()->set_api_url(
+        "https://acme.us12.webtask.io/adf6e2f2b84784b57522e3b19dfc9201/api");
+    config.mutable_import_options()->set_include_organizations(true);
+    config.mutable_import_options()->set_login_reachability(true);
+    auto saved = store_->Update(config, {}, false, absl::Now());
+    ASSERT_TRUE(saved.ok() && saved->violations.empty());
+  }
+
+  // Waits (on the manager's own notifications) until the scan ends.
+  v1::Scan AwaitEnd(const std::string& name) {
+    int64_t seen = 0;
+    while (true) {
+      auto scan =
+          manager_->WaitForChange(name, &seen, absl::Now() + absl::Seconds(60));
+      EXPECT_TRUE(scan.ok()) << scan.status();
+      if (!scan.ok() || scan->state() == v1::SCAN_STATE_SUCCEEDED ||
+          scan->state() == v1::SCAN_STATE_FAILED ||
+          scan->state() == v1::SCAN_STATE_CANCELLED) {
+        return scan.ok() ? *scan : v1::Scan();
+      }
+    }
+  }
+
+  static std::set<std::string> Expected() {
+    auto tenant =
+        sim::LoadTenantFile(absl::StrCat(AUTH0_SIM_DIR, "/fixtures/acme.json"));
+    OracleOptions oracle;
+    oracle.connections = {"google-workforce", "okta-saml"};
+    return ExpectImport(*tenant, oracle).edges;
+  }
+
+  static SimInstance* sim_;
+  TestTempDir dir_;
+  std::unique_ptr<ConfigStore> store_;
+  std::unique_ptr<graph::SnapshotHolder> holder_;
+  std::unique_ptr<ScanManager> manager_;
+};
+
+SimInstance* ScanManagerTest::sim_ = nullptr;
+
+TEST_F(ScanManagerTest, AScanPublishesTheTenantsGraph) {
+  EXPECT_EQ(holder_->Get(), nullptr);
+  auto started = manager_->Start(v1::SCAN_TRIGGER_MANUAL);
+  ASSERT_TRUE(started.ok()) << started.status();
+  EXPECT_EQ(started->scan.name(), "scans/1");
+  const v1::Scan scan = AwaitEnd("scans/1");
+  ASSERT_EQ(scan.state(), v1::SCAN_STATE_SUCCEEDED) << scan.DebugString();
+  EXPECT_EQ(scan.snapshot_version(), 1);
+  EXPECT_EQ(scan.progress().phase(), v1::SCAN_PHASE_PUBLISH);
+  EXPECT_GT(scan.progress().requests(), 0);
+  EXPECT_EQ(scan.config_revision(), 1);
+  ASSERT_NE(holder_->Get(), nullptr);
+  EXPECT_EQ(holder_->Get()->version(), 1);
+  EXPECT_EQ(SnapshotEdges(*holder_->Get()), Expected());
+}
+
+TEST_F(ScanManagerTest, OneScanAtATimeAndCancellingKeepsTheLastSnapshot) {
+  ASSERT_TRUE(manager_->Start(v1::SCAN_TRIGGER_MANUAL).ok());
+  ASSERT_EQ(AwaitEnd("scans/1").state(), v1::SCAN_STATE_SUCCEEDED);
+  // Every roles request now takes 20 s: the next scan is surely running.
+  ASSERT_TRUE(
+      sim_->SetFaults("slow:fraction=1,delay=20s,path=/api/v2/roles").ok());
+  auto second = manager_->Start(v1::SCAN_TRIGGER_MANUAL);
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(second->already_running);
+  auto third = manager_->Start(v1::SCAN_TRIGGER_SCHEDULED);
+  ASSERT_TRUE(third.ok());
+  EXPECT_TRUE(third->already_running);
+  EXPECT_EQ(third->scan.name(), "scans/2");
+  auto cancelled = manager_->Cancel("scans/2");
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(cancelled->state(), v1::SCAN_STATE_CANCELLED);
+  EXPECT_EQ(holder_->Get()->version(), 1);
+  // An ended scan comes back unchanged.
+  EXPECT_EQ(manager_->Cancel("scans/1")->state(), v1::SCAN_STATE_SUCCEEDED);
+}
+
+TEST_F(ScanManagerTest, AFailingScanSaysWhyAndKeepsTheLastSnapshot) {
+  ASSERT_TRUE(manager_->Start(v1::SCAN_TRIGGER_MANUAL).ok());
+  ASSERT_EQ(AwaitEnd("scans/1").state(), v1::SCAN_STATE_SUCCEEDED);
+  Configure("a-wrong-secret-0123456789");
+  ASSERT_TRUE(manager_->Start(v1::SCAN_TRIGGER_MANUAL).ok());
+  const v1::Scan failed = AwaitEnd("scans/2");
+  EXPECT_EQ(failed.state(), v1::SCAN_STATE_FAILED);
+  EXPECT_EQ(failed.error().code(), "UNAUTHENTICATED");
+  EXPECT_THAT(failed.error().message(), HasSubstr("refused the client"));
+  EXPECT_THAT(failed.error().remediation(), HasSubstr("Check the client id"));
+  EXPECT_EQ(failed.snapshot_version(), 0);
+  EXPECT_EQ(holder_->Get()->version(), 1);
+}
+
+TEST_F(ScanManagerTest, ARestartServesTheLastSnapshotAndKeepsTheHistory) {
+  ASSERT_TRUE(manager_->Start(v1::SCAN_TRIGGER_MANUAL).ok());
+  ASSERT_EQ(AwaitEnd("scans/1").state(), v1::SCAN_STATE_SUCCEEDED);
+  OpenManager();
+  ASSERT_NE(holder_->Get(), nullptr);
+  EXPECT_EQ(holder_->Get()->version(), 1);
+  EXPECT_EQ(SnapshotEdges(*holder_->Get()), Expected());
+  ASSERT_EQ(manager_->List().size(), 1u);
+  auto next = manager_->Start(v1::SCAN_TRIGGER_MANUAL);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->scan.name(), "scans/2");
+  EXPECT_EQ(AwaitEnd("scans/2").snapshot_version(), 2);
+  EXPECT_EQ(manager_->List().front().name(), "scans/2");
+}
+
+TEST_F(ScanManagerTest, AnUnreadableSnapshotIsKeptAsideNotServed) {
+  ASSERT_TRUE(manager_->Start(v1::SCAN_TRIGGER_MANUAL).ok());
+  ASSERT_EQ(AwaitEnd("scans/1").state(), v1::SCAN_STATE_SUCCEEDED);
+  manager_.reset();
+  ASSERT_TRUE(
+      WriteFileAtomically(dir_.File("snapshot.igs"), "garbage", 0644).ok());
+  OpenManager();
+  EXPECT_EQ(holder_->Get(), nullptr);
+  EXPECT_TRUE(ReadFile(dir_.File("snapshot.igs.unreadable"), 1024).ok());
+}
+
+TEST_F(ScanManagerTest, NamesAndConfigurationAreChecked) {
+  EXPECT_EQ(manager_->Get("scan/1").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(manager_->Get("scans/9").status().code(),
+            absl::StatusCode::kNotFound);
+  TestTempDir empty;
+  auto store = ConfigStore::Open(empty.path(), ValidatorOptions());
+  ASSERT_TRUE(store.ok());
+  graph::SnapshotHolder holder;
+  ScanManager::Options options;
+  options.data_dir = empty.path();
+  auto manager = ScanManager::Open(**store, holder, options);
+  ASSERT_TRUE(manager.ok());
+  auto started = (*manager)->Start(v1::SCAN_TRIGGER_MANUAL);
+  EXPECT_EQ(started.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace identitygraph

@@ -2,7 +2,8 @@
 # The demo: installs what is missing, builds, starts the Auth0 tenant simulator (auth0-sim,
 # the Acme tenant, over HTTPS with a throw-away CA) and identitygraph-server against it with
 # a fresh data directory and admin token, then drives the server through buf curl
-# (reflection only, as an operator would): configuration, TestConnection, ListConnections.
+# (reflection only, as an operator would): configuration, TestConnection, ListConnections,
+# a rescan watched to its end.
 # Usage: scripts/demo.sh [--stop]   (--stop: stop both processes at the end)
 # Environment: IDENTITYGRAPH_DEMO_PORT (default 50051), IDENTITYGRAPH_DEMO_SIM_PORT (8443).
 set -euo pipefail
@@ -97,6 +98,11 @@ show "Test a candidate before saving it: a wrong secret" admin \
   "config": {"clientSecret": "not-the-secret"}, "updateMask": "clientSecret"}'
 show "The tenant's connections: which are selected, workforce or customers" admin \
   identitygraph.v1.ConfigService/ListConnections '{}'
+show "Start a rescan: it runs in the background" admin \
+  identitygraph.v1.ScanService/StartRescan '{}'
+show "Watch it to the end (a stream: one message per change)" admin \
+  identitygraph.v1.ScanService/WatchScan '{"name": "scans/1"}'
+show "The scan history" admin identitygraph.v1.ScanService/ListScans '{"pageSize": 5}'
 show "A mistake, and how the server explains it" admin \
   identitygraph.v1.ConfigService/UpdateConfig '{
   "config": {"domain": "https://login.acme.com", "connectionPatterns": ["corp-("]},

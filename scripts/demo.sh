@@ -3,7 +3,7 @@
 # the Acme tenant, over HTTPS with a throw-away CA) and identitygraph-server against it with
 # a fresh data directory and admin token, then drives the server through buf curl
 # (reflection only, as an operator would): configuration, TestConnection, ListConnections,
-# a rescan watched to its end.
+# a rescan watched to its end, and access checks with their explaining paths.
 # Usage: scripts/demo.sh [--stop]   (--stop: stop both processes at the end)
 # Environment: IDENTITYGRAPH_DEMO_PORT (default 50051), IDENTITYGRAPH_DEMO_SIM_PORT (8443).
 set -euo pipefail
@@ -103,6 +103,17 @@ show "Start a rescan: it runs in the background" admin \
 show "Watch it to the end (a stream: one message per change)" admin \
   identitygraph.v1.ScanService/WatchScan '{"name": "scans/1"}'
 show "The scan history" admin identitygraph.v1.ScanService/ListScans '{"pageSize": 5}'
+show "Can Ada reach Payroll, and why? (the path)" admin \
+  identitygraph.v1.AccessService/CheckAccess '{
+  "user": {"email": "ada@acme.com"}, "application": {"name": "Payroll"}, "maxPaths": 1}'
+show "Can Barbara reach Payroll? (denied)" admin \
+  identitygraph.v1.AccessService/CheckAccess '{
+  "user": {"email": "barbara@acme.com"}, "application": {"name": "Payroll"}}'
+show "Can Ken log in to the Admin Console? (authorised, but his connection is not enabled for it)" \
+  admin identitygraph.v1.AccessService/CheckAccess '{
+  "user": {"email": "ken@acme.com"}, "application": {"name": "Admin Console"},
+  "mode": "REACHABILITY_MODE_LOGIN"}'
+show "What the graph holds" admin identitygraph.v1.AccessService/GetGraphStats '{}'
 show "A mistake, and how the server explains it" admin \
   identitygraph.v1.ConfigService/UpdateConfig '{
   "config": {"domain": "https://login.acme.com", "connectionPatterns": ["corp-("]},

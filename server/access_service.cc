@@ -1,5 +1,10 @@
 #include "server/access_service.h"
 
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "graph/queries.h"
+#include "server/graph_view.h"
 #include "server/grpc_status.h"
 #include "server/not_yet_available.h"
 
@@ -13,7 +18,6 @@ namespace identitygraph {
         context, NotYetAvailable(authorizer_, *context, Role::kReader, #Name, \
                                  "the graph engine and the importer"));       \
   }
-IDENTITYGRAPH_ACCESS_RPC(CheckAccess)
 IDENTITYGRAPH_ACCESS_RPC(BatchCheckAccess)
 IDENTITYGRAPH_ACCESS_RPC(ListUserApplications)
 IDENTITYGRAPH_ACCESS_RPC(ListApplicationUsers)
@@ -22,7 +26,93 @@ IDENTITYGRAPH_ACCESS_RPC(ListUserGroups)
 IDENTITYGRAPH_ACCESS_RPC(ListUserRoles)
 IDENTITYGRAPH_ACCESS_RPC(ListGroupMembers)
 IDENTITYGRAPH_ACCESS_RPC(LookupEntities)
-IDENTITYGRAPH_ACCESS_RPC(GetGraphStats)
 #undef IDENTITYGRAPH_ACCESS_RPC
+
+namespace {
+constexpr int kMaxPaths = 10;
+}  // namespace
+
+grpc::ServerUnaryReactor* AccessServiceImpl::CheckAccess(
+    grpc::CallbackServerContext* context, const v1::CheckAccessRequest* request,
+    v1::CheckAccessResponse* response) {
+  absl::Status allowed = authorizer_.Authorize(*context, Role::kReader);
+  if (!allowed.ok()) return FinishNow(context, ToGrpcStatus(allowed));
+  if (request->max_paths() < 0 || request->max_paths() > kMaxPaths) {
+    return FinishNow(
+        context,
+        grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                     absl::StrCat("max_paths must be 0 to ", kMaxPaths)));
+  }
+  absl::StatusOr<std::shared_ptr<const graph::Snapshot>> snapshot =
+      CurrentSnapshot(holder_, request->min_snapshot_version());
+  if (!snapshot.ok())
+    return FinishNow(context, ToGrpcStatus(snapshot.status()));
+  const graph::Snapshot& g = **snapshot;
+  absl::StatusOr<graph::VertexId> user =
+      Resolve(g, request->user(), {graph::VertexKind::kUser}, "user");
+  if (!user.ok()) return FinishNow(context, ToGrpcStatus(user.status()));
+  absl::StatusOr<graph::VertexId> application =
+      Resolve(g, request->application(),
+              {graph::VertexKind::kApplication, graph::VertexKind::kApi},
+              "application");
+  if (!application.ok())
+    return FinishNow(context, ToGrpcStatus(application.status()));
+  absl::StatusOr<graph::CheckResult> result =
+      graph::CheckAccess(g, *user, *application,
+                         ToReachability(request->mode()), request->max_paths());
+  if (!result.ok()) return FinishNow(context, ToGrpcStatus(result.status()));
+  response->set_allowed(result->allowed);
+  if (result->allowed) {
+    for (const graph::Path& path : result->paths)
+      *response->add_paths() = ToPath(g, path);
+  } else {
+    response->set_denial_reason(result->authorized
+                                    ? v1::DENIAL_REASON_NO_LOGIN_CONNECTION
+                                    : v1::DENIAL_REASON_NO_AUTHORIZATION_PATH);
+  }
+  *response->mutable_user() = ToEntity(g, *user);
+  *response->mutable_application() = ToEntity(g, *application);
+  *response->mutable_snapshot() = ToSnapshotInfo(g);
+  return FinishNow(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* AccessServiceImpl::GetGraphStats(
+    grpc::CallbackServerContext* context,
+    const v1::GetGraphStatsRequest* request,
+    v1::GetGraphStatsResponse* response) {
+  absl::Status allowed = authorizer_.Authorize(*context, Role::kReader);
+  if (!allowed.ok()) return FinishNow(context, ToGrpcStatus(allowed));
+  absl::StatusOr<std::shared_ptr<const graph::Snapshot>> snapshot =
+      CurrentSnapshot(holder_, request->min_snapshot_version());
+  if (!snapshot.ok())
+    return FinishNow(context, ToGrpcStatus(snapshot.status()));
+  const graph::Snapshot& g = **snapshot;
+  const auto vertices = g.vertex_counts();
+  for (int kind = 0; kind < graph::kVertexKindCount; ++kind) {
+    if (vertices[kind] == 0) continue;
+    v1::EntityKindCount* count = response->add_entities();
+    count->set_kind(static_cast<v1::EntityKind>(kind + 1));
+    count->set_count(vertices[kind]);
+  }
+  const auto edges = g.edge_counts();
+  for (int kind = 0; kind < graph::kEdgeKindCount; ++kind) {
+    if (edges[kind] == 0) continue;
+    v1::EdgeKindCount* count = response->add_edges();
+    count->set_kind(static_cast<v1::EdgeKind>(kind + 1));
+    count->set_count(edges[kind]);
+  }
+  response->set_graph_bytes(static_cast<int64_t>(g.MemoryBytes()));
+  for (const graph::CacheStats& stats : g.cache_stats()) {
+    v1::CacheStats* out = response->add_caches();
+    out->set_name(stats.name);
+    out->set_hits(stats.hits);
+    out->set_misses(stats.misses);
+    out->set_entries(stats.entries);
+    out->set_bytes(stats.bytes);
+    out->set_capacity_bytes(stats.capacity_bytes);
+  }
+  *response->mutable_snapshot() = ToSnapshotInfo(g);
+  return FinishNow(context, grpc::Status::OK);
+}
 
 }  // namespace identitygraph

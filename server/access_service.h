@@ -1,10 +1,11 @@
-// AccessService: reachability queries. Every RPC requires the reader (or admin)
-// token when reader tokens are configured. The graph engine is not built yet,
-// so each RPC answers UNIMPLEMENTED, after authorisation, with a message naming
-// what is missing.
+// AccessService: reachability queries on the published snapshot. Every RPC
+// requires the reader (or admin) token when reader tokens are configured.
+// CheckAccess and GetGraphStats answer; the others answer UNIMPLEMENTED, after
+// authorisation, until they are wired (issue 6).
 #ifndef IDENTITYGRAPH_SERVER_ACCESS_SERVICE_H_
 #define IDENTITYGRAPH_SERVER_ACCESS_SERVICE_H_
 
+#include "graph/snapshot_holder.h"
 #include "identitygraph/v1/access_service.grpc.pb.h"
 #include "server/auth.h"
 
@@ -13,8 +14,10 @@ namespace identitygraph {
 class AccessServiceImpl final : public v1::AccessService::CallbackService {
  public:
   // `authorizer` must outlive the service.
-  explicit AccessServiceImpl(const Authorizer& authorizer)
-      : authorizer_(authorizer) {}
+  // Both must outlive the service.
+  AccessServiceImpl(const Authorizer& authorizer,
+                    const graph::SnapshotHolder& holder)
+      : authorizer_(authorizer), holder_(holder) {}
 
 #define IDENTITYGRAPH_ACCESS_RPC(Name)                                 \
   grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context, \
@@ -34,6 +37,7 @@ class AccessServiceImpl final : public v1::AccessService::CallbackService {
 
  private:
   const Authorizer& authorizer_;
+  const graph::SnapshotHolder& holder_;
 };
 
 }  // namespace identitygraph

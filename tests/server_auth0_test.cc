@@ -12,6 +12,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "identitygraph/v1/access_service.grpc.pb.h"
 #include "identitygraph/v1/config_service.grpc.pb.h"
 #include "identitygraph/v1/scan_service.grpc.pb.h"
 #include "server/server.h"
@@ -52,6 +53,7 @@ class ServerAuth0Test : public ::testing::Test {
                                        grpc::InsecureChannelCredentials());
     config_ = v1::ConfigService::NewStub(channel);
     scan_ = v1::ScanService::NewStub(channel);
+    access_ = v1::AccessService::NewStub(channel);
     ASSERT_TRUE(sim_->ClearFaults().ok());
     v1::UpdateConfigRequest update;
     *update.mutable_config() = Acme();
@@ -94,6 +96,33 @@ class ServerAuth0Test : public ::testing::Test {
   std::unique_ptr<IdentityGraphServer> server_;
   std::unique_ptr<v1::ConfigService::Stub> config_;
   std::unique_ptr<v1::ScanService::Stub> scan_;
+  std::unique_ptr<v1::AccessService::Stub> access_;
+
+  // Starts a scan and waits for its end by watching it.
+  void ScanToTheEnd() {
+    v1::StartRescanResponse started;
+    ASSERT_TRUE(scan_->StartRescan(Context().get(), {}, &started).ok());
+    auto context = Context();
+    v1::WatchScanRequest request;
+    request.set_name(started.scan().name());
+    auto reader = scan_->WatchScan(context.get(), request);
+    v1::WatchScanResponse update;
+    while (reader->Read(&update)) {
+    }
+    ASSERT_TRUE(reader->Finish().ok());
+    ASSERT_EQ(update.scan().state(), v1::SCAN_STATE_SUCCEEDED);
+  }
+  grpc::Status Check(const std::string& email, const std::string& app,
+                     v1::ReachabilityMode mode, v1::CheckAccessResponse* out,
+                     int64_t min_version = 0) {
+    v1::CheckAccessRequest request;
+    request.mutable_user()->set_email(email);
+    request.mutable_application()->set_name(app);
+    request.set_mode(mode);
+    request.set_max_paths(2);
+    request.set_min_snapshot_version(min_version);
+    return access_->CheckAccess(Context().get(), request, out);
+  }
 };
 
 SimInstance* ServerAuth0Test::sim_ = nullptr;
@@ -254,6 +283,61 @@ TEST_F(ServerAuth0Test, OneScanAtATimeCancelAndHistoryPages) {
   list.set_page_token("garbage");
   EXPECT_EQ(scan_->ListScans(Context().get(), list, &page).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ServerAuth0Test, ChecksAnswerFromTheScannedGraphWithTheirPaths) {
+  v1::CheckAccessResponse out;
+  grpc::Status status = Check("ada@acme.com", "Payroll",
+                              v1::REACHABILITY_MODE_AUTHORIZATION, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("StartRescan"));
+  ScanToTheEnd();
+
+  status = Check("ada@acme.com", "Payroll", v1::REACHABILITY_MODE_AUTHORIZATION,
+                 &out);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(out.allowed());
+  ASSERT_GE(out.paths_size(), 1);
+  const v1::AccessPath& path = out.paths(0);
+  EXPECT_EQ(path.steps(0).entity().id(), "google-apps|ada");
+  EXPECT_EQ(path.steps(path.steps_size() - 1).entity().name(), "Payroll");
+  EXPECT_EQ(path.steps(path.steps_size() - 1).via(),
+            v1::EDGE_KIND_ROLE_APPLICATION);
+  EXPECT_EQ(out.snapshot().version(), 1);
+  EXPECT_EQ(out.user().email(), "ada@acme.com");
+
+  // Ken may run the Admin Console (through nested extension groups) but
+  // cannot log in to it: his Okta connection is not enabled for it.
+  ASSERT_TRUE(Check("ken@acme.com", "Admin Console",
+                    v1::REACHABILITY_MODE_AUTHORIZATION, &out)
+                  .ok());
+  EXPECT_TRUE(out.allowed());
+  ASSERT_TRUE(
+      Check("ken@acme.com", "Admin Console", v1::REACHABILITY_MODE_LOGIN, &out)
+          .ok());
+  EXPECT_FALSE(out.allowed());
+  EXPECT_EQ(out.denial_reason(), v1::DENIAL_REASON_NO_LOGIN_CONNECTION);
+
+  ASSERT_TRUE(Check("barbara@acme.com", "Payroll",
+                    v1::REACHABILITY_MODE_AUTHORIZATION, &out)
+                  .ok());
+  EXPECT_FALSE(out.allowed());
+  EXPECT_EQ(out.denial_reason(), v1::DENIAL_REASON_NO_AUTHORIZATION_PATH);
+
+  status = Check("customer01@example.org", "Payroll",
+                 v1::REACHABILITY_MODE_AUTHORIZATION, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), HasSubstr("selected connections"));
+  status = Check("ada@acme.com", "Payroll", v1::REACHABILITY_MODE_AUTHORIZATION,
+                 &out, /*min_version=*/5);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+
+  v1::GetGraphStatsResponse stats;
+  ASSERT_TRUE(access_->GetGraphStats(Context().get(), {}, &stats).ok());
+  EXPECT_EQ(stats.snapshot().version(), 1);
+  ASSERT_FALSE(stats.entities().empty());
+  EXPECT_EQ(stats.entities(0).kind(), v1::ENTITY_KIND_USER);
+  EXPECT_EQ(stats.entities(0).count(), 8);
 }
 
 }  // namespace

@@ -1,0 +1,138 @@
+#include "server/graph_view.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "server/proto_time.h"
+
+namespace identitygraph {
+
+using graph::VertexKind;
+
+absl::StatusOr<std::shared_ptr<const graph::Snapshot>> CurrentSnapshot(
+    const graph::SnapshotHolder& holder, int64_t min_version) {
+  std::shared_ptr<const graph::Snapshot> snapshot = holder.Get();
+  if (snapshot == nullptr) {
+    return absl::UnavailableError(
+        "there is no graph yet: configure the tenant (ConfigService) and run "
+        "a scan (ScanService/StartRescan), or wait for the first one to "
+        "finish");
+  }
+  if (snapshot->version() < min_version) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "this server serves snapshot version ", snapshot->version(),
+        ", older than min_snapshot_version ", min_version,
+        "; try again after the running scan, or ask another replica"));
+  }
+  return snapshot;
+}
+
+absl::StatusOr<graph::VertexId> Resolve(const graph::Snapshot& snapshot,
+                                        const v1::EntityRef& ref,
+                                        std::initializer_list<VertexKind> kinds,
+                                        absl::string_view field) {
+  const char* kind_name = graph::VertexKindName(*kinds.begin());
+  switch (ref.ref_case()) {
+    case v1::EntityRef::kId:
+      for (VertexKind kind : kinds) {
+        const graph::VertexId v = snapshot.FindById(kind, ref.id());
+        if (v != graph::kNoVertex) return v;
+      }
+      return absl::NotFoundError(absl::StrCat(
+          "no ", kind_name, " with id '", ref.id(), "' in snapshot ",
+          snapshot.version(),
+          *kinds.begin() == VertexKind::kUser
+              ? " (only users of the selected connections are imported)"
+              : ""));
+    case v1::EntityRef::kEmail: {
+      if (*kinds.begin() != VertexKind::kUser) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(field, ".email: only users have emails; use ", field,
+                         ".id or ", field, ".name"));
+      }
+      const graph::VertexId v = snapshot.FindByEmail(ref.email());
+      if (v != graph::kNoVertex) return v;
+      return absl::NotFoundError(absl::StrCat(
+          "no user with email '", ref.email(), "' in snapshot ",
+          snapshot.version(),
+          " (only users of the selected connections are imported)"));
+    }
+    case v1::EntityRef::kName: {
+      for (VertexKind kind : kinds) {
+        absl::StatusOr<graph::VertexId> v =
+            graph::FindUniqueByName(snapshot, kind, ref.name());
+        if (v.ok() || !absl::IsNotFound(v.status())) {
+          if (!v.ok()) {
+            return absl::InvalidArgumentError(
+                absl::StrCat(field, ".name: ", v.status().message()));
+          }
+          return v;
+        }
+      }
+      return absl::NotFoundError(absl::StrCat("no ", kind_name, " named '",
+                                              ref.name(), "' in snapshot ",
+                                              snapshot.version()));
+    }
+    case v1::EntityRef::REF_NOT_SET:
+      break;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(field, ": set one of ", field,
+                                                 ".id, ", field, ".email or ",
+                                                 field, ".name"));
+}
+
+v1::Entity ToEntity(const graph::Snapshot& snapshot, graph::VertexId vertex) {
+  v1::Entity out;
+  // EntityKind is VertexKind + 1 (0 is UNSPECIFIED).
+  out.set_kind(
+      static_cast<v1::EntityKind>(static_cast<int>(snapshot.kind(vertex)) + 1));
+  out.set_id(std::string(snapshot.id(vertex)));
+  out.set_name(std::string(snapshot.name(vertex)));
+  out.set_email(std::string(snapshot.email(vertex)));
+  for (const auto& [key, value] : snapshot.attributes(vertex)) {
+    if (key == "source") {
+      out.set_source(value == "authorization_extension"
+                         ? v1::ENTITY_SOURCE_AUTHORIZATION_EXTENSION
+                         : v1::ENTITY_SOURCE_MANAGEMENT_API);
+    } else {
+      (*out.mutable_attributes())[std::string(key)] = std::string(value);
+    }
+  }
+  if (out.source() == v1::ENTITY_SOURCE_UNSPECIFIED)
+    out.set_source(v1::ENTITY_SOURCE_MANAGEMENT_API);
+  return out;
+}
+
+v1::AccessPath ToPath(const graph::Snapshot& snapshot,
+                      const graph::Path& path) {
+  v1::AccessPath out;
+  for (size_t i = 0; i < path.size(); ++i) {
+    v1::PathStep* step = out.add_steps();
+    *step->mutable_entity() = ToEntity(snapshot, path[i].vertex);
+    if (i > 0) {
+      // EdgeKind is graph's EdgeKind + 1 (0 is UNSPECIFIED).
+      step->set_via(
+          static_cast<v1::EdgeKind>(static_cast<int>(path[i].via) + 1));
+    }
+    if (path[i].organization != graph::kNoVertex) {
+      (*step->mutable_entity()->mutable_attributes())["organization"] =
+          std::string(snapshot.id(path[i].organization));
+    }
+  }
+  return out;
+}
+
+v1::SnapshotInfo ToSnapshotInfo(const graph::Snapshot& snapshot) {
+  v1::SnapshotInfo out;
+  out.set_version(snapshot.version());
+  *out.mutable_create_time() = ToProtoTimestamp(snapshot.create_time());
+  return out;
+}
+
+graph::Reachability ToReachability(v1::ReachabilityMode mode) {
+  return mode == v1::REACHABILITY_MODE_LOGIN
+             ? graph::Reachability::kLogin
+             : graph::Reachability::kAuthorization;
+}
+
+}  // namespace identitygraph

@@ -1,0 +1,40 @@
+// What AccessService needs between the API and the graph: the snapshot a
+// query runs on (with min_snapshot_version and the no-snapshot-yet case),
+// entity references resolved to vertices with errors that name what was
+// looked up, and vertices and paths as API messages.
+#ifndef IDENTITYGRAPH_SERVER_GRAPH_VIEW_H_
+#define IDENTITYGRAPH_SERVER_GRAPH_VIEW_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "graph/queries.h"
+#include "graph/snapshot.h"
+#include "graph/snapshot_holder.h"
+#include "identitygraph/v1/entity.pb.h"
+
+namespace identitygraph {
+
+// The published snapshot; UNAVAILABLE before the first scan,
+// FAILED_PRECONDITION when it is older than `min_version`.
+absl::StatusOr<std::shared_ptr<const graph::Snapshot>> CurrentSnapshot(
+    const graph::SnapshotHolder& holder, int64_t min_version);
+
+// The vertex `ref` names among `kinds` (tried in order). INVALID_ARGUMENT when
+// `ref` is empty or a name is ambiguous (listing candidates); NOT_FOUND naming
+// what was looked up. `field` names the request field in messages ("user").
+absl::StatusOr<graph::VertexId> Resolve(
+    const graph::Snapshot& snapshot, const v1::EntityRef& ref,
+    std::initializer_list<graph::VertexKind> kinds, absl::string_view field);
+
+v1::Entity ToEntity(const graph::Snapshot& snapshot, graph::VertexId vertex);
+v1::AccessPath ToPath(const graph::Snapshot& snapshot, const graph::Path& path);
+v1::SnapshotInfo ToSnapshotInfo(const graph::Snapshot& snapshot);
+graph::Reachability ToReachability(v1::ReachabilityMode mode);
+
+}  // namespace identitygraph
+
+#endif  // IDENTITYGRAPH_SERVER_GRAPH_VIEW_H_

@@ -1,7 +1,9 @@
 // AccessService: reachability queries on the published snapshot. Every RPC
 // requires the reader (or admin) token when reader tokens are configured.
-// CheckAccess and GetGraphStats answer; the others answer UNIMPLEMENTED, after
-// authorisation, until they are wired (issue 6).
+// Every response names the snapshot that answered; before the first scan the
+// RPCs answer UNAVAILABLE. CheckAccess and GetGraphStats live in
+// access_service.cc, the listings, batch, explanation and lookup in
+// access_lists.cc.
 #ifndef IDENTITYGRAPH_SERVER_ACCESS_SERVICE_H_
 #define IDENTITYGRAPH_SERVER_ACCESS_SERVICE_H_
 

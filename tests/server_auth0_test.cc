@@ -340,5 +340,114 @@ TEST_F(ServerAuth0Test, ChecksAnswerFromTheScannedGraphWithTheirPaths) {
   EXPECT_EQ(stats.entities(0).count(), 8);
 }
 
+std::vector<std::string> Names(
+    const google::protobuf::RepeatedPtrField<v1::Entity>& entities) {
+  std::vector<std::string> names;
+  for (const v1::Entity& e : entities) names.push_back(e.name());
+  return names;
+}
+
+TEST_F(ServerAuth0Test, ListsExplainsAndLooksUpOnTheScannedGraph) {
+  ScanToTheEnd();
+  using ::testing::ElementsAre;
+  using ::testing::IsSupersetOf;
+  using ::testing::UnorderedElementsAre;
+
+  // Ada's applications, a page at a time.
+  v1::ListUserApplicationsRequest apps;
+  apps.mutable_user()->set_email("ada@acme.com");
+  apps.set_page_size(1);
+  v1::ListUserApplicationsResponse page1, page2;
+  ASSERT_TRUE(
+      access_->ListUserApplications(Context().get(), apps, &page1).ok());
+  EXPECT_EQ(page1.total_size(), 2);
+  ASSERT_EQ(page1.applications_size(), 1);
+  apps.set_page_token(page1.next_page_token());
+  ASSERT_TRUE(
+      access_->ListUserApplications(Context().get(), apps, &page2).ok());
+  ASSERT_EQ(page2.applications_size(), 1);
+  EXPECT_TRUE(page2.next_page_token().empty());
+  EXPECT_THAT(
+      (std::vector<std::string>{page1.applications(0).application().name(),
+                                page2.applications(0).application().name()}),
+      UnorderedElementsAre("Payroll", "Wiki"));
+  EXPECT_GT(page1.applications(0).path().steps_size(), 2);
+  apps.clear_page_token();
+  apps.add_kinds(v1::ENTITY_KIND_API);
+  apps.set_page_size(0);
+  v1::ListUserApplicationsResponse with_apis;
+  ASSERT_TRUE(
+      access_->ListUserApplications(Context().get(), apps, &with_apis).ok());
+  EXPECT_EQ(with_apis.total_size(), 1);  // kinds: only APIs now
+  EXPECT_EQ(with_apis.applications(0).application().id(),
+            "https://api.acme.com/payroll");
+
+  v1::ListApplicationUsersRequest users;
+  users.mutable_application()->set_name("Payroll");
+  v1::ListApplicationUsersResponse payroll;
+  ASSERT_TRUE(
+      access_->ListApplicationUsers(Context().get(), users, &payroll).ok());
+  EXPECT_THAT(Names(payroll.users()),
+              UnorderedElementsAre("Ada Lovelace", "Grace Hopper"));
+
+  v1::BatchCheckAccessRequest batch;
+  for (const char* email : {"ada@acme.com", "barbara@acme.com", "nobody@x"}) {
+    v1::AccessCheck* check = batch.add_checks();
+    check->mutable_user()->set_email(email);
+    check->mutable_application()->set_name("Payroll");
+  }
+  v1::BatchCheckAccessResponse decided;
+  ASSERT_TRUE(access_->BatchCheckAccess(Context().get(), batch, &decided).ok());
+  ASSERT_EQ(decided.results_size(), 3);
+  EXPECT_TRUE(decided.results(0).allowed());
+  EXPECT_FALSE(decided.results(1).allowed());
+  EXPECT_EQ(decided.results(2).error_code(), "NOT_FOUND");
+
+  v1::ExplainAccessRequest explain;
+  explain.mutable_user()->set_email("barbara@acme.com");
+  explain.mutable_application()->set_name("Payroll");
+  v1::ExplainAccessResponse why;
+  ASSERT_TRUE(access_->ExplainAccess(Context().get(), explain, &why).ok());
+  EXPECT_FALSE(why.allowed());
+  EXPECT_THAT(Names(why.application_roles()), ElementsAre("Payroll User"));
+  EXPECT_THAT(Names(why.user_roles()), IsSupersetOf({"Wiki Editor"}));
+  EXPECT_THAT(Names(why.user_connections()), ElementsAre("Okta (SAML)"));
+
+  v1::ListGroupMembersRequest members;
+  members.mutable_group()->set_name("Engineering");
+  v1::ListGroupMembersResponse direct, transitive;
+  ASSERT_TRUE(
+      access_->ListGroupMembers(Context().get(), members, &direct).ok());
+  members.set_transitive(true);
+  ASSERT_TRUE(
+      access_->ListGroupMembers(Context().get(), members, &transitive).ok());
+  EXPECT_EQ(direct.total_size(), 2);
+  EXPECT_EQ(transitive.total_size(), 5);  // through Platform and On-call
+
+  v1::ListUserGroupsRequest groups;
+  groups.mutable_user()->set_email("ken@acme.com");
+  groups.set_effective(true);
+  v1::ListUserGroupsResponse kens;
+  ASSERT_TRUE(access_->ListUserGroups(Context().get(), groups, &kens).ok());
+  EXPECT_THAT(Names(kens.groups()), IsSupersetOf({"Platform", "Engineering"}));
+
+  v1::LookupEntitiesRequest lookup;
+  lookup.set_name_prefix("pay");
+  v1::LookupEntitiesResponse found;
+  ASSERT_TRUE(access_->LookupEntities(Context().get(), lookup, &found).ok());
+  EXPECT_THAT(Names(found.entities()), IsSupersetOf({"Payroll"}));
+  EXPECT_FALSE(found.truncated());
+
+  // A page token from an older snapshot says to restart.
+  apps.clear_kinds();
+  apps.set_page_size(1);
+  ScanToTheEnd();
+  apps.set_page_token(page1.next_page_token());
+  grpc::Status stale =
+      access_->ListUserApplications(Context().get(), apps, &page2);
+  EXPECT_EQ(stale.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(stale.error_message(), HasSubstr("restart the listing"));
+}
+
 }  // namespace
 }  // namespace identitygraph

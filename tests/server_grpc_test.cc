@@ -178,12 +178,6 @@ TEST_F(ServerGrpcTest, EveryServiceEnforcesItsRole) {
               caller.with_reader);
     grpc::Status admin = caller.call(*this, kAdminToken);
     EXPECT_EQ(admin.error_code(), caller.with_admin) << admin.error_message();
-    if (admin.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
-      // The message names the RPC and what it is waiting for.
-      EXPECT_THAT(admin.error_message(), HasSubstr(caller.name));
-      EXPECT_THAT(admin.error_message(),
-                  HasSubstr("not part of the server yet"));
-    }
   }
 }
 

@@ -1,0 +1,397 @@
+// AccessService's listing, batch, explanation and lookup RPCs (CheckAccess
+// and GetGraphStats are in access_service.cc).
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "boost/graph/compressed_sparse_row_graph.hpp"
+#include "graph/queries.h"
+#include "server/access_service.h"
+#include "server/graph_view.h"
+#include "server/grpc_status.h"
+
+namespace identitygraph {
+namespace {
+
+using graph::Snapshot;
+using graph::VertexId;
+using graph::VertexKind;
+
+constexpr int kDefaultPage = 100;
+constexpr int kMaxPage = 1000;
+constexpr int kMaxBatch = 1000;
+constexpr int kMaxBatchPaths = 3;
+constexpr int kMaxExplainPaths = 10;
+constexpr size_t kMaxExplainRoles = 100;
+
+grpc::Status Invalid(const std::string& message) {
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
+}
+
+absl::StatusOr<int> PageSize(int requested) {
+  if (requested < 0 || requested > kMaxPage) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "page_size must be 0 (meaning ", kDefaultPage, ") to ", kMaxPage));
+  }
+  return requested == 0 ? kDefaultPage : requested;
+}
+
+// Offset tokens bound to the snapshot they were made on: "v<version>.<offset>".
+std::string OffsetToken(const Snapshot& snapshot, size_t offset) {
+  return absl::StrCat("v", snapshot.version(), ".", offset);
+}
+absl::StatusOr<size_t> ParseOffsetToken(const Snapshot& snapshot,
+                                        const std::string& token) {
+  if (token.empty()) return 0;
+  std::vector<std::string> parts = absl::StrSplit(token, '.');
+  int64_t version = 0;
+  size_t offset = 0;
+  if (parts.size() != 2 || parts[0].empty() || parts[0][0] != 'v' ||
+      !absl::SimpleAtoi(parts[0].substr(1), &version) ||
+      !absl::SimpleAtoi(parts[1], &offset)) {
+    return absl::InvalidArgumentError(
+        "page_token is not one this listing returned; leave it empty for the "
+        "first page");
+  }
+  if (version != snapshot.version()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "page_token belongs to snapshot version ", version, ", and version ",
+        snapshot.version(),
+        " is served now: restart the listing without a page_token"));
+  }
+  return offset;
+}
+
+// Vertices at the other end of `vertex`'s edges of `kind`: incoming when
+// `in`, else outgoing.
+std::vector<VertexId> Neighbours(const Snapshot& snapshot, VertexId vertex,
+                                 graph::EdgeKind kind, bool in) {
+  std::vector<VertexId> out;
+  const graph::CsrGraph& g = snapshot.graph();
+  if (in) {
+    for (auto [it, end] = boost::in_edges(vertex, g); it != end; ++it) {
+      if (g[*it].kind == kind) out.push_back(boost::source(*it, g));
+    }
+  } else {
+    for (auto [it, end] = boost::out_edges(vertex, g); it != end; ++it) {
+      if (g[*it].kind == kind) out.push_back(boost::target(*it, g));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+#define IDENTITYGRAPH_ACCESS_PREAMBLE(request)                           \
+  absl::Status allowed = authorizer_.Authorize(*context, Role::kReader); \
+  if (!allowed.ok()) return FinishNow(context, ToGrpcStatus(allowed));   \
+  absl::StatusOr<std::shared_ptr<const Snapshot>> snapshot =             \
+      CurrentSnapshot(holder_, (request)->min_snapshot_version());       \
+  if (!snapshot.ok())                                                    \
+    return FinishNow(context, ToGrpcStatus(snapshot.status()));          \
+  const Snapshot& g = **snapshot;                                        \
+  *response->mutable_snapshot() = ToSnapshotInfo(g)
+
+#define IDENTITYGRAPH_RETURN_IF_ERROR(expr)         \
+  if (absl::Status status_ = (expr); !status_.ok()) \
+  return FinishNow(context, ToGrpcStatus(status_))
+
+grpc::ServerUnaryReactor* AccessServiceImpl::ListUserApplications(
+    grpc::CallbackServerContext* context,
+    const v1::ListUserApplicationsRequest* request,
+    v1::ListUserApplicationsResponse* response) {
+  IDENTITYGRAPH_ACCESS_PREAMBLE(request);
+  absl::StatusOr<int> page_size = PageSize(request->page_size());
+  IDENTITYGRAPH_RETURN_IF_ERROR(page_size.status());
+  bool applications = request->kinds().empty(), apis = false;
+  for (int kind : request->kinds()) {
+    if (kind == v1::ENTITY_KIND_APPLICATION) {
+      applications = true;
+    } else if (kind == v1::ENTITY_KIND_API) {
+      apis = true;
+    } else {
+      return FinishNow(context, Invalid("kinds may hold only "
+                                        "ENTITY_KIND_APPLICATION and "
+                                        "ENTITY_KIND_API"));
+    }
+  }
+  absl::StatusOr<VertexId> user =
+      Resolve(g, request->user(), {VertexKind::kUser}, "user");
+  IDENTITYGRAPH_RETURN_IF_ERROR(user.status());
+  absl::StatusOr<size_t> offset = ParseOffsetToken(g, request->page_token());
+  IDENTITYGRAPH_RETURN_IF_ERROR(offset.status());
+  absl::StatusOr<std::vector<graph::ReachedTarget>> reached =
+      graph::ApplicationsOfUser(g, *user, ToReachability(request->mode()),
+                                apis);
+  IDENTITYGRAPH_RETURN_IF_ERROR(reached.status());
+  std::vector<const graph::ReachedTarget*> kept;
+  for (const graph::ReachedTarget& target : *reached) {
+    const bool is_app = g.kind(target.target) == VertexKind::kApplication;
+    if ((is_app && applications) || (!is_app && apis)) kept.push_back(&target);
+  }
+  const size_t end = std::min(kept.size(), *offset + *page_size);
+  for (size_t i = *offset; i < end; ++i) {
+    v1::ReachableApplication* out = response->add_applications();
+    *out->mutable_application() = ToEntity(g, kept[i]->target);
+    *out->mutable_path() = ToPath(g, kept[i]->path);
+  }
+  if (end < kept.size()) response->set_next_page_token(OffsetToken(g, end));
+  response->set_total_size(static_cast<int32_t>(kept.size()));
+  *response->mutable_user() = ToEntity(g, *user);
+  return FinishNow(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* AccessServiceImpl::ListApplicationUsers(
+    grpc::CallbackServerContext* context,
+    const v1::ListApplicationUsersRequest* request,
+    v1::ListApplicationUsersResponse* response) {
+  IDENTITYGRAPH_ACCESS_PREAMBLE(request);
+  absl::StatusOr<int> page_size = PageSize(request->page_size());
+  IDENTITYGRAPH_RETURN_IF_ERROR(page_size.status());
+  absl::StatusOr<VertexId> application =
+      Resolve(g, request->application(),
+              {VertexKind::kApplication, VertexKind::kApi}, "application");
+  IDENTITYGRAPH_RETURN_IF_ERROR(application.status());
+  absl::StatusOr<graph::UserPage> page = graph::PageUsersOfApplication(
+      g, *application, ToReachability(request->mode()),
+      static_cast<size_t>(*page_size), request->page_token());
+  IDENTITYGRAPH_RETURN_IF_ERROR(page.status());
+  for (VertexId user : page->users) *response->add_users() = ToEntity(g, user);
+  response->set_next_page_token(page->next_page_token);
+  response->set_total_size(static_cast<int32_t>(page->total));
+  *response->mutable_application() = ToEntity(g, *application);
+  return FinishNow(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* AccessServiceImpl::BatchCheckAccess(
+    grpc::CallbackServerContext* context,
+    const v1::BatchCheckAccessRequest* request,
+    v1::BatchCheckAccessResponse* response) {
+  IDENTITYGRAPH_ACCESS_PREAMBLE(request);
+  if (request->checks_size() < 1 || request->checks_size() > kMaxBatch) {
+    return FinishNow(context, Invalid(absl::StrCat("checks must hold 1 to ",
+                                                   kMaxBatch, " pairs")));
+  }
+  if (request->max_paths() < 0 || request->max_paths() > kMaxBatchPaths) {
+    return FinishNow(context, Invalid(absl::StrCat("max_paths must be 0 to ",
+                                                   kMaxBatchPaths)));
+  }
+  // Pairs whose names do not resolve fail alone; the others are decided
+  // together.
+  std::vector<graph::AccessPair> pairs;
+  std::vector<absl::Status> resolved;
+  for (const v1::AccessCheck& check : request->checks()) {
+    absl::StatusOr<VertexId> user =
+        Resolve(g, check.user(), {VertexKind::kUser}, "user");
+    absl::StatusOr<VertexId> application =
+        Resolve(g, check.application(),
+                {VertexKind::kApplication, VertexKind::kApi}, "application");
+    resolved.push_back(!user.ok() ? user.status() : application.status());
+    pairs.push_back({user.ok() ? *user : graph::kNoVertex,
+                     application.ok() ? *application : graph::kNoVertex});
+  }
+  std::vector<absl::StatusOr<graph::CheckResult>> results =
+      graph::BatchCheckAccess(g, pairs, ToReachability(request->mode()),
+                              request->max_paths());
+  for (size_t i = 0; i < results.size(); ++i) {
+    v1::AccessCheckResult* out = response->add_results();
+    const absl::Status status =
+        !resolved[i].ok() ? resolved[i] : results[i].status();
+    if (!status.ok()) {
+      out->set_error_code(absl::StatusCodeToString(status.code()));
+      out->set_error_message(std::string(status.message()));
+      continue;
+    }
+    out->set_allowed(results[i]->allowed);
+    if (results[i]->allowed) {
+      for (const graph::Path& path : results[i]->paths)
+        *out->add_paths() = ToPath(g, path);
+    } else {
+      out->set_denial_reason(results[i]->authorized
+                                 ? v1::DENIAL_REASON_NO_LOGIN_CONNECTION
+                                 : v1::DENIAL_REASON_NO_AUTHORIZATION_PATH);
+    }
+  }
+  return FinishNow(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* AccessServiceImpl::ExplainAccess(
+    grpc::CallbackServerContext* context,
+    const v1::ExplainAccessRequest* request,
+    v1::ExplainAccessResponse* response) {
+  IDENTITYGRAPH_ACCESS_PREAMBLE(request);
+  if (request->max_paths() < 0 || request->max_paths() > kMaxExplainPaths) {
+    return FinishNow(context, Invalid(absl::StrCat("max_paths must be 0 to ",
+                                                   kMaxExplainPaths)));
+  }
+  absl::StatusOr<VertexId> user =
+      Resolve(g, request->user(), {VertexKind::kUser}, "user");
+  IDENTITYGRAPH_RETURN_IF_ERROR(user.status());
+  absl::StatusOr<VertexId> application =
+      Resolve(g, request->application(),
+              {VertexKind::kApplication, VertexKind::kApi}, "application");
+  IDENTITYGRAPH_RETURN_IF_ERROR(application.status());
+  // An explanation always shows at least one path when there is one.
+  const int max_paths = std::max(1, request->max_paths());
+  absl::StatusOr<graph::CheckResult> result = graph::CheckAccess(
+      g, *user, *application, ToReachability(request->mode()), max_paths);
+  IDENTITYGRAPH_RETURN_IF_ERROR(result.status());
+  response->set_allowed(result->allowed);
+  for (const graph::Path& path : result->paths)
+    *response->add_paths() = ToPath(g, path);
+  if (!result->allowed) {
+    response->set_denial_reason(result->authorized
+                                    ? v1::DENIAL_REASON_NO_LOGIN_CONNECTION
+                                    : v1::DENIAL_REASON_NO_AUTHORIZATION_PATH);
+  }
+  absl::StatusOr<std::vector<VertexId>> roles =
+      graph::RolesOfUser(g, *user, /*effective=*/true);
+  IDENTITYGRAPH_RETURN_IF_ERROR(roles.status());
+  for (size_t i = 0; i < roles->size() && i < kMaxExplainRoles; ++i)
+    *response->add_user_roles() = ToEntity(g, (*roles)[i]);
+  const graph::EdgeKind role_edge = g.kind(*application) == VertexKind::kApi
+                                        ? graph::EdgeKind::kRoleApi
+                                        : graph::EdgeKind::kRoleApplication;
+  std::vector<VertexId> app_roles =
+      Neighbours(g, *application, role_edge, /*in=*/true);
+  for (size_t i = 0; i < app_roles.size() && i < kMaxExplainRoles; ++i)
+    *response->add_application_roles() = ToEntity(g, app_roles[i]);
+  for (VertexId c :
+       Neighbours(g, *user, graph::EdgeKind::kUserConnection, /*in=*/false))
+    *response->add_user_connections() = ToEntity(g, c);
+  for (VertexId c :
+       Neighbours(g, *application, graph::EdgeKind::kConnectionApplication,
+                  /*in=*/true))
+    *response->add_application_connections() = ToEntity(g, c);
+  *response->mutable_user() = ToEntity(g, *user);
+  *response->mutable_application() = ToEntity(g, *application);
+  return FinishNow(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* AccessServiceImpl::ListUserGroups(
+    grpc::CallbackServerContext* context,
+    const v1::ListUserGroupsRequest* request,
+    v1::ListUserGroupsResponse* response) {
+  IDENTITYGRAPH_ACCESS_PREAMBLE(request);
+  absl::StatusOr<VertexId> user =
+      Resolve(g, request->user(), {VertexKind::kUser}, "user");
+  IDENTITYGRAPH_RETURN_IF_ERROR(user.status());
+  absl::StatusOr<std::vector<VertexId>> groups =
+      graph::GroupsOfUser(g, *user, request->effective());
+  IDENTITYGRAPH_RETURN_IF_ERROR(groups.status());
+  for (VertexId group : *groups) *response->add_groups() = ToEntity(g, group);
+  *response->mutable_user() = ToEntity(g, *user);
+  return FinishNow(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* AccessServiceImpl::ListUserRoles(
+    grpc::CallbackServerContext* context,
+    const v1::ListUserRolesRequest* request,
+    v1::ListUserRolesResponse* response) {
+  IDENTITYGRAPH_ACCESS_PREAMBLE(request);
+  absl::StatusOr<VertexId> user =
+      Resolve(g, request->user(), {VertexKind::kUser}, "user");
+  IDENTITYGRAPH_RETURN_IF_ERROR(user.status());
+  absl::StatusOr<std::vector<VertexId>> roles =
+      graph::RolesOfUser(g, *user, request->effective());
+  IDENTITYGRAPH_RETURN_IF_ERROR(roles.status());
+  for (VertexId role : *roles) *response->add_roles() = ToEntity(g, role);
+  *response->mutable_user() = ToEntity(g, *user);
+  return FinishNow(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* AccessServiceImpl::ListGroupMembers(
+    grpc::CallbackServerContext* context,
+    const v1::ListGroupMembersRequest* request,
+    v1::ListGroupMembersResponse* response) {
+  IDENTITYGRAPH_ACCESS_PREAMBLE(request);
+  absl::StatusOr<int> page_size = PageSize(request->page_size());
+  IDENTITYGRAPH_RETURN_IF_ERROR(page_size.status());
+  absl::StatusOr<VertexId> group =
+      Resolve(g, request->group(), {VertexKind::kGroup}, "group");
+  IDENTITYGRAPH_RETURN_IF_ERROR(group.status());
+  absl::StatusOr<size_t> offset = ParseOffsetToken(g, request->page_token());
+  IDENTITYGRAPH_RETURN_IF_ERROR(offset.status());
+  absl::StatusOr<std::vector<VertexId>> members =
+      graph::MembersOfGroup(g, *group, request->transitive());
+  IDENTITYGRAPH_RETURN_IF_ERROR(members.status());
+  const size_t end = std::min(members->size(), *offset + *page_size);
+  for (size_t i = *offset; i < end; ++i)
+    *response->add_users() = ToEntity(g, (*members)[i]);
+  if (end < members->size()) response->set_next_page_token(OffsetToken(g, end));
+  response->set_total_size(static_cast<int32_t>(members->size()));
+  *response->mutable_group() = ToEntity(g, *group);
+  return FinishNow(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* AccessServiceImpl::LookupEntities(
+    grpc::CallbackServerContext* context,
+    const v1::LookupEntitiesRequest* request,
+    v1::LookupEntitiesResponse* response) {
+  IDENTITYGRAPH_ACCESS_PREAMBLE(request);
+  if (request->page_size() < 0 || request->page_size() > 100) {
+    return FinishNow(context,
+                     Invalid("page_size must be 0 (meaning 20) to 100"));
+  }
+  const size_t limit = request->page_size() == 0 ? 20 : request->page_size();
+  std::vector<VertexKind> kinds;
+  for (int kind : request->kinds()) {
+    if (kind < v1::ENTITY_KIND_USER || kind > v1::ENTITY_KIND_ORGANIZATION)
+      return FinishNow(context, Invalid("kinds holds an unknown kind"));
+    kinds.push_back(static_cast<VertexKind>(kind - 1));
+  }
+  const std::vector<VertexKind> every = {
+      VertexKind::kUser,        VertexKind::kGroup, VertexKind::kRole,
+      VertexKind::kApplication, VertexKind::kApi,   VertexKind::kConnection,
+      VertexKind::kOrganization};
+  const std::vector<VertexKind>& searched = kinds.empty() ? every : kinds;
+  std::vector<VertexId> found;
+  bool more = false;
+  switch (request->query_case()) {
+    case v1::LookupEntitiesRequest::kId:
+      for (VertexKind kind : searched) {
+        const VertexId v = g.FindById(kind, request->id());
+        if (v != graph::kNoVertex) found.push_back(v);
+      }
+      break;
+    case v1::LookupEntitiesRequest::kEmail: {
+      const VertexId v = g.FindByEmail(request->email());
+      if (v != graph::kNoVertex &&
+          std::find(searched.begin(), searched.end(), VertexKind::kUser) !=
+              searched.end()) {
+        found.push_back(v);
+      }
+      break;
+    }
+    case v1::LookupEntitiesRequest::kName:
+      for (VertexKind kind : searched) {
+        for (VertexId v : g.FindByName(kind, request->name()))
+          found.push_back(v);
+      }
+      break;
+    case v1::LookupEntitiesRequest::kNamePrefix:
+      if (request->name_prefix().empty())
+        return FinishNow(context, Invalid("name_prefix must not be empty"));
+      found = g.FindByNamePrefix(request->name_prefix(), kinds, limit, &more);
+      break;
+    case v1::LookupEntitiesRequest::QUERY_NOT_SET:
+      return FinishNow(context,
+                       Invalid("set one of id, email, name or name_prefix"));
+  }
+  if (found.size() > limit) {
+    found.resize(limit);
+    more = true;
+  }
+  for (VertexId v : found) *response->add_entities() = ToEntity(g, v);
+  response->set_truncated(more);
+  return FinishNow(context, grpc::Status::OK);
+}
+
+#undef IDENTITYGRAPH_ACCESS_PREAMBLE
+#undef IDENTITYGRAPH_RETURN_IF_ERROR
+
+}  // namespace identitygraph

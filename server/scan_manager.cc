@@ -91,12 +91,61 @@ absl::StatusOr<std::unique_ptr<ScanManager>> ScanManager::Open(
   std::unique_ptr<ScanManager> manager(
       new ScanManager(store, holder, std::move(options)));
   if (absl::Status loaded = manager->Load(); !loaded.ok()) return loaded;
+  ScanManager* self = manager.get();
+  manager->scheduler_ = std::thread([self] {
+    std::unique_lock<std::mutex> lock(self->scheduler_mutex_);
+    while (!self->stopping_) {
+      lock.unlock();
+      const absl::Time next = self->RunScheduledIfDue(absl::Now());
+      lock.lock();
+      // The configuration may change meanwhile: look at least every minute.
+      const absl::Time wake = std::min(next, absl::Now() + absl::Minutes(1));
+      self->scheduler_wake_.wait_until(lock, absl::ToChronoTime(wake),
+                                       [self] { return self->stopping_; });
+    }
+  });
   return manager;
 }
 
 ScanManager::~ScanManager() {
+  {
+    std::lock_guard<std::mutex> lock(scheduler_mutex_);
+    stopping_ = true;
+  }
+  scheduler_wake_.notify_all();
+  if (scheduler_.joinable()) scheduler_.join();
   cancel_ = true;
   if (worker_.joinable()) worker_.join();
+}
+
+absl::Time ScanManager::RunScheduledIfDue(absl::Time now) {
+  const v1::Config config = store_.Get();
+  if (!config.import_options().has_rescan_interval()) {
+    return absl::InfiniteFuture();
+  }
+  const google::protobuf::Duration& proto =
+      config.import_options().rescan_interval();
+  const absl::Duration interval =
+      absl::Seconds(proto.seconds()) + absl::Nanoseconds(proto.nanos());
+  if (interval <= absl::ZeroDuration()) return absl::InfiniteFuture();
+  absl::Time last_start = opened_;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!scans_.empty()) {
+      const google::protobuf::Timestamp& started = scans_.back().start_time();
+      last_start = absl::FromUnixSeconds(started.seconds()) +
+                   absl::Nanoseconds(started.nanos());
+    }
+    if (running_) return now + absl::Minutes(1);
+  }
+  const absl::Time due = last_start + interval;
+  if (now < due) return due;
+  absl::StatusOr<Started> started = Start(v1::SCAN_TRIGGER_SCHEDULED);
+  if (!started.ok()) {
+    LogError(absl::StrCat("the scheduled scan could not start: ",
+                          started.status().message()));
+  }
+  return now + interval;
 }
 
 absl::Status ScanManager::Load() {

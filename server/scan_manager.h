@@ -15,6 +15,7 @@
 #ifndef IDENTITYGRAPH_SERVER_SCAN_MANAGER_H_
 #define IDENTITYGRAPH_SERVER_SCAN_MANAGER_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -67,6 +68,12 @@ class ScanManager {
   absl::StatusOr<v1::Scan> WaitForChange(const std::string& name, int64_t* seen,
                                          absl::Time deadline) const;
 
+  // The scheduler's step (a thread runs it about once a minute; tests call it
+  // with their own clock): starts a SCHEDULED scan when the configuration's
+  // rescan interval has passed since the last scan started (or since the
+  // server started, before any scan), and returns when to look again.
+  absl::Time RunScheduledIfDue(absl::Time now);
+
  private:
   ScanManager(ConfigStore& store, graph::SnapshotHolder& holder,
               Options options);
@@ -89,6 +96,12 @@ class ScanManager {
   bool running_ = false;
   std::atomic<bool> cancel_{false};
   std::thread worker_;
+  const absl::Time opened_ = absl::Now();
+  // The scheduler thread, woken early to stop.
+  std::mutex scheduler_mutex_;
+  std::condition_variable scheduler_wake_;
+  bool stopping_ = false;
+  std::thread scheduler_;
 };
 
 }  // namespace identitygraph

@@ -180,6 +180,30 @@ TEST_F(ScanManagerTest, AnUnreadableSnapshotIsKeptAsideNotServed) {
   EXPECT_TRUE(ReadFile(dir_.File("snapshot.igs.unreadable"), 1024).ok());
 }
 
+TEST_F(ScanManagerTest, TheRescanIntervalSchedulesScans) {
+  const absl::Time now = absl::Now();
+  // No interval configured: nothing is ever due.
+  EXPECT_EQ(manager_->RunScheduledIfDue(now + absl::Hours(24 * 30)),
+            absl::InfiniteFuture());
+  v1::Config hourly;
+  hourly.mutable_import_options()->mutable_rescan_interval()->set_seconds(3600);
+  auto saved = store_->Update(hourly, {}, false, absl::Now());
+  ASSERT_TRUE(saved.ok() && saved->violations.empty());
+  // Not yet an hour since the server started.
+  EXPECT_GT(manager_->RunScheduledIfDue(now), now);
+  EXPECT_TRUE(manager_->List().empty());
+  // Two hours later a scheduled scan starts.
+  manager_->RunScheduledIfDue(now + absl::Hours(2));
+  ASSERT_EQ(manager_->List().size(), 1u);
+  const v1::Scan scan = AwaitEnd("scans/1");
+  EXPECT_EQ(scan.trigger(), v1::SCAN_TRIGGER_SCHEDULED);
+  EXPECT_EQ(scan.state(), v1::SCAN_STATE_SUCCEEDED);
+  // Half an hour after that scan started, the next is not due.
+  const absl::Time next = manager_->RunScheduledIfDue(now + absl::Minutes(30));
+  EXPECT_EQ(manager_->List().size(), 1u);
+  EXPECT_GT(next, now + absl::Minutes(50));
+}
+
 TEST_F(ScanManagerTest, NamesAndConfigurationAreChecked) {
   EXPECT_EQ(manager_->Get("scan/1").status().code(),
             absl::StatusCode::kInvalidArgument);

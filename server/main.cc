@@ -14,6 +14,7 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/log.h"
 #include "server/server.h"
@@ -76,6 +77,10 @@ ABSL_FLAG(absl::Duration, shutdown_grace, kDefaults.shutdown_grace,
           "are cancelled");
 
 int main(int argc, char** argv) {
+  // Debian's Abseil checks every Mutex acquisition for lock-order cycles
+  // (gRPC's mutexes are absl::Mutex): 1.6% of a loaded server's CPU in
+  // perf, for a check our tests and TSan cover.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   // Block the stop signals in every thread (gRPC's threads inherit this mask)
   // so that only the watcher below receives them, outside any signal handler.
   sigset_t stop_signals;

@@ -28,6 +28,7 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "graph/durable_file.h"
 #include "graph/test_temp_dir.h"
@@ -296,6 +297,8 @@ int Main() {
 }  // namespace identitygraph::bench
 
 int main(int argc, char** argv) {
+  // As the server does (server/main.cc): no lock-order checks on every Mutex.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::FlagsUsageConfig usage;
   usage.contains_help_flags = [](absl::string_view file) {
     return absl::EndsWith(file, "loadgen.cc");

@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "importer/diagnostics.h"
+#include "tests/acme_sim_fixture.h"
 #include "tests/sim_instance.h"
 
 namespace identitygraph::importer {
@@ -48,23 +49,12 @@ std::string Describe(const Diagnosis& diagnosis) {
   return out;
 }
 
-class DiagnosticsTest : public ::testing::Test {
+class DiagnosticsTest : public AcmeSimFixture {
  protected:
-  static void SetUpTestSuite() {
-    auto sim = SimInstance::Start(
-        {absl::StrCat("--tenant_file=", AUTH0_SIM_DIR, "/fixtures/acme.json"),
-         "--rate_burst=1000", "--rate_per_second=1000"});
-    ASSERT_TRUE(sim.ok()) << sim.status();
-    sim_ = sim->release();
-  }
-  static void TearDownTestSuite() { delete sim_; }
   static Diagnosis Run(const TenantConfig& config) {
     return Diagnose(config, sim_->HttpOptions());
   }
-  static SimInstance* sim_;
 };
-
-SimInstance* DiagnosticsTest::sim_ = nullptr;
 
 TEST_F(DiagnosticsTest, AWellConfiguredApplicationPassesEveryCheck) {
   const Diagnosis d = Run(Config());

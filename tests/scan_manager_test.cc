@@ -13,6 +13,7 @@
 #include "graph/durable_file.h"
 #include "graph/test_temp_dir.h"
 #include "gtest/gtest.h"
+#include "tests/acme_sim_fixture.h"
 #include "tests/auth0_sim/tenant.h"
 #include "tests/import_oracle.h"
 #include "tests/sim_instance.h"
@@ -22,17 +23,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class ScanManagerTest : public ::testing::Test {
+class ScanManagerTest : public AcmeSimFixture {
  protected:
-  static void SetUpTestSuite() {
-    auto sim = SimInstance::Start(
-        {absl::StrCat("--tenant_file=", AUTH0_SIM_DIR, "/fixtures/acme.json"),
-         "--rate_burst=1000", "--rate_per_second=1000"});
-    ASSERT_TRUE(sim.ok()) << sim.status();
-    sim_ = sim->release();
-  }
-  static void TearDownTestSuite() { delete sim_; }
-
   void SetUp() override {
     ASSERT_TRUE(sim_->ClearFaults().ok());
     auto store = ConfigStore::Open(dir_.path(), ValidatorOptions());
@@ -94,14 +86,11 @@ class ScanManagerTest : public ::testing::Test {
     return ExpectImport(*tenant, oracle).edges;
   }
 
-  static SimInstance* sim_;
   TestTempDir dir_;
   std::unique_ptr<ConfigStore> store_;
   std::unique_ptr<graph::SnapshotHolder> holder_;
   std::unique_ptr<ScanManager> manager_;
 };
-
-SimInstance* ScanManagerTest::sim_ = nullptr;
 
 TEST_F(ScanManagerTest, AScanPublishesTheTenantsGraph) {
   EXPECT_EQ(holder_->Get(), nullptr);

@@ -16,6 +16,7 @@
 #include "identitygraph/v1/config_service.grpc.pb.h"
 #include "identitygraph/v1/scan_service.grpc.pb.h"
 #include "server/server.h"
+#include "tests/acme_sim_fixture.h"
 #include "tests/sim_instance.h"
 
 namespace identitygraph {
@@ -25,17 +26,8 @@ using ::testing::HasSubstr;
 
 constexpr char kAdminToken[] = "admin-token-for-tests-0123456789";
 
-class ServerAuth0Test : public ::testing::Test {
+class ServerAuth0Test : public AcmeSimFixture {
  protected:
-  static void SetUpTestSuite() {
-    auto sim = SimInstance::Start(
-        {absl::StrCat("--tenant_file=", AUTH0_SIM_DIR, "/fixtures/acme.json"),
-         "--rate_burst=1000", "--rate_per_second=1000"});
-    ASSERT_TRUE(sim.ok()) << sim.status();
-    sim_ = sim->release();
-  }
-  static void TearDownTestSuite() { delete sim_; }
-
   void SetUp() override {
     ASSERT_TRUE(
         WriteFileAtomically(dir_.File("admin"), kAdminToken, 0600).ok());
@@ -91,7 +83,6 @@ class ServerAuth0Test : public ::testing::Test {
     return nullptr;
   }
 
-  static SimInstance* sim_;
   TestTempDir dir_;
   std::unique_ptr<IdentityGraphServer> server_;
   std::unique_ptr<v1::ConfigService::Stub> config_;
@@ -124,8 +115,6 @@ class ServerAuth0Test : public ::testing::Test {
     return access_->CheckAccess(Context().get(), request, out);
   }
 };
-
-SimInstance* ServerAuth0Test::sim_ = nullptr;
 
 TEST_F(ServerAuth0Test, TheSavedConfigurationPassesEveryCheck) {
   v1::TestConnectionResponse out;

@@ -108,7 +108,8 @@ show "Can Ada reach Payroll, and why? (the path)" admin \
   "user": {"email": "ada@acme.com"}, "application": {"name": "Payroll"}, "maxPaths": 1}'
 show "Can Barbara reach Payroll? (denied)" admin \
   identitygraph.v1.AccessService/CheckAccess '{
-  "user": {"email": "barbara@acme.com"}, "application": {"name": "Payroll"}}'
+  "user": {"email": "barbara@acme.com"}, "application": {"name": "Payroll"},
+  "view": "CHECK_ACCESS_VIEW_FULL"}'
 show "Can Ken log in to the Admin Console? (authorised, but his connection is not enabled for it)" \
   admin identitygraph.v1.AccessService/CheckAccess '{
   "user": {"email": "ken@acme.com"}, "application": {"name": "Admin Console"},

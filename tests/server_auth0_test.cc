@@ -112,6 +112,7 @@ class ServerAuth0Test : public AcmeSimFixture {
     request.set_mode(mode);
     request.set_max_paths(2);
     request.set_min_snapshot_version(min_version);
+    request.set_view(v1::CHECK_ACCESS_VIEW_FULL);
     return access_->CheckAccess(Context().get(), request, out);
   }
 };
@@ -293,7 +294,18 @@ TEST_F(ServerAuth0Test, ChecksAnswerFromTheScannedGraphWithTheirPaths) {
   EXPECT_EQ(path.steps(path.steps_size() - 1).via(),
             v1::EDGE_KIND_ROLE_APPLICATION);
   EXPECT_EQ(out.snapshot().version(), 1);
-  EXPECT_EQ(out.user().email(), "ada@acme.com");
+  EXPECT_EQ(out.user().email(), "ada@acme.com");  // the full view
+
+  // The basic view (the default) leaves the entities out.
+  v1::CheckAccessRequest basic;
+  basic.mutable_user()->set_email("ada@acme.com");
+  basic.mutable_application()->set_name("Payroll");
+  v1::CheckAccessResponse lean;
+  ASSERT_TRUE(access_->CheckAccess(Context().get(), basic, &lean).ok());
+  EXPECT_TRUE(lean.allowed());
+  EXPECT_FALSE(lean.has_user());
+  EXPECT_FALSE(lean.has_application());
+  EXPECT_EQ(lean.snapshot().version(), 1);
 
   // Ken may run the Admin Console (through nested extension groups) but
   // cannot log in to it: his Okta connection is not enabled for it.

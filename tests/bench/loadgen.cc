@@ -7,7 +7,8 @@
 // It starts auth0-sim (--spec) and identitygraph-server, configures and scans,
 // then keeps --in_flight calls outstanding with gRPC's callback API for
 // --duration per phase: Health/Check; CheckAccess (by user id and client id,
-// random pairs, cached and uncached alike); CheckAccess while a rescan runs.
+// random pairs, cached and uncached alike, the default basic view); the same
+// in the full view; CheckAccess while a rescan runs.
 // Prints requests/s and p50/p99/p999 latency per phase.
 #include <signal.h>
 
@@ -276,6 +277,14 @@ int Main() {
   Load check_load;
   const Figures check = check_load.Run(in_flight, duration, issue_check);
   Print("CheckAccess", check);
+
+  // The full view echoes the resolved user and application.
+  for (CheckSlot& s : check_slots)
+    s.request.set_view(v1::CHECK_ACCESS_VIEW_FULL);
+  Load full_load;
+  const Figures full = full_load.Run(in_flight, duration, issue_check);
+  Print("CheckAccess, full view", full);
+  for (CheckSlot& s : check_slots) s.request.clear_view();
 
   // The same while a rescan imports the whole tenant again.
   if (!ScanToTheEnd(*scans, &scan)) return 1;

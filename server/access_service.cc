@@ -96,6 +96,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::GetGraphStats(
     out->set_bytes(stats.bytes);
     out->set_capacity_bytes(stats.capacity_bytes);
   }
+  response->set_scan(scans_.ScanOfVersion(g.version()));
   *response->mutable_snapshot() = ToSnapshotInfo(g);
   return FinishNow(context, grpc::Status::OK);
 }

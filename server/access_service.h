@@ -10,16 +10,18 @@
 #include "graph/snapshot_holder.h"
 #include "identitygraph/v1/access_service.grpc.pb.h"
 #include "server/auth.h"
+#include "server/scan_manager.h"
 
 namespace identitygraph {
 
 class AccessServiceImpl final : public v1::AccessService::CallbackService {
  public:
   // `authorizer` must outlive the service.
-  // Both must outlive the service.
+  // All must outlive the service.
   AccessServiceImpl(const Authorizer& authorizer,
-                    const graph::SnapshotHolder& holder)
-      : authorizer_(authorizer), holder_(holder) {}
+                    const graph::SnapshotHolder& holder,
+                    const ScanManager& scans)
+      : authorizer_(authorizer), holder_(holder), scans_(scans) {}
 
 #define IDENTITYGRAPH_ACCESS_RPC(Name)                                 \
   grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context, \
@@ -40,6 +42,7 @@ class AccessServiceImpl final : public v1::AccessService::CallbackService {
  private:
   const Authorizer& authorizer_;
   const graph::SnapshotHolder& holder_;
+  const ScanManager& scans_;
 };
 
 }  // namespace identitygraph

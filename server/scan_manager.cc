@@ -368,6 +368,14 @@ std::vector<v1::Scan> ScanManager::List() const {
   return std::vector<v1::Scan>(scans_.rbegin(), scans_.rend());
 }
 
+std::string ScanManager::ScanOfVersion(int64_t version) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto it = scans_.rbegin(); it != scans_.rend(); ++it) {
+    if (it->snapshot_version() == version) return it->name();
+  }
+  return "";
+}
+
 absl::StatusOr<v1::Scan> ScanManager::Cancel(const std::string& name) {
   std::unique_lock<std::mutex> lock(mutex_);
   absl::StatusOr<size_t> index = Find(name);

@@ -60,6 +60,9 @@ class ScanManager {
   absl::StatusOr<v1::Scan> Get(const std::string& name) const;
   // Newest first.
   std::vector<v1::Scan> List() const;
+  // The name of the scan that published snapshot `version`, or "" when the
+  // history no longer holds it.
+  std::string ScanOfVersion(int64_t version) const;
   // Cancels a pending or running scan; an ended one comes back unchanged.
   absl::StatusOr<v1::Scan> Cancel(const std::string& name);
   // Waits until the scan differs from what `*seen` (a change counter, 0 at

@@ -91,7 +91,7 @@ IdentityGraphServer::IdentityGraphServer(
       holder_(std::move(holder)),
       scans_(std::move(scans)),
       config_service_(authorizer_, *store_, Auth0HttpOptions(options)),
-      access_service_(authorizer_, *holder_),
+      access_service_(authorizer_, *holder_, *scans_),
       scan_service_(authorizer_, *scans_) {}
 
 absl::StatusOr<std::unique_ptr<IdentityGraphServer>> IdentityGraphServer::Start(

@@ -336,6 +336,7 @@ TEST_F(ServerAuth0Test, ChecksAnswerFromTheScannedGraphWithTheirPaths) {
   v1::GetGraphStatsResponse stats;
   ASSERT_TRUE(access_->GetGraphStats(Context().get(), {}, &stats).ok());
   EXPECT_EQ(stats.snapshot().version(), 1);
+  EXPECT_EQ(stats.scan(), "scans/1");
   ASSERT_FALSE(stats.entities().empty());
   EXPECT_EQ(stats.entities(0).kind(), v1::ENTITY_KIND_USER);
   EXPECT_EQ(stats.entities(0).count(), 8);

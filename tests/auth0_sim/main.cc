@@ -4,7 +4,10 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -184,12 +187,27 @@ int main(int argc, char** argv) {
   std::printf("auth0-sim listening on %s:%d\n", host.c_str(), port);
   std::fflush(stdout);
 
-  std::thread stopper([&stop_signals, &server] {
+  std::mutex mutex;
+  std::condition_variable stopped;
+  bool listening_ended = false;
+  std::thread stopper([&] {
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
-    server.stop();
+    // httplib's stop() does nothing to a server whose loop has not started
+    // yet, and a signal can come that early (a test that stops the simulator
+    // right after start): ask again until the loop has ended.
+    std::unique_lock<std::mutex> lock(mutex);
+    while (!listening_ended) {
+      server.stop();
+      stopped.wait_for(lock, std::chrono::milliseconds(10));
+    }
   });
   server.listen_after_bind();
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    listening_ended = true;
+  }
+  stopped.notify_all();
   // listen_after_bind also returns if the socket fails; wake the stopper either
   // way.
   pthread_kill(stopper.native_handle(), SIGTERM);

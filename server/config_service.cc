@@ -87,35 +87,38 @@ grpc::ServerUnaryReactor* ConfigServiceImpl::UpdateConfig(
   return FinishNow(context, grpc::Status::OK);
 }
 
-absl::StatusOr<importer::TenantConfig> ConfigServiceImpl::Candidate(
-    const v1::Config& patch, const google::protobuf::FieldMask& mask,
-    grpc::Status* invalid) const {
+grpc::Status ConfigServiceImpl::AdmitCandidate(
+    const grpc::CallbackServerContext& context, const v1::Config& patch,
+    const google::protobuf::FieldMask& mask,
+    importer::TenantConfig* config) const {
+  absl::Status allowed = authorizer_.Authorize(context, Role::kAdmin);
+  if (!allowed.ok()) return ToGrpcStatus(allowed);
   ConfigUpdateResult update = ApplyConfigUpdate(
       store_.GetWithSecret(), patch, mask, store_.validator_options());
   if (!update.violations.empty()) {
-    *invalid = InvalidArgumentWithViolations(
+    return InvalidArgumentWithViolations(
         "the candidate configuration is not valid; fix these fields:",
         update.violations);
-    return absl::InvalidArgumentError("invalid candidate");
   }
-  return ToTenantConfig(update.merged);
+  absl::StatusOr<importer::TenantConfig> complete =
+      ToTenantConfig(update.merged);
+  if (!complete.ok()) return ToGrpcStatus(complete.status());
+  *config = *std::move(complete);
+  return grpc::Status::OK;
 }
 
 grpc::ServerUnaryReactor* ConfigServiceImpl::TestConnection(
     grpc::CallbackServerContext* context,
     const v1::TestConnectionRequest* request,
     v1::TestConnectionResponse* response) {
-  absl::Status allowed = authorizer_.Authorize(*context, Role::kAdmin);
-  if (!allowed.ok()) return FinishNow(context, ToGrpcStatus(allowed));
-  grpc::Status invalid;
-  absl::StatusOr<importer::TenantConfig> config =
-      Candidate(request->config(), request->update_mask(), &invalid);
-  if (!invalid.ok()) return FinishNow(context, invalid);
-  if (!config.ok()) return FinishNow(context, ToGrpcStatus(config.status()));
+  importer::TenantConfig config;
+  grpc::Status admitted = AdmitCandidate(*context, request->config(),
+                                         request->update_mask(), &config);
+  if (!admitted.ok()) return FinishNow(context, admitted);
   // Checks ask Auth0 for fresh tokens every time, so force_token_refresh
   // holds whatever the request says.
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  std::thread([reactor, response, config = *std::move(config),
+  std::thread([reactor, response, config = std::move(config),
                http = auth0_http_] {
     const importer::Diagnosis diagnosis = importer::Diagnose(config, http);
     for (const importer::Check& check : diagnosis.checks) {
@@ -137,15 +140,12 @@ grpc::ServerUnaryReactor* ConfigServiceImpl::ListConnections(
     grpc::CallbackServerContext* context,
     const v1::ListConnectionsRequest* request,
     v1::ListConnectionsResponse* response) {
-  absl::Status allowed = authorizer_.Authorize(*context, Role::kAdmin);
-  if (!allowed.ok()) return FinishNow(context, ToGrpcStatus(allowed));
-  grpc::Status invalid;
-  absl::StatusOr<importer::TenantConfig> config =
-      Candidate(request->config(), request->update_mask(), &invalid);
-  if (!invalid.ok()) return FinishNow(context, invalid);
-  if (!config.ok()) return FinishNow(context, ToGrpcStatus(config.status()));
+  importer::TenantConfig config;
+  grpc::Status admitted = AdmitCandidate(*context, request->config(),
+                                         request->update_mask(), &config);
+  if (!admitted.ok()) return FinishNow(context, admitted);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  std::thread([reactor, response, config = *std::move(config),
+  std::thread([reactor, response, config = std::move(config),
                http = auth0_http_] {
     absl::StatusOr<std::vector<importer::TenantConnection>> connections =
         importer::ListTenantConnections(config, http);

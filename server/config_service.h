@@ -43,11 +43,13 @@ class ConfigServiceImpl final : public v1::ConfigService::CallbackService {
       v1::ListConnectionsResponse* response) override;
 
  private:
-  // The configuration to check: the saved one with `patch` laid over it, or
-  // INVALID_ARGUMENT (field violations) / FAILED_PRECONDITION (incomplete).
-  absl::StatusOr<importer::TenantConfig> Candidate(
-      const v1::Config& patch, const google::protobuf::FieldMask& mask,
-      grpc::Status* invalid) const;
+  // Checks the admin token, then lays `patch` over the saved configuration as
+  // UpdateConfig would (nothing is saved) into `config`: INVALID_ARGUMENT with
+  // field violations, or FAILED_PRECONDITION when it is incomplete.
+  grpc::Status AdmitCandidate(const grpc::CallbackServerContext& context,
+                              const v1::Config& patch,
+                              const google::protobuf::FieldMask& mask,
+                              importer::TenantConfig* config) const;
 
   const Authorizer& authorizer_;
   ConfigStore& store_;

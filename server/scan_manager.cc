@@ -26,20 +26,6 @@ constexpr char kHistoryFile[] = "scans.json";
 constexpr size_t kHistoryKept = 100;
 constexpr size_t kMaxHistoryBytes = size_t{64} << 20;
 
-google::protobuf::Duration ToProtoDuration(absl::Duration d) {
-  google::protobuf::Duration out;
-  const int64_t nanos = absl::ToInt64Nanoseconds(d);
-  out.set_seconds(nanos / 1000000000);
-  out.set_nanos(static_cast<int32_t>(nanos % 1000000000));
-  return out;
-}
-
-bool Ended(const v1::Scan& scan) {
-  return scan.state() == v1::SCAN_STATE_SUCCEEDED ||
-         scan.state() == v1::SCAN_STATE_FAILED ||
-         scan.state() == v1::SCAN_STATE_CANCELLED;
-}
-
 void CopyProgress(const importer::ImportProgress& from, v1::Scan* scan) {
   v1::ScanProgress* to = scan->mutable_progress();
   to->Clear();
@@ -82,6 +68,21 @@ void KeepAside(const std::string& path, const absl::Status& why) {
 
 }  // namespace
 
+bool ScanEnded(const v1::Scan& scan) {
+  return scan.state() == v1::SCAN_STATE_SUCCEEDED ||
+         scan.state() == v1::SCAN_STATE_FAILED ||
+         scan.state() == v1::SCAN_STATE_CANCELLED;
+}
+
+int64_t ScanNumber(absl::string_view name) {
+  int64_t number = 0;
+  if (!absl::ConsumePrefix(&name, "scans/") ||
+      !absl::SimpleAtoi(name, &number) || number <= 0) {
+    return 0;
+  }
+  return number;
+}
+
 ScanManager::ScanManager(ConfigStore& store, graph::SnapshotHolder& holder,
                          Options options)
     : store_(store), holder_(holder), options_(std::move(options)) {}
@@ -123,18 +124,14 @@ absl::Time ScanManager::RunScheduledIfDue(absl::Time now) {
   if (!config.import_options().has_rescan_interval()) {
     return absl::InfiniteFuture();
   }
-  const google::protobuf::Duration& proto =
-      config.import_options().rescan_interval();
   const absl::Duration interval =
-      absl::Seconds(proto.seconds()) + absl::Nanoseconds(proto.nanos());
+      FromProtoDuration(config.import_options().rescan_interval());
   if (interval <= absl::ZeroDuration()) return absl::InfiniteFuture();
   absl::Time last_start = opened_;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!scans_.empty()) {
-      const google::protobuf::Timestamp& started = scans_.back().start_time();
-      last_start = absl::FromUnixSeconds(started.seconds()) +
-                   absl::Nanoseconds(started.nanos());
+      last_start = FromProtoTimestamp(scans_.back().start_time());
     }
     if (running_) return now + absl::Minutes(1);
   }
@@ -162,18 +159,14 @@ absl::Status ScanManager::Load() {
       // Saved newest first.
       for (auto it = saved.scans().rbegin(); it != saved.scans().rend(); ++it) {
         v1::Scan scan = *it;
-        if (!Ended(scan)) {
+        if (!ScanEnded(scan)) {
           scan.set_state(v1::SCAN_STATE_FAILED);
           scan.mutable_error()->set_code("ABORTED");
           scan.mutable_error()->set_message(
               "the server stopped while this scan ran");
           scan.mutable_error()->set_remediation("Start a new scan.");
         }
-        int64_t number = 0;
-        if (absl::SimpleAtoi(absl::StripPrefix(scan.name(), "scans/"),
-                             &number)) {
-          next_number_ = std::max(next_number_, number + 1);
-        }
+        next_number_ = std::max(next_number_, ScanNumber(scan.name()) + 1);
         last_version_ = std::max(last_version_, scan.snapshot_version());
         scans_.push_back(std::move(scan));
         changes_.push_back(1);
@@ -339,10 +332,7 @@ void ScanManager::SaveHistory() {
 }
 
 absl::StatusOr<size_t> ScanManager::Find(const std::string& name) const {
-  int64_t number = 0;
-  if (!absl::StartsWith(name, "scans/") ||
-      !absl::SimpleAtoi(absl::StripPrefix(name, "scans/"), &number) ||
-      number <= 0) {
+  if (ScanNumber(name) == 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("'", name,
                      "' is not a scan name; use scans/N as StartRescan or "
@@ -380,12 +370,12 @@ absl::StatusOr<v1::Scan> ScanManager::Cancel(const std::string& name) {
   std::unique_lock<std::mutex> lock(mutex_);
   absl::StatusOr<size_t> index = Find(name);
   if (!index.ok()) return index.status();
-  if (Ended(scans_[*index])) return scans_[*index];
+  if (ScanEnded(scans_[*index])) return scans_[*index];
   cancel_ = true;
   // The import notices within about a second; an HTTP request in flight is
   // cut by its cancel flag.
   changed_.wait_for(lock, std::chrono::seconds(60),
-                    [&] { return Ended(scans_[*index]); });
+                    [&] { return ScanEnded(scans_[*index]); });
   return scans_[*index];
 }
 

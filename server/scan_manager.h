@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "graph/snapshot_holder.h"
 #include "identitygraph/v1/scan_service.pb.h"
@@ -32,6 +33,11 @@
 #include "server/config_store.h"
 
 namespace identitygraph {
+
+// Whether a scan has ended (succeeded, failed or was cancelled).
+bool ScanEnded(const v1::Scan& scan);
+// N of a scan name "scans/N"; 0 when the name is not of that form.
+int64_t ScanNumber(absl::string_view name);
 
 class ScanManager {
  public:

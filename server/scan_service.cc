@@ -21,18 +21,6 @@ constexpr int kDefaultPageSize = 20;
 constexpr int kMaxPageSize = 100;
 constexpr char kPageTokenPrefix[] = "before:";
 
-bool Ended(const v1::Scan& scan) {
-  return scan.state() == v1::SCAN_STATE_SUCCEEDED ||
-         scan.state() == v1::SCAN_STATE_FAILED ||
-         scan.state() == v1::SCAN_STATE_CANCELLED;
-}
-
-int64_t NumberOf(const v1::Scan& scan) {
-  int64_t number = 0;
-  (void)absl::SimpleAtoi(absl::StripPrefix(scan.name(), "scans/"), &number);
-  return number;
-}
-
 // One watcher: a thread that waits for changes and writes them, one write at
 // a time as the callback API requires.
 class WatchReactor final
@@ -89,7 +77,7 @@ class WatchReactor final
         changed_.wait(lock, [this] { return !writing_ || gone_; });
         if (gone_) break;
       }
-      if (Ended(*scan)) {
+      if (ScanEnded(*scan)) {
         Finish(grpc::Status::OK);
         return;
       }
@@ -160,10 +148,10 @@ grpc::ServerUnaryReactor* ScanServiceImpl::ListScans(
                                   "leave it empty for the first page"));
   }
   for (const v1::Scan& scan : scans_.List()) {
-    if (NumberOf(scan) >= before) continue;
+    if (ScanNumber(scan.name()) >= before) continue;
     if (response->scans_size() == page_size) {
       response->set_next_page_token(absl::StrCat(
-          kPageTokenPrefix, NumberOf(response->scans().rbegin()[0])));
+          kPageTokenPrefix, ScanNumber(response->scans().rbegin()[0].name())));
       break;
     }
     *response->add_scans() = scan;

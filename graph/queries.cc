@@ -418,11 +418,18 @@ absl::StatusOr<CheckResult> CheckAccess(const Snapshot& snapshot, VertexId user,
   }
   CheckResult result;
   if (max_paths <= 0) {
-    absl::StatusOr<std::shared_ptr<const VertexList>> targets =
-        ReachableTargets(snapshot, user);
-    if (!targets.ok()) return targets.status();
-    result.authorized =
-        std::binary_search((*targets)->begin(), (*targets)->end(), application);
+    auto holds = [application](const VertexList& targets) {
+      return std::binary_search(targets.begin(), targets.end(), application);
+    };
+    QueryCache& cache = snapshot.user_targets_cache();
+    if (!cache.Visit(user, [&](const VertexList& targets) {
+          result.authorized = holds(targets);
+        })) {
+      auto targets = std::make_shared<const VertexList>(
+          ComputeReachableTargets(snapshot, user));
+      cache.Insert(user, targets);
+      result.authorized = holds(*targets);
+    }
   } else {
     Workspace& workspace = ThreadWorkspace();
     if (auto s =

@@ -38,6 +38,22 @@ class QueryCache {
 
   // The cached list, or null (counted as a miss).
   std::shared_ptr<const VertexList> Find(VertexId key) const;
+  // Runs `fn(list)` on the cached list under the shard's shared lock and
+  // returns true, or returns false on a miss. Unlike Find it touches no
+  // reference count: a check's hot path (see CheckAccess).
+  template <typename Fn>
+  bool Visit(VertexId key, Fn&& fn) const {
+    const Shard& shard = shards_[key % kShards];
+    std::shared_lock<std::shared_mutex> lock(shard.mutex);
+    auto it = shard.entries.find(key);
+    if (it == shard.entries.end()) {
+      shard.misses.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+    shard.hits.fetch_add(1, std::memory_order_relaxed);
+    fn(*it->second);
+    return true;
+  }
   void Insert(VertexId key, std::shared_ptr<const VertexList> value);
   CacheStats stats() const;
 

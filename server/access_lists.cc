@@ -94,7 +94,7 @@ std::vector<VertexId> Neighbours(const Snapshot& snapshot, VertexId vertex,
   if (!snapshot.ok())                                                    \
     return FinishNow(context, ToGrpcStatus(snapshot.status()));          \
   const Snapshot& g = **snapshot;                                        \
-  *response->mutable_snapshot() = ToSnapshotInfo(g)
+  FillSnapshotInfo(g, response->mutable_snapshot())
 
 #define IDENTITYGRAPH_RETURN_IF_ERROR(expr)         \
   if (absl::Status status_ = (expr); !status_.ok()) \
@@ -136,12 +136,12 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListUserApplications(
   const size_t end = std::min(kept.size(), *offset + *page_size);
   for (size_t i = *offset; i < end; ++i) {
     v1::ReachableApplication* out = response->add_applications();
-    *out->mutable_application() = ToEntity(g, kept[i]->target);
-    *out->mutable_path() = ToPath(g, kept[i]->path);
+    FillEntity(g, kept[i]->target, out->mutable_application());
+    FillPath(g, kept[i]->path, out->mutable_path());
   }
   if (end < kept.size()) response->set_next_page_token(OffsetToken(g, end));
   response->set_total_size(static_cast<int32_t>(kept.size()));
-  *response->mutable_user() = ToEntity(g, *user);
+  FillEntity(g, *user, response->mutable_user());
   return FinishNow(context, grpc::Status::OK);
 }
 
@@ -160,10 +160,10 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListApplicationUsers(
       g, *application, ToReachability(request->mode()),
       static_cast<size_t>(*page_size), request->page_token());
   IDENTITYGRAPH_RETURN_IF_ERROR(page.status());
-  for (VertexId user : page->users) *response->add_users() = ToEntity(g, user);
+  for (VertexId user : page->users) FillEntity(g, user, response->add_users());
   response->set_next_page_token(page->next_page_token);
   response->set_total_size(static_cast<int32_t>(page->total));
-  *response->mutable_application() = ToEntity(g, *application);
+  FillEntity(g, *application, response->mutable_application());
   return FinishNow(context, grpc::Status::OK);
 }
 
@@ -209,7 +209,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::BatchCheckAccess(
     out->set_allowed(results[i]->allowed);
     if (results[i]->allowed) {
       for (const graph::Path& path : results[i]->paths)
-        *out->add_paths() = ToPath(g, path);
+        FillPath(g, path, out->add_paths());
     } else {
       out->set_denial_reason(results[i]->authorized
                                  ? v1::DENIAL_REASON_NO_LOGIN_CONNECTION
@@ -242,7 +242,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ExplainAccess(
   IDENTITYGRAPH_RETURN_IF_ERROR(result.status());
   response->set_allowed(result->allowed);
   for (const graph::Path& path : result->paths)
-    *response->add_paths() = ToPath(g, path);
+    FillPath(g, path, response->add_paths());
   if (!result->allowed) {
     response->set_denial_reason(result->authorized
                                     ? v1::DENIAL_REASON_NO_LOGIN_CONNECTION
@@ -252,23 +252,23 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ExplainAccess(
       graph::RolesOfUser(g, *user, /*effective=*/true);
   IDENTITYGRAPH_RETURN_IF_ERROR(roles.status());
   for (size_t i = 0; i < roles->size() && i < kMaxExplainRoles; ++i)
-    *response->add_user_roles() = ToEntity(g, (*roles)[i]);
+    FillEntity(g, (*roles)[i], response->add_user_roles());
   const graph::EdgeKind role_edge = g.kind(*application) == VertexKind::kApi
                                         ? graph::EdgeKind::kRoleApi
                                         : graph::EdgeKind::kRoleApplication;
   std::vector<VertexId> app_roles =
       Neighbours(g, *application, role_edge, /*in=*/true);
   for (size_t i = 0; i < app_roles.size() && i < kMaxExplainRoles; ++i)
-    *response->add_application_roles() = ToEntity(g, app_roles[i]);
+    FillEntity(g, app_roles[i], response->add_application_roles());
   for (VertexId c :
        Neighbours(g, *user, graph::EdgeKind::kUserConnection, /*in=*/false))
-    *response->add_user_connections() = ToEntity(g, c);
+    FillEntity(g, c, response->add_user_connections());
   for (VertexId c :
        Neighbours(g, *application, graph::EdgeKind::kConnectionApplication,
                   /*in=*/true))
-    *response->add_application_connections() = ToEntity(g, c);
-  *response->mutable_user() = ToEntity(g, *user);
-  *response->mutable_application() = ToEntity(g, *application);
+    FillEntity(g, c, response->add_application_connections());
+  FillEntity(g, *user, response->mutable_user());
+  FillEntity(g, *application, response->mutable_application());
   return FinishNow(context, grpc::Status::OK);
 }
 
@@ -283,8 +283,8 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListUserGroups(
   absl::StatusOr<std::vector<VertexId>> groups =
       graph::GroupsOfUser(g, *user, request->effective());
   IDENTITYGRAPH_RETURN_IF_ERROR(groups.status());
-  for (VertexId group : *groups) *response->add_groups() = ToEntity(g, group);
-  *response->mutable_user() = ToEntity(g, *user);
+  for (VertexId group : *groups) FillEntity(g, group, response->add_groups());
+  FillEntity(g, *user, response->mutable_user());
   return FinishNow(context, grpc::Status::OK);
 }
 
@@ -299,8 +299,8 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListUserRoles(
   absl::StatusOr<std::vector<VertexId>> roles =
       graph::RolesOfUser(g, *user, request->effective());
   IDENTITYGRAPH_RETURN_IF_ERROR(roles.status());
-  for (VertexId role : *roles) *response->add_roles() = ToEntity(g, role);
-  *response->mutable_user() = ToEntity(g, *user);
+  for (VertexId role : *roles) FillEntity(g, role, response->add_roles());
+  FillEntity(g, *user, response->mutable_user());
   return FinishNow(context, grpc::Status::OK);
 }
 
@@ -321,10 +321,10 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListGroupMembers(
   IDENTITYGRAPH_RETURN_IF_ERROR(members.status());
   const size_t end = std::min(members->size(), *offset + *page_size);
   for (size_t i = *offset; i < end; ++i)
-    *response->add_users() = ToEntity(g, (*members)[i]);
+    FillEntity(g, (*members)[i], response->add_users());
   if (end < members->size()) response->set_next_page_token(OffsetToken(g, end));
   response->set_total_size(static_cast<int32_t>(members->size()));
-  *response->mutable_group() = ToEntity(g, *group);
+  FillEntity(g, *group, response->mutable_group());
   return FinishNow(context, grpc::Status::OK);
 }
 
@@ -386,7 +386,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::LookupEntities(
     found.resize(limit);
     more = true;
   }
-  for (VertexId v : found) *response->add_entities() = ToEntity(g, v);
+  for (VertexId v : found) FillEntity(g, v, response->add_entities());
   response->set_truncated(more);
   return FinishNow(context, grpc::Status::OK);
 }

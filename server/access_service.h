@@ -9,40 +9,50 @@
 
 #include "graph/snapshot_holder.h"
 #include "identitygraph/v1/access_service.grpc.pb.h"
+#include "server/arena_allocator.h"
 #include "server/auth.h"
 #include "server/scan_manager.h"
 
 namespace identitygraph {
 
+// Every AccessService RPC, for the declarations and allocators below.
+#define IDENTITYGRAPH_ACCESS_RPCS(X) \
+  X(CheckAccess)                     \
+  X(BatchCheckAccess)                \
+  X(ListUserApplications)            \
+  X(ListApplicationUsers)            \
+  X(ExplainAccess)                   \
+  X(ListUserGroups)                  \
+  X(ListUserRoles)                   \
+  X(ListGroupMembers)                \
+  X(LookupEntities)                  \
+  X(GetGraphStats)
+
 class AccessServiceImpl final : public v1::AccessService::CallbackService {
  public:
-  // `authorizer` must outlive the service.
   // All must outlive the service.
   AccessServiceImpl(const Authorizer& authorizer,
                     const graph::SnapshotHolder& holder,
-                    const ScanManager& scans)
-      : authorizer_(authorizer), holder_(holder), scans_(scans) {}
+                    const ScanManager& scans);
 
 #define IDENTITYGRAPH_ACCESS_RPC(Name)                                 \
   grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context, \
                                  const v1::Name##Request* request,     \
                                  v1::Name##Response* response) override;
-  IDENTITYGRAPH_ACCESS_RPC(CheckAccess)
-  IDENTITYGRAPH_ACCESS_RPC(BatchCheckAccess)
-  IDENTITYGRAPH_ACCESS_RPC(ListUserApplications)
-  IDENTITYGRAPH_ACCESS_RPC(ListApplicationUsers)
-  IDENTITYGRAPH_ACCESS_RPC(ExplainAccess)
-  IDENTITYGRAPH_ACCESS_RPC(ListUserGroups)
-  IDENTITYGRAPH_ACCESS_RPC(ListUserRoles)
-  IDENTITYGRAPH_ACCESS_RPC(ListGroupMembers)
-  IDENTITYGRAPH_ACCESS_RPC(LookupEntities)
-  IDENTITYGRAPH_ACCESS_RPC(GetGraphStats)
+  IDENTITYGRAPH_ACCESS_RPCS(IDENTITYGRAPH_ACCESS_RPC)
 #undef IDENTITYGRAPH_ACCESS_RPC
 
  private:
   const Authorizer& authorizer_;
   const graph::SnapshotHolder& holder_;
   const ScanManager& scans_;
+  // Requests and responses on per-call arenas: measured with loadgen, it
+  // saves the allocations that made up a tenth of a check's server time.
+#define IDENTITYGRAPH_ACCESS_ALLOCATOR(Name)                   \
+  ArenaMessageAllocator<v1::Name##Request, v1::Name##Response> \
+      Name##_allocator_;
+  IDENTITYGRAPH_ACCESS_RPCS(IDENTITYGRAPH_ACCESS_ALLOCATOR)
+#undef IDENTITYGRAPH_ACCESS_ALLOCATOR
 };
 
 }  // namespace identitygraph

@@ -81,34 +81,33 @@ absl::StatusOr<graph::VertexId> Resolve(const graph::Snapshot& snapshot,
                                                  field, ".name"));
 }
 
-v1::Entity ToEntity(const graph::Snapshot& snapshot, graph::VertexId vertex) {
-  v1::Entity out;
+void FillEntity(const graph::Snapshot& snapshot, graph::VertexId vertex,
+                v1::Entity* out) {
   // EntityKind is VertexKind + 1 (0 is UNSPECIFIED).
-  out.set_kind(
+  out->set_kind(
       static_cast<v1::EntityKind>(static_cast<int>(snapshot.kind(vertex)) + 1));
-  out.set_id(std::string(snapshot.id(vertex)));
-  out.set_name(std::string(snapshot.name(vertex)));
-  out.set_email(std::string(snapshot.email(vertex)));
+  const absl::string_view id = snapshot.id(vertex);
+  const absl::string_view name = snapshot.name(vertex);
+  const absl::string_view email = snapshot.email(vertex);
+  out->set_id(id.data(), id.size());
+  out->set_name(name.data(), name.size());
+  out->set_email(email.data(), email.size());
+  out->set_source(v1::ENTITY_SOURCE_MANAGEMENT_API);
   for (const auto& [key, value] : snapshot.attributes(vertex)) {
     if (key == "source") {
-      out.set_source(value == "authorization_extension"
-                         ? v1::ENTITY_SOURCE_AUTHORIZATION_EXTENSION
-                         : v1::ENTITY_SOURCE_MANAGEMENT_API);
+      if (value == "authorization_extension")
+        out->set_source(v1::ENTITY_SOURCE_AUTHORIZATION_EXTENSION);
     } else {
-      (*out.mutable_attributes())[std::string(key)] = std::string(value);
+      (*out->mutable_attributes())[std::string(key)] = std::string(value);
     }
   }
-  if (out.source() == v1::ENTITY_SOURCE_UNSPECIFIED)
-    out.set_source(v1::ENTITY_SOURCE_MANAGEMENT_API);
-  return out;
 }
 
-v1::AccessPath ToPath(const graph::Snapshot& snapshot,
-                      const graph::Path& path) {
-  v1::AccessPath out;
+void FillPath(const graph::Snapshot& snapshot, const graph::Path& path,
+              v1::AccessPath* out) {
   for (size_t i = 0; i < path.size(); ++i) {
-    v1::PathStep* step = out.add_steps();
-    *step->mutable_entity() = ToEntity(snapshot, path[i].vertex);
+    v1::PathStep* step = out->add_steps();
+    FillEntity(snapshot, path[i].vertex, step->mutable_entity());
     if (i > 0) {
       // EdgeKind is graph's EdgeKind + 1 (0 is UNSPECIFIED).
       step->set_via(
@@ -119,14 +118,11 @@ v1::AccessPath ToPath(const graph::Snapshot& snapshot,
           std::string(snapshot.id(path[i].organization));
     }
   }
-  return out;
 }
 
-v1::SnapshotInfo ToSnapshotInfo(const graph::Snapshot& snapshot) {
-  v1::SnapshotInfo out;
-  out.set_version(snapshot.version());
-  *out.mutable_create_time() = ToProtoTimestamp(snapshot.create_time());
-  return out;
+void FillSnapshotInfo(const graph::Snapshot& snapshot, v1::SnapshotInfo* out) {
+  out->set_version(snapshot.version());
+  SetProtoTimestamp(snapshot.create_time(), out->mutable_create_time());
 }
 
 graph::Reachability ToReachability(v1::ReachabilityMode mode) {

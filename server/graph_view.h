@@ -30,9 +30,13 @@ absl::StatusOr<graph::VertexId> Resolve(
     const graph::Snapshot& snapshot, const v1::EntityRef& ref,
     std::initializer_list<graph::VertexKind> kinds, absl::string_view field);
 
-v1::Entity ToEntity(const graph::Snapshot& snapshot, graph::VertexId vertex);
-v1::AccessPath ToPath(const graph::Snapshot& snapshot, const graph::Path& path);
-v1::SnapshotInfo ToSnapshotInfo(const graph::Snapshot& snapshot);
+// Fill an empty `out` in place, so that a response on an arena is built on
+// that arena rather than copied into it.
+void FillEntity(const graph::Snapshot& snapshot, graph::VertexId vertex,
+                v1::Entity* out);
+void FillPath(const graph::Snapshot& snapshot, const graph::Path& path,
+              v1::AccessPath* out);
+void FillSnapshotInfo(const graph::Snapshot& snapshot, v1::SnapshotInfo* out);
 graph::Reachability ToReachability(v1::ReachabilityMode mode);
 
 }  // namespace identitygraph

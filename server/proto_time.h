@@ -11,15 +11,22 @@
 
 namespace identitygraph {
 
+inline void SetProtoTimestamp(absl::Time time,
+                              google::protobuf::Timestamp* out) {
+  const int64_t nanos = absl::ToUnixNanos(time);
+  int64_t seconds = nanos / 1000000000;
+  int32_t rest = static_cast<int32_t>(nanos % 1000000000);
+  if (rest < 0) {
+    seconds -= 1;
+    rest += 1000000000;
+  }
+  out->set_seconds(seconds);
+  out->set_nanos(rest);
+}
+
 inline google::protobuf::Timestamp ToProtoTimestamp(absl::Time time) {
   google::protobuf::Timestamp out;
-  const int64_t nanos = absl::ToUnixNanos(time);
-  out.set_seconds(nanos / 1000000000);
-  out.set_nanos(static_cast<int32_t>(nanos % 1000000000));
-  if (out.nanos() < 0) {
-    out.set_seconds(out.seconds() - 1);
-    out.set_nanos(out.nanos() + 1000000000);
-  }
+  SetProtoTimestamp(time, &out);
   return out;
 }
 

@@ -39,6 +39,7 @@ class ServerProcess {
   ~ServerProcess();
 
   const std::string& address() const { return address_; }
+  pid_t pid() const { return pid_; }
   // Everything the process has written so far.
   std::string output() const ABSL_LOCKS_EXCLUDED(mutex_);
   // Sends `signal`, waits for the process to exit and returns its exit code (-1

@@ -17,6 +17,12 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # Demo and test scripts: certificates.
   openssl ca-certificates
+  # The generated clients (clients/): Python with Debian's gRPC, Go offline against
+  # Debian's Go packages (protobuf APIv2, and the 1.5 github.com/golang/protobuf that
+  # gRPC-Go's codec needs for APIv2 messages). Node's come from npm (clients/node).
+  python3-grpcio python3-grpc-tools
+  golang-go golang-google-grpc-dev golang-google-protobuf-dev
+  golang-github-golang-protobuf-1-5-dev protoc-gen-go protoc-gen-go-grpc
 )
 # buf comes from npm. A machine may already have Node.js and npm from elsewhere (Debian's
 # npm package conflicts with those), so only a missing command brings in Debian's.

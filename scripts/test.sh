@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds with warnings as errors, runs every
-# CTest test, lints the API with buf, then builds and tests again under ASan+UBSan, and runs
+# The test command: installs what is missing, builds with warnings as errors, builds the
+# generated clients, runs every CTest test (the clients' examples against a live server
+# included), lints the API with buf and checks it against the previous commit's with
+# `buf breaking`, then builds and tests again under ASan+UBSan, and runs
 # the graph engine's and the importer's tests (their concurrency included) under TSan. TSan
 # covers only those: Debian's gRPC and Abseil are not built for it, so tests through them
 # report races inside those libraries (graph and importer lock with std::mutex for this).
@@ -17,14 +19,24 @@ scripts/install-deps.sh
 export CCACHE_BASEDIR="$top" CCACHE_NOHASHDIR=true
 
 echo "== build (RelWithDebInfo, -Werror)"
-cmake -S . -B build -G Ninja -DIDENTITYGRAPH_WERROR=ON >/dev/null
+cmake -S . -B build -G Ninja -DIDENTITYGRAPH_WERROR=ON -DIDENTITYGRAPH_CLIENTS=ON >/dev/null
 cmake --build build
+echo "== clients (Python, Go, Node)"
+clients/build.sh "$top/build"
 echo "== tests"
 ctest --test-dir build --output-on-failure -j2
 
-echo "== buf lint"
+echo "== buf lint, buf breaking"
 scripts/node_modules/.bin/buf lint
 echo "buf lint: clean"
+# The API must stay compatible with the previous commit's, so that clients generated from
+# it keep working. A clone without that commit (shallow) cannot check, and says so.
+if git rev-parse --verify --quiet HEAD~1 >/dev/null; then
+  scripts/node_modules/.bin/buf breaking --against '.git#ref=HEAD~1'
+  echo "buf breaking: compatible with $(git rev-parse --short HEAD~1)"
+else
+  echo "buf breaking: SKIPPED, this clone has no previous commit (fetch more history)"
+fi
 
 if ((sanitizers)); then
   echo "== build and tests under ASan+UBSan"

@@ -1,0 +1,83 @@
+// identitygraph from Node: can a person reach an application, and why; which
+// applications they reach; who reaches an application, page by page.
+//
+//   node dist/example.js --address=127.0.0.1:50051 --user=ada@acme.com --application=Payroll
+//
+// --address and --token default to $IDENTITYGRAPH_ADDRESS and
+// $IDENTITYGRAPH_TOKEN. Prints the same lines as the Python and Go examples
+// (clients/README.md). On an RPC error prints
+// "error: <RPC>: <CODE>: <server's message>" and exits 1.
+import { parseArgs } from "util";
+
+import type { ServiceError } from "@grpc/grpc-js";
+
+import { IdentityGraphClient, codeName, describePath } from "./client";
+
+function usage(message: string): never {
+  console.error(`error: ${message}`);
+  console.error(
+    "usage: example --user=EMAIL --application=NAME [--address=HOST:PORT] " +
+      "[--token=TOKEN] [--page_size=N] [--deadline_ms=MS]",
+  );
+  process.exit(2);
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      address: { type: "string", default: process.env.IDENTITYGRAPH_ADDRESS ?? "127.0.0.1:50051" },
+      token: { type: "string", default: process.env.IDENTITYGRAPH_TOKEN ?? "" },
+      user: { type: "string" },
+      application: { type: "string" },
+      page_size: { type: "string", default: "100" },
+      deadline_ms: { type: "string", default: "10000" },
+    },
+  });
+  const user = values.user ?? usage("--user is required");
+  const application = values.application ?? usage("--application is required");
+  const pageSize = Number(values.page_size);
+  const deadlineMs = Number(values.deadline_ms);
+  if (!Number.isInteger(pageSize) || pageSize < 1) usage("--page_size must be a positive integer");
+  if (!(deadlineMs > 0)) usage("--deadline_ms must be a positive number");
+
+  const client = new IdentityGraphClient(values.address!, values.token!, deadlineMs);
+  const userRef = { email: user };
+  const applicationRef = { name: application };
+  let rpc = "CheckAccess";
+  try {
+    const check = await client.checkAccess({ user: userRef, application: applicationRef, maxPaths: 1 });
+    const outcome = check.allowed
+      ? "allowed"
+      : `denied, ${check.denialReason.slice("DENIAL_REASON_".length).toLowerCase()}`;
+    console.log(`check ${user} -> ${application}: ${outcome} (snapshot ${check.snapshot?.version})`);
+    for (const path of check.paths) console.log(`  path: ${describePath(path)}`);
+
+    rpc = "ListUserApplications";
+    let first = true;
+    for await (const page of client.userApplications({ user: userRef })) {
+      if (first) console.log(`applications of ${user}: ${page.totalSize}`);
+      first = false;
+      for (const reachable of page.applications) {
+        console.log(`  ${reachable.application?.name}: ${describePath(reachable.path)}`);
+      }
+    }
+
+    rpc = "ListApplicationUsers";
+    let number = 0;
+    for await (const page of client.applicationUsers({ application: applicationRef, pageSize })) {
+      if (++number === 1) console.log(`users of ${application}, ${pageSize} per page: ${page.totalSize}`);
+      console.log(`  page ${number}: ${page.users.map((u) => u.id).join(", ")}`);
+    }
+    return 0;
+  } catch (e) {
+    const error = e as ServiceError;
+    console.error(`error: ${rpc}: ${codeName(error.code)}: ${error.details}`);
+    return 1;
+  } finally {
+    client.close();
+  }
+}
+
+main().then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,73 @@
+#!/usr/bin/python3
+"""identitygraph from Python: can a person reach an application, and why;
+which applications they reach; who reaches an application, page by page.
+
+    PYTHONPATH=clients/python /usr/bin/python3 clients/python/example.py \\
+        --address=127.0.0.1:50051 --user=ada@acme.com --application=Payroll
+
+--address and --token default to $IDENTITYGRAPH_ADDRESS and $IDENTITYGRAPH_TOKEN.
+Prints the same lines as the Go and Node examples (clients/README.md). On an
+RPC error prints "error: <RPC>: <CODE>: <server's message>" and exits 1.
+"""
+
+import argparse
+import os
+import sys
+
+import grpc
+
+from identitygraph_client import Client, describe_path, ref
+from identitygraph_client import access_service_pb2
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--address", default=os.environ.get("IDENTITYGRAPH_ADDRESS", "127.0.0.1:50051"),
+                        help="host:port of identitygraph-server ($IDENTITYGRAPH_ADDRESS)")
+    parser.add_argument("--token", default=os.environ.get("IDENTITYGRAPH_TOKEN", ""),
+                        help="reader or admin token ($IDENTITYGRAPH_TOKEN)")
+    parser.add_argument("--user", required=True, help="the user's email")
+    parser.add_argument("--application", required=True, help="the application's name")
+    parser.add_argument("--page_size", type=int, default=100, help="users per page")
+    parser.add_argument("--deadline_ms", type=int, default=10000,
+                        help="milliseconds each call may take")
+    args = parser.parse_args()
+    if args.page_size < 1 or args.deadline_ms < 1:
+        parser.error("--page_size and --deadline_ms must be positive")
+
+    user, application = ref(email=args.user), ref(name=args.application)
+    rpc = "CheckAccess"
+    try:
+        with Client(args.address, args.token or None, args.deadline_ms / 1000) as client:
+            check = client.check_access(user, application, max_paths=1)
+            if check.allowed:
+                outcome = "allowed"
+            else:
+                reason = access_service_pb2.DenialReason.Name(check.denial_reason)
+                outcome = "denied, " + reason[len("DENIAL_REASON_"):].lower()
+            print("check %s -> %s: %s (snapshot %d)"
+                  % (args.user, args.application, outcome, check.snapshot.version))
+            for path in check.paths:
+                print("  path: " + describe_path(path))
+
+            rpc = "ListUserApplications"
+            pages = list(client.user_applications(user))
+            print("applications of %s: %d" % (args.user, pages[0].total_size))
+            for page in pages:
+                for reachable in page.applications:
+                    print("  %s: %s" % (reachable.application.name, describe_path(reachable.path)))
+
+            rpc = "ListApplicationUsers"
+            for number, page in enumerate(client.application_users(application, args.page_size), 1):
+                if number == 1:
+                    print("users of %s, %d per page: %d"
+                          % (args.application, args.page_size, page.total_size))
+                print("  page %d: %s" % (number, ", ".join(u.id for u in page.users)))
+    except grpc.RpcError as e:
+        print("error: %s: %s: %s" % (rpc, e.code().name, e.details()), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -9,15 +9,11 @@ QueryCache::QueryCache(std::string name, size_t capacity_bytes)
     : name_(std::move(name)), capacity_bytes_(capacity_bytes) {}
 
 std::shared_ptr<const VertexList> QueryCache::Find(VertexId key) const {
-  const Shard& shard = shards_[key % kShards];
-  std::shared_lock<std::shared_mutex> lock(shard.mutex);
-  auto it = shard.entries.find(key);
-  if (it == shard.entries.end()) {
-    shard.misses.fetch_add(1, std::memory_order_relaxed);
-    return nullptr;
-  }
-  shard.hits.fetch_add(1, std::memory_order_relaxed);
-  return it->second;
+  std::shared_ptr<const VertexList> found;
+  WithEntry(key, [&found](const std::shared_ptr<const VertexList>& list) {
+    found = list;
+  });
+  return found;
 }
 
 void QueryCache::Insert(VertexId key, std::shared_ptr<const VertexList> value) {

@@ -43,6 +43,18 @@ class QueryCache {
   // reference count: a check's hot path (see CheckAccess).
   template <typename Fn>
   bool Visit(VertexId key, Fn&& fn) const {
+    return WithEntry(key, [&fn](const std::shared_ptr<const VertexList>& list) {
+      fn(*list);
+    });
+  }
+  void Insert(VertexId key, std::shared_ptr<const VertexList> value);
+  CacheStats stats() const;
+
+ private:
+  // Runs `fn(entry)` under the shard's shared lock when `key` is cached;
+  // counts the hit or miss.
+  template <typename Fn>
+  bool WithEntry(VertexId key, Fn&& fn) const {
     const Shard& shard = shards_[key % kShards];
     std::shared_lock<std::shared_mutex> lock(shard.mutex);
     auto it = shard.entries.find(key);
@@ -51,13 +63,10 @@ class QueryCache {
       return false;
     }
     shard.hits.fetch_add(1, std::memory_order_relaxed);
-    fn(*it->second);
+    fn(it->second);
     return true;
   }
-  void Insert(VertexId key, std::shared_ptr<const VertexList> value);
-  CacheStats stats() const;
 
- private:
   static constexpr int kShards = 16;
   struct Shard {
     // std::shared_mutex for the reason given in snapshot_holder.h.

@@ -83,30 +83,32 @@ export class IdentityGraphClient {
   }
 
   /** Every page of ListUserApplications, one after the other. */
-  async *userApplications(
+  userApplications(
     request: ListUserApplicationsRequest,
   ): AsyncGenerator<ListUserApplicationsResponse__Output> {
-    let pageToken = "";
-    do {
-      const page = await this.call<ListUserApplicationsRequest, ListUserApplicationsResponse__Output>(
-        this.stub.listUserApplications,
-        { ...request, pageToken },
-      );
-      yield page;
-      pageToken = page.nextPageToken;
-    } while (pageToken);
+    return this.pages<ListUserApplicationsRequest, ListUserApplicationsResponse__Output>(
+      this.stub.listUserApplications,
+      request,
+    );
   }
 
   /** Every page of ListApplicationUsers, one after the other. */
-  async *applicationUsers(
+  applicationUsers(
     request: ListApplicationUsersRequest,
   ): AsyncGenerator<ListApplicationUsersResponse__Output> {
+    return this.pages<ListApplicationUsersRequest, ListApplicationUsersResponse__Output>(
+      this.stub.listApplicationUsers,
+      request,
+    );
+  }
+
+  private async *pages<Request extends { pageToken?: string }, Response extends { nextPageToken: string }>(
+    method: Unary<Request, Response>,
+    request: Request,
+  ): AsyncGenerator<Response> {
     let pageToken = "";
     do {
-      const page = await this.call<ListApplicationUsersRequest, ListApplicationUsersResponse__Output>(
-        this.stub.listApplicationUsers,
-        { ...request, pageToken },
-      );
+      const page = await this.call(method, { ...request, pageToken });
       yield page;
       pageToken = page.nextPageToken;
     } while (pageToken);

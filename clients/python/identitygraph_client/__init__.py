@@ -81,20 +81,19 @@ class Client:
 
     def user_applications(self, user, page_size=100):
         """Yields each ListUserApplicationsResponse page until the last."""
-        request = access_service_pb2.ListUserApplicationsRequest(user=user, page_size=page_size)
-        while True:
-            page = self._call(self._stub.ListUserApplications, request)
-            yield page
-            if not page.next_page_token:
-                return
-            request.page_token = page.next_page_token
+        return self._pages(self._stub.ListUserApplications,
+                           access_service_pb2.ListUserApplicationsRequest(
+                               user=user, page_size=page_size))
 
     def application_users(self, application, page_size=100):
         """Yields each ListApplicationUsersResponse page until the last."""
-        request = access_service_pb2.ListApplicationUsersRequest(
-            application=application, page_size=page_size)
+        return self._pages(self._stub.ListApplicationUsers,
+                           access_service_pb2.ListApplicationUsersRequest(
+                               application=application, page_size=page_size))
+
+    def _pages(self, method, request):
         while True:
-            page = self._call(self._stub.ListApplicationUsers, request)
+            page = self._call(method, request)
             yield page
             if not page.next_page_token:
                 return

@@ -23,6 +23,8 @@ packages=(
   python3-grpcio python3-grpc-tools
   golang-go golang-google-grpc-dev golang-google-protobuf-dev
   golang-github-golang-protobuf-1-5-dev protoc-gen-go protoc-gen-go-grpc
+  # The Bazel build beside CMake (WORKSPACE, bazel/).
+  bazel-bootstrap
 )
 # buf comes from npm. A machine may already have Node.js and npm from elsewhere (Debian's
 # npm package conflicts with those), so only a missing command brings in Debian's.

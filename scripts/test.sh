@@ -2,8 +2,10 @@
 # The test command: installs what is missing, builds with warnings as errors, builds the
 # generated clients, runs every CTest test (the clients' examples against a live server
 # included), lints the API with buf and checks it against the previous commit's with
-# `buf breaking`, then builds and tests again under ASan+UBSan, and runs
-# the graph engine's and the importer's tests (their concurrency included) under TSan. TSan
+# `buf breaking`, then builds and tests again under ASan+UBSan, runs
+# the graph engine's and the importer's tests (their concurrency included) under TSan, and
+# last builds and tests everything again with Bazel, checking that both builds name the
+# same sources. TSan
 # covers only those: Debian's gRPC and Abseil are not built for it, so tests through them
 # report races inside those libraries (graph and importer lock with std::mutex for this).
 # Usage: scripts/test.sh [--no-sanitizers]
@@ -55,3 +57,12 @@ if ((sanitizers)); then
   IDENTITYGRAPH_AUTH0_SIM="$top/build/tests/auth0_sim/auth0-sim" TSAN_OPTIONS=halt_on_error=1 \
     ctest --test-dir build-tsan -L 'graph|importer' --output-on-failure -j2
 fi
+
+echo "== Bazel: the same sources in both builds, then bazel build and test //..."
+python3 scripts/check_build_sources.py build
+# --disk_cache: a fresh clone has a fresh output base; the cache lets it reuse earlier
+# runs' compiled actions, as ccache does for CMake.
+bazel_flags=(--disk_cache="$HOME/.cache/identitygraph-bazel-disk" --copt=-Werror)
+bazel build "${bazel_flags[@]}" //...
+bazel test "${bazel_flags[@]}" --test_env=BUF="$top/scripts/node_modules/.bin/buf" //...
+bazel shutdown

@@ -2,6 +2,7 @@
 // examples (clients/) each print exactly what this test derives from the C++
 // client's own answers, for an allowed check with its paths, a denied one,
 // paging, and errors. Build the clients first: clients/build.sh.
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "identitygraph/v1/access_service.grpc.pb.h"
 #include "tests/server_process.h"
@@ -54,6 +56,28 @@ std::string DescribePath(const v1::AccessPath& path) {
 
 class ClientsTest : public ServerProcessFixture {
  protected:
+  static constexpr int kDeadlineMs = 20000;
+
+  // The examples' "hint:" line for the codes a caller can act on.
+  std::string Hint(grpc::StatusCode code) const {
+    switch (code) {
+      case grpc::StatusCode::UNAUTHENTICATED:
+        return "hint: pass the reader token with --token or "
+               "$IDENTITYGRAPH_TOKEN\n";
+      case grpc::StatusCode::PERMISSION_DENIED:
+        return "hint: use this server's reader or admin token\n";
+      case grpc::StatusCode::UNAVAILABLE:
+        return absl::StrCat("hint: check that identitygraph-server runs at ",
+                            server_->address(),
+                            " and has finished its first scan, then retry\n");
+      case grpc::StatusCode::DEADLINE_EXCEEDED:
+        return absl::StrCat("hint: no answer within --deadline_ms=",
+                            kDeadlineMs, "; retry, or allow more time\n");
+      default:
+        return "";
+    }
+  }
+
   void SetUp() override {
     ServerProcessFixture::SetUp();
     if (HasFatalFailure()) return;
@@ -69,28 +93,29 @@ class ClientsTest : public ServerProcessFixture {
   ServerProcess::Exit Expected(const std::string& user,
                                const std::string& application, int page_size) {
     std::string out;
-    auto fail = [&out](const char* rpc, const grpc::Status& status) {
-      static const char* const kNames[] = {"OK",
-                                           "CANCELLED",
-                                           "UNKNOWN",
-                                           "INVALID_ARGUMENT",
-                                           "DEADLINE_EXCEEDED",
-                                           "NOT_FOUND",
-                                           "ALREADY_EXISTS",
-                                           "PERMISSION_DENIED",
-                                           "RESOURCE_EXHAUSTED",
-                                           "FAILED_PRECONDITION",
-                                           "ABORTED",
-                                           "OUT_OF_RANGE",
-                                           "UNIMPLEMENTED",
-                                           "INTERNAL",
-                                           "UNAVAILABLE",
-                                           "DATA_LOSS",
-                                           "UNAUTHENTICATED"};
+    auto fail = [this, &out](const char* rpc, const grpc::Status& status) {
+      static const char* const kNames[] = {
+          "OK",
+          "CANCELLED",
+          "UNKNOWN",
+          "INVALID_ARGUMENT",
+          "DEADLINE_EXCEEDED",
+          "NOT_FOUND",
+          "ALREADY_EXISTS",
+          "PERMISSION_DENIED",
+          "RESOURCE_EXHAUSTED",
+          "FAILED_PRECONDITION",
+          "ABORTED",
+          "OUT_OF_RANGE",
+          "UNIMPLEMENTED",
+          "INTERNAL",
+          "UNAVAILABLE",
+          "DATA_LOSS",
+          "UNAUTHENTICATED"};  // by grpc::StatusCode
       return ServerProcess::Exit{
-          1,
-          absl::StrCat(out, "error: ", rpc, ": ", kNames[status.error_code()],
-                       ": ", status.error_message(), "\n")};
+          1, absl::StrCat(
+                 out, "error: ", rpc, ": ", kNames[status.error_code()], ": ",
+                 status.error_message(), "\n", Hint(status.error_code()))};
     };
     v1::CheckAccessRequest check_request;
     check_request.mutable_user()->set_email(user);
@@ -174,7 +199,7 @@ TEST_F(ClientsTest, EveryExamplePrintsWhatTheCppClientGets) {
       args.push_back(absl::StrCat("--user=", c.user));
       args.push_back(absl::StrCat("--application=", c.application));
       args.push_back(absl::StrCat("--page_size=", c.page_size));
-      args.push_back("--deadline_ms=20000");
+      args.push_back(absl::StrCat("--deadline_ms=", kDeadlineMs));
       const ServerProcess::Exit got = ServerProcess::Run(client.binary, args);
       EXPECT_EQ(got.exit_code, expected.exit_code)
           << client.language << " " << c.user << "\n"
@@ -194,7 +219,34 @@ TEST_F(ClientsTest, EveryExampleReportsAWrongTokenByItsCode) {
     EXPECT_EQ(got.exit_code, 1) << client.language << "\n" << got.output;
     EXPECT_EQ(got.output,
               "error: CheckAccess: UNAUTHENTICATED: the bearer token is not "
-              "valid for this server\n")
+              "valid for this server\nhint: pass the reader token with --token "
+              "or $IDENTITYGRAPH_TOKEN\n")
+        << client.language;
+  }
+}
+
+TEST_F(ClientsTest, EveryExampleSaysWhereItFoundNoServer) {
+  // A port nothing listens on: the server's own, once it has stopped.
+  const std::string address = server_->address();
+  // Our own channel closed first: the server waits (up to its shutdown grace)
+  // for connected clients to go after its GOAWAY.
+  config_.reset();
+  scans_.reset();
+  access_.reset();
+  ASSERT_EQ(server_->Stop(SIGTERM), 0);
+  for (const Client& client : Clients()) {
+    std::vector<std::string> args = client.args;
+    args.insert(args.end(), {"--user=ada@acme.com", "--application=Payroll",
+                             "--address=" + address});
+    const ServerProcess::Exit got = ServerProcess::Run(client.binary, args);
+    EXPECT_EQ(got.exit_code, 1) << client.language << "\n" << got.output;
+    EXPECT_THAT(got.output,
+                ::testing::StartsWith("error: CheckAccess: UNAVAILABLE: "))
+        << client.language;
+    EXPECT_THAT(got.output,
+                ::testing::EndsWith(absl::StrCat(
+                    "\nhint: check that identitygraph-server runs at ", address,
+                    " and has finished its first scan, then retry\n")))
         << client.language;
   }
 }

@@ -7,7 +7,8 @@ which applications they reach; who reaches an application, page by page.
 
 --address and --token default to $IDENTITYGRAPH_ADDRESS and $IDENTITYGRAPH_TOKEN.
 Prints the same lines as the Go and Node examples (clients/README.md). On an
-RPC error prints "error: <RPC>: <CODE>: <server's message>" and exits 1.
+RPC error prints "error: <RPC>: <CODE>: <server's message>", for some codes a
+"hint:" line saying what to do, and exits 1.
 """
 
 import argparse
@@ -18,6 +19,20 @@ import grpc
 
 from identitygraph_client import Client, describe_path, ref
 from identitygraph_client import access_service_pb2
+
+
+def hint_for(code, args):
+    """What to do about the codes a caller can act on (clients/README.md)."""
+    return {
+        grpc.StatusCode.UNAUTHENTICATED:
+            "pass the reader token with --token or $IDENTITYGRAPH_TOKEN",
+        grpc.StatusCode.PERMISSION_DENIED: "use this server's reader or admin token",
+        grpc.StatusCode.UNAVAILABLE:
+            "check that identitygraph-server runs at %s and has finished its first scan, "
+            "then retry" % args.address,
+        grpc.StatusCode.DEADLINE_EXCEEDED:
+            "no answer within --deadline_ms=%d; retry, or allow more time" % args.deadline_ms,
+    }.get(code)
 
 
 def main():
@@ -65,6 +80,9 @@ def main():
                 print("  page %d: %s" % (number, ", ".join(u.id for u in page.users)))
     except grpc.RpcError as e:
         print("error: %s: %s: %s" % (rpc, e.code().name, e.details()), file=sys.stderr)
+        hint = hint_for(e.code(), args)
+        if hint:
+            print("hint: " + hint, file=sys.stderr)
         return 1
     return 0
 

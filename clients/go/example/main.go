@@ -7,7 +7,8 @@
 // --address and --token default to $IDENTITYGRAPH_ADDRESS and
 // $IDENTITYGRAPH_TOKEN. It prints the same lines as the Python and Node
 // examples (clients/README.md). On an RPC error it prints
-// "error: <RPC>: <CODE>: <server's message>" and exits 1.
+// "error: <RPC>: <CODE>: <server's message>", for some codes a "hint:" line
+// saying what to do, and exits 1.
 package main
 
 import (
@@ -37,6 +38,22 @@ var codeNames = map[codes.Code]string{
 	codes.OutOfRange: "OUT_OF_RANGE", codes.Unimplemented: "UNIMPLEMENTED",
 	codes.Internal: "INTERNAL", codes.Unavailable: "UNAVAILABLE", codes.DataLoss: "DATA_LOSS",
 	codes.Unauthenticated: "UNAUTHENTICATED",
+}
+
+// hintFor says what to do about the codes a caller can act on
+// (clients/README.md); "" for the others, whose message says it.
+func hintFor(code codes.Code, address string, deadlineMs int) string {
+	switch code {
+	case codes.Unauthenticated:
+		return "pass the reader token with --token or $IDENTITYGRAPH_TOKEN"
+	case codes.PermissionDenied:
+		return "use this server's reader or admin token"
+	case codes.Unavailable:
+		return fmt.Sprintf("check that identitygraph-server runs at %s and has finished its first scan, then retry", address)
+	case codes.DeadlineExceeded:
+		return fmt.Sprintf("no answer within --deadline_ms=%d; retry, or allow more time", deadlineMs)
+	}
+	return ""
 }
 
 func envOr(name, fallback string) string {
@@ -175,6 +192,9 @@ func main() {
 	if rpc, err := e.run(*user, *application, int32(*pageSize)); err != nil {
 		st := status.Convert(err)
 		fmt.Fprintf(os.Stderr, "error: %s: %s: %s\n", rpc, codeNames[st.Code()], st.Message())
+		if hint := hintFor(st.Code(), *address, *deadlineMs); hint != "" {
+			fmt.Fprintln(os.Stderr, "hint: "+hint)
+		}
 		conn.Close()
 		os.Exit(1)
 	}

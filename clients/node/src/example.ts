@@ -6,12 +6,29 @@
 // --address and --token default to $IDENTITYGRAPH_ADDRESS and
 // $IDENTITYGRAPH_TOKEN. Prints the same lines as the Python and Go examples
 // (clients/README.md). On an RPC error prints
-// "error: <RPC>: <CODE>: <server's message>" and exits 1.
+// "error: <RPC>: <CODE>: <server's message>", for some codes a "hint:" line
+// saying what to do, and exits 1.
 import { parseArgs } from "util";
 
-import type { ServiceError } from "@grpc/grpc-js";
+import { status, type ServiceError } from "@grpc/grpc-js";
 
 import { IdentityGraphClient, codeName, describePath } from "./client";
+
+/** What to do about the codes a caller can act on (clients/README.md). */
+function hintFor(code: status, address: string, deadlineMs: number): string | undefined {
+  switch (code) {
+    case status.UNAUTHENTICATED:
+      return "pass the reader token with --token or $IDENTITYGRAPH_TOKEN";
+    case status.PERMISSION_DENIED:
+      return "use this server's reader or admin token";
+    case status.UNAVAILABLE:
+      return `check that identitygraph-server runs at ${address} and has finished its first scan, then retry`;
+    case status.DEADLINE_EXCEEDED:
+      return `no answer within --deadline_ms=${deadlineMs}; retry, or allow more time`;
+    default:
+      return undefined;
+  }
+}
 
 function usage(message: string): never {
   console.error(`error: ${message}`);
@@ -72,6 +89,8 @@ async function main(): Promise<number> {
   } catch (e) {
     const error = e as ServiceError;
     console.error(`error: ${rpc}: ${codeName(error.code)}: ${error.details}`);
+    const hint = hintFor(error.code, values.address!, deadlineMs);
+    if (hint) console.error(`hint: ${hint}`);
     return 1;
   } finally {
     client.close();

@@ -46,8 +46,9 @@ class AccessServiceImpl final : public v1::AccessService::CallbackService {
   const Authorizer& authorizer_;
   const graph::SnapshotHolder& holder_;
   const ScanManager& scans_;
-  // Requests and responses on per-call arenas: measured with loadgen, it
-  // saves the allocations that made up a tenth of a check's server time.
+  // Requests and responses on per-call arenas. With responses filled in
+  // place, loadgen measured server CPU per check 16.9 -> 16.2 us and per
+  // full-view check 20.2 -> 18.8 us.
 #define IDENTITYGRAPH_ACCESS_ALLOCATOR(Name)                   \
   ArenaMessageAllocator<v1::Name##Request, v1::Name##Response> \
       Name##_allocator_;

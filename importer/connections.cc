@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "importer/auth0_api.h"
 #include "importer/wire/auth0_wire.pb.h"
 #include "re2/re2.h"
@@ -75,6 +76,30 @@ ConnectionSelection SelectConnections(
       selection.patterns_matching_nothing.push_back(patterns[i]);
   }
   return selection;
+}
+
+std::string NothingSelectedMessage(const std::vector<Connection>& tenant) {
+  std::vector<std::string> names;
+  for (const Connection& c : tenant) names.push_back(c.name);
+  return absl::StrCat(
+      "no connection of the tenant matches the configuration; the tenant has: ",
+      absl::StrJoin(names, ", "));
+}
+
+std::vector<std::string> SelectionProblems(
+    const ConnectionSelection& selection) {
+  std::vector<std::string> problems;
+  if (!selection.missing_names.empty()) {
+    problems.push_back(
+        absl::StrCat("selected connections not in the tenant: ",
+                     absl::StrJoin(selection.missing_names, ", ")));
+  }
+  if (!selection.patterns_matching_nothing.empty()) {
+    problems.push_back(
+        absl::StrCat("connection patterns matching nothing: ",
+                     absl::StrJoin(selection.patterns_matching_nothing, ", ")));
+  }
+  return problems;
 }
 
 ConnectionAudience HintAudience(const Connection& connection,

@@ -40,6 +40,23 @@ ConnectionSelection SelectConnections(
     const std::vector<std::string>& names,
     const std::vector<std::string>& patterns);
 
+// The words scans and TestConnection share for a selection. When nothing is
+// selected: the message, naming the tenant's connections, and what to do.
+std::string NothingSelectedMessage(const std::vector<Connection>& tenant);
+inline constexpr char kNothingSelectedRemediation[] =
+    "Set Config.connections to the names of the workforce connections "
+    "(ListConnections shows them), or fix Config.connection_patterns (they "
+    "must match the whole name)";
+// When something is: one phrase per problem ("selected connections not in the
+// tenant: a, b"; "connection patterns matching nothing: x"), none when all is
+// well, and what to do about them.
+std::vector<std::string> SelectionProblems(
+    const ConnectionSelection& selection);
+inline constexpr char kSelectionProblemsRemediation[] =
+    "Compare Config.connections and Config.connection_patterns with "
+    "ListConnections (patterns must match the whole name) and remove what no "
+    "longer exists";
+
 // Whether a connection looks like it holds employees or customers, from its
 // strategy.
 enum class ConnectionAudience { kUnknown, kWorkforce, kCustomer };

@@ -43,6 +43,19 @@ TEST(SelectConnectionsTest, AConnectionChosenTwiceIsListedOnce) {
   EXPECT_TRUE(selection.missing_names.empty());
 }
 
+TEST(SelectConnectionsTest, ProblemsAreNamedOncePerKind) {
+  EXPECT_THAT(
+      SelectionProblems(SelectConnections(
+          kTenant, {"google-workforce", "a", "b"}, {"okta-.*", "zzz.*"})),
+      ElementsAre("selected connections not in the tenant: a, b",
+                  "connection patterns matching nothing: zzz.*"));
+  EXPECT_TRUE(
+      SelectionProblems(SelectConnections(kTenant, {"customers"}, {})).empty());
+  EXPECT_EQ(NothingSelectedMessage(kTenant),
+            "no connection of the tenant matches the configuration; the "
+            "tenant has: google-workforce, okta-saml, corp-okta, customers");
+}
+
 TEST(HintAudienceTest, ByStrategy) {
   std::string reason;
   EXPECT_EQ(HintAudience(kTenant[0], &reason), ConnectionAudience::kWorkforce);

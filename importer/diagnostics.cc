@@ -216,43 +216,25 @@ class Diagnoser {
     }
     ConnectionSelection selection = SelectConnections(
         *all, config_.connections, config_.connection_patterns);
-    std::vector<std::string> tenant_names, selected_names;
-    for (const Connection& c : *all) tenant_names.push_back(c.name);
+    std::vector<std::string> selected_names;
     for (const Connection& c : selection.selected)
       selected_names.push_back(c.name);
     Check check{"selected_connections", CheckStatus::kOk, "", "", {}};
     if (selection.selected.empty()) {
       check.status = CheckStatus::kFailed;
-      check.message = absl::StrCat(
-          "no connection of the tenant matches the configuration; the "
-          "tenant has: ",
-          absl::StrJoin(tenant_names, ", "));
-      check.remediation =
-          "Set Config.connections to the names of the workforce connections "
-          "(ListConnections shows them), or fix Config.connection_patterns "
-          "(they must match the whole name)";
+      check.message = NothingSelectedMessage(*all);
+      check.remediation = kNothingSelectedRemediation;
       Add(std::move(check));
       return;
     }
     check.message =
         absl::StrCat(selection.selected.size(),
                      " selected: ", absl::StrJoin(selected_names, ", "));
-    std::vector<std::string> problems;
-    if (!selection.missing_names.empty()) {
-      problems.push_back(absl::StrCat(
-          "not in the tenant: ", absl::StrJoin(selection.missing_names, ", ")));
-    }
-    if (!selection.patterns_matching_nothing.empty()) {
-      problems.push_back(absl::StrCat(
-          "patterns matching nothing: ",
-          absl::StrJoin(selection.patterns_matching_nothing, ", ")));
-    }
+    const std::vector<std::string> problems = SelectionProblems(selection);
     if (!problems.empty()) {
       check.status = CheckStatus::kWarning;
       absl::StrAppend(&check.message, "; ", absl::StrJoin(problems, "; "));
-      check.remediation =
-          "Compare Config.connections and connection_patterns with "
-          "ListConnections and remove what no longer exists";
+      check.remediation = kSelectionProblemsRemediation;
     }
     Add(std::move(check));
     Audience(selection.selected);

@@ -283,33 +283,15 @@ class Importer {
     ConnectionSelection selection = SelectConnections(
         *all, config_.connections, config_.connection_patterns);
     if (selection.selected.empty()) {
-      std::vector<std::string> names;
-      for (const Connection& c : *all) names.push_back(c.name);
-      return absl::FailedPreconditionError(absl::StrCat(
-          "no connection of the tenant matches the configuration (names: ",
-          absl::StrJoin(config_.connections, ", "),
-          "; patterns: ", absl::StrJoin(config_.connection_patterns, ", "),
-          "). The tenant's connections: ", absl::StrJoin(names, ", "),
-          ". Fix Config.connections or Config.connection_patterns."));
+      return absl::FailedPreconditionError(
+          absl::StrCat(NothingSelectedMessage(*all), ". ",
+                       kNothingSelectedRemediation, "."));
     }
-    if (!selection.missing_names.empty()) {
-      progress_.Warn(
-          {"connections",
-           absl::StrCat("selected connections not in the tenant: ",
-                        absl::StrJoin(selection.missing_names, ", ")),
-           "Check the names with ListConnections, or remove them "
-           "from Config.connections.",
-           {}});
-    }
-    if (!selection.patterns_matching_nothing.empty()) {
-      progress_.Warn(
-          {"connections",
-           absl::StrCat(
-               "connection patterns matching nothing: ",
-               absl::StrJoin(selection.patterns_matching_nothing, ", ")),
-           "Check the patterns against ListConnections (they must match the "
-           "whole name).",
-           {}});
+    for (std::string& problem : SelectionProblems(selection)) {
+      progress_.Warn({"connections",
+                      std::move(problem),
+                      absl::StrCat(kSelectionProblemsRemediation, "."),
+                      {}});
     }
     for (const Connection& connection : selection.selected) {
       std::string reason;

@@ -107,66 +107,69 @@ grpc::Status ConfigServiceImpl::AdmitCandidate(
   return grpc::Status::OK;
 }
 
+grpc::ServerUnaryReactor* ConfigServiceImpl::RunOnCandidate(
+    grpc::CallbackServerContext* context, const v1::Config& patch,
+    const google::protobuf::FieldMask& mask, CandidateWork work) const {
+  importer::TenantConfig config;
+  grpc::Status admitted = AdmitCandidate(*context, patch, mask, &config);
+  if (!admitted.ok()) return FinishNow(context, admitted);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  std::thread([reactor, config = std::move(config), http = auth0_http_,
+               work = std::move(work)] {
+    reactor->Finish(work(config, http));
+  }).detach();
+  return reactor;
+}
+
 grpc::ServerUnaryReactor* ConfigServiceImpl::TestConnection(
     grpc::CallbackServerContext* context,
     const v1::TestConnectionRequest* request,
     v1::TestConnectionResponse* response) {
-  importer::TenantConfig config;
-  grpc::Status admitted = AdmitCandidate(*context, request->config(),
-                                         request->update_mask(), &config);
-  if (!admitted.ok()) return FinishNow(context, admitted);
   // Checks ask Auth0 for fresh tokens every time, so force_token_refresh
   // holds whatever the request says.
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  std::thread([reactor, response, config = std::move(config),
-               http = auth0_http_] {
-    const importer::Diagnosis diagnosis = importer::Diagnose(config, http);
-    for (const importer::Check& check : diagnosis.checks) {
-      v1::ConnectionCheck* out = response->add_checks();
-      out->set_name(check.name);
-      out->set_status(ToProto(check.status));
-      out->set_message(check.message);
-      out->set_remediation(check.remediation);
-      for (const std::string& scope : check.missing_scopes)
-        out->add_missing_scopes(scope);
-    }
-    response->set_ok(diagnosis.ok);
-    reactor->Finish(grpc::Status::OK);
-  }).detach();
-  return reactor;
+  return RunOnCandidate(
+      context, request->config(), request->update_mask(),
+      [response](const importer::TenantConfig& config,
+                 const importer::HttpClientOptions& http) {
+        const importer::Diagnosis diagnosis = importer::Diagnose(config, http);
+        for (const importer::Check& check : diagnosis.checks) {
+          v1::ConnectionCheck* out = response->add_checks();
+          out->set_name(check.name);
+          out->set_status(ToProto(check.status));
+          out->set_message(check.message);
+          out->set_remediation(check.remediation);
+          for (const std::string& scope : check.missing_scopes)
+            out->add_missing_scopes(scope);
+        }
+        response->set_ok(diagnosis.ok);
+        return grpc::Status::OK;
+      });
 }
 
 grpc::ServerUnaryReactor* ConfigServiceImpl::ListConnections(
     grpc::CallbackServerContext* context,
     const v1::ListConnectionsRequest* request,
     v1::ListConnectionsResponse* response) {
-  importer::TenantConfig config;
-  grpc::Status admitted = AdmitCandidate(*context, request->config(),
-                                         request->update_mask(), &config);
-  if (!admitted.ok()) return FinishNow(context, admitted);
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  std::thread([reactor, response, config = std::move(config),
-               http = auth0_http_] {
-    absl::StatusOr<std::vector<importer::TenantConnection>> connections =
-        importer::ListTenantConnections(config, http);
-    if (!connections.ok()) {
-      reactor->Finish(ToGrpcStatus(connections.status()));
-      return;
-    }
-    for (const importer::TenantConnection& c : *connections) {
-      v1::TenantConnection* out = response->add_connections();
-      out->set_id(c.connection.id);
-      out->set_name(c.connection.name);
-      out->set_display_name(c.connection.display_name);
-      out->set_strategy(c.connection.strategy);
-      out->set_selected(c.selected);
-      out->set_user_count(c.user_count);
-      out->set_audience(ToProto(c.audience));
-      out->set_audience_reason(c.audience_reason);
-    }
-    reactor->Finish(grpc::Status::OK);
-  }).detach();
-  return reactor;
+  return RunOnCandidate(
+      context, request->config(), request->update_mask(),
+      [response](const importer::TenantConfig& config,
+                 const importer::HttpClientOptions& http) {
+        absl::StatusOr<std::vector<importer::TenantConnection>> connections =
+            importer::ListTenantConnections(config, http);
+        if (!connections.ok()) return ToGrpcStatus(connections.status());
+        for (const importer::TenantConnection& c : *connections) {
+          v1::TenantConnection* out = response->add_connections();
+          out->set_id(c.connection.id);
+          out->set_name(c.connection.name);
+          out->set_display_name(c.connection.display_name);
+          out->set_strategy(c.connection.strategy);
+          out->set_selected(c.selected);
+          out->set_user_count(c.user_count);
+          out->set_audience(ToProto(c.audience));
+          out->set_audience_reason(c.audience_reason);
+        }
+        return grpc::Status::OK;
+      });
 }
 
 }  // namespace identitygraph

@@ -6,6 +6,7 @@
 #ifndef IDENTITYGRAPH_SERVER_CONFIG_SERVICE_H_
 #define IDENTITYGRAPH_SERVER_CONFIG_SERVICE_H_
 
+#include <functional>
 #include <utility>
 
 #include "absl/status/statusor.h"
@@ -50,6 +51,15 @@ class ConfigServiceImpl final : public v1::ConfigService::CallbackService {
                               const v1::Config& patch,
                               const google::protobuf::FieldMask& mask,
                               importer::TenantConfig* config) const;
+  // Admits the candidate, then runs `work` (which calls Auth0) on a thread of
+  // its own, off gRPC's callback threads, and finishes the call with its
+  // status. `work` fills the response.
+  using CandidateWork = std::function<grpc::Status(
+      const importer::TenantConfig& config,
+      const importer::HttpClientOptions& auth0_http)>;
+  grpc::ServerUnaryReactor* RunOnCandidate(
+      grpc::CallbackServerContext* context, const v1::Config& patch,
+      const google::protobuf::FieldMask& mask, CandidateWork work) const;
 
   const Authorizer& authorizer_;
   ConfigStore& store_;

@@ -306,9 +306,10 @@ absl::Status ExpectKind(const Snapshot& snapshot, VertexId v,
       what, " ", snapshot.id(v), " is a ", VertexKindName(snapshot.kind(v))));
 }
 
-// Targets of `v`'s edges of `kind` (or sources, when `incoming`), each once.
-std::vector<VertexId> Neighbours(const Snapshot& snapshot, VertexId v,
-                                 uint32_t mask, bool incoming) {
+// Targets of `v`'s edges of the kinds in `mask` (or sources, when
+// `incoming`), each once.
+std::vector<VertexId> NeighboursByMask(const Snapshot& snapshot, VertexId v,
+                                       uint32_t mask, bool incoming) {
   const CsrGraph& csr = snapshot.graph();
   std::vector<VertexId> out;
   if (incoming) {
@@ -402,6 +403,11 @@ absl::StatusOr<std::shared_ptr<const VertexList>> ReachableTargets(
       ComputeReachableTargets(snapshot, user));
   cache.Insert(user, result);
   return result;
+}
+
+std::vector<VertexId> Neighbours(const Snapshot& snapshot, VertexId vertex,
+                                 EdgeKind kind, bool incoming) {
+  return NeighboursByMask(snapshot, vertex, Mask({kind}), incoming);
 }
 
 absl::StatusOr<CheckResult> CheckAccess(const Snapshot& snapshot, VertexId user,
@@ -522,10 +528,10 @@ absl::StatusOr<std::shared_ptr<const VertexList>> UsersOfApplication(
   {
     absl::flat_hash_set<VertexId> can_log_in;
     for (VertexId connection :
-         Neighbours(snapshot, application,
-                    Mask({EdgeKind::kConnectionApplication}), true)) {
-      for (VertexId u : Neighbours(snapshot, connection,
-                                   Mask({EdgeKind::kUserConnection}), true)) {
+         NeighboursByMask(snapshot, application,
+                          Mask({EdgeKind::kConnectionApplication}), true)) {
+      for (VertexId u : NeighboursByMask(
+               snapshot, connection, Mask({EdgeKind::kUserConnection}), true)) {
         can_log_in.insert(u);
       }
     }
@@ -615,7 +621,7 @@ absl::StatusOr<std::vector<VertexId>> Related(const Snapshot& snapshot,
                                               uint32_t direct, uint32_t walk,
                                               bool reverse, VertexKind kind,
                                               const QueryLimits& limits) {
-  if (!closure) return Neighbours(snapshot, start, direct, reverse);
+  if (!closure) return NeighboursByMask(snapshot, start, direct, reverse);
   Workspace& workspace = ThreadWorkspace();
   if (auto s = Walk(snapshot, start, walk, reverse, limits, workspace);
       !s.ok()) {

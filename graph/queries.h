@@ -60,6 +60,11 @@ absl::StatusOr<std::shared_ptr<const VertexList>> ReachableTargets(
 // it).
 VertexList ComputeReachableTargets(const Snapshot& snapshot, VertexId user);
 
+// The vertices at the other end of `vertex`'s edges of `kind` (their sources
+// when `incoming`), each once, in id order.
+std::vector<VertexId> Neighbours(const Snapshot& snapshot, VertexId vertex,
+                                 EdgeKind kind, bool incoming);
+
 struct CheckResult {
   bool allowed = false;
   // An authorization path exists (in login mode, `allowed` also needs a

@@ -15,6 +15,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
 
 // A small tenant:
 //   ada    -member-> engineering -nested-> all-staff -role-> wiki-reader ->
@@ -284,6 +285,23 @@ TEST_F(QueriesTest, GroupsRolesAndMembersDirectAndEffective) {
               ElementsAre("ada", "linus"));
   EXPECT_THAT(Ids(*MembersOfGroup(*snapshot_, Group("empty"), true)),
               IsEmpty());
+}
+
+TEST_F(QueriesTest, NeighboursByOneEdgeKindEitherWay) {
+  EXPECT_THAT(Ids(Neighbours(*snapshot_, App("Payroll"),
+                             EdgeKind::kRoleApplication, /*incoming=*/true)),
+              UnorderedElementsAre("payroll-admin", "payroll-user"));
+  EXPECT_THAT(Ids(Neighbours(*snapshot_, User("ada"), EdgeKind::kUserConnection,
+                             /*incoming=*/false)),
+              ElementsAre("google"));
+  // Only edges of the kind asked for: grace has a group edge, no connection.
+  EXPECT_THAT(Ids(Neighbours(*snapshot_, User("grace"),
+                             EdgeKind::kUserConnection, /*incoming=*/false)),
+              IsEmpty());
+  EXPECT_THAT(
+      Ids(Neighbours(*snapshot_, App("Wiki"), EdgeKind::kConnectionApplication,
+                     /*incoming=*/true)),
+      ElementsAre("google"));
 }
 
 TEST_F(QueriesTest, SeveralShortestPathsUpToTheLimit) {

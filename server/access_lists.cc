@@ -8,7 +8,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "boost/graph/compressed_sparse_row_graph.hpp"
 #include "graph/queries.h"
 #include "server/access_service.h"
 #include "server/graph_view.h"
@@ -64,24 +63,6 @@ absl::StatusOr<size_t> ParseOffsetToken(const Snapshot& snapshot,
         " is served now: restart the listing without a page_token"));
   }
   return offset;
-}
-
-// Vertices at the other end of `vertex`'s edges of `kind`: incoming when
-// `in`, else outgoing.
-std::vector<VertexId> Neighbours(const Snapshot& snapshot, VertexId vertex,
-                                 graph::EdgeKind kind, bool in) {
-  std::vector<VertexId> out;
-  const graph::CsrGraph& g = snapshot.graph();
-  if (in) {
-    for (auto [it, end] = boost::in_edges(vertex, g); it != end; ++it) {
-      if (g[*it].kind == kind) out.push_back(boost::source(*it, g));
-    }
-  } else {
-    for (auto [it, end] = boost::out_edges(vertex, g); it != end; ++it) {
-      if (g[*it].kind == kind) out.push_back(boost::target(*it, g));
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -257,15 +238,16 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ExplainAccess(
                                         ? graph::EdgeKind::kRoleApi
                                         : graph::EdgeKind::kRoleApplication;
   std::vector<VertexId> app_roles =
-      Neighbours(g, *application, role_edge, /*in=*/true);
+      graph::Neighbours(g, *application, role_edge, /*incoming=*/true);
   for (size_t i = 0; i < app_roles.size() && i < kMaxExplainRoles; ++i)
     FillEntity(g, app_roles[i], response->add_application_roles());
   for (VertexId c :
-       Neighbours(g, *user, graph::EdgeKind::kUserConnection, /*in=*/false))
+       graph::Neighbours(g, *user, graph::EdgeKind::kUserConnection,
+                         /*incoming=*/false))
     FillEntity(g, c, response->add_user_connections());
-  for (VertexId c :
-       Neighbours(g, *application, graph::EdgeKind::kConnectionApplication,
-                  /*in=*/true))
+  for (VertexId c : graph::Neighbours(g, *application,
+                                      graph::EdgeKind::kConnectionApplication,
+                                      /*incoming=*/true))
     FillEntity(g, c, response->add_application_connections());
   FillEntity(g, *user, response->mutable_user());
   FillEntity(g, *application, response->mutable_application());

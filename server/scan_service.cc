@@ -7,7 +7,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -137,11 +136,9 @@ grpc::ServerUnaryReactor* ScanServiceImpl::ListScans(
   // The token names where the previous page stopped, so new scans do not
   // shift the pages.
   int64_t before = INT64_MAX;
-  if (!request->page_token().empty() &&
-      (!absl::SimpleAtoi(
-           absl::StripPrefix(request->page_token(), kPageTokenPrefix),
-           &before) ||
-       !absl::StartsWith(request->page_token(), kPageTokenPrefix))) {
+  absl::string_view token = request->page_token();
+  if (!token.empty() && (!absl::ConsumePrefix(&token, kPageTokenPrefix) ||
+                         !absl::SimpleAtoi(token, &before))) {
     return FinishNow(context,
                      grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                                   "page_token is not one ListScans returned; "

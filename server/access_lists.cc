@@ -192,9 +192,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::BatchCheckAccess(
       for (const graph::Path& path : results[i]->paths)
         FillPath(g, path, out->add_paths());
     } else {
-      out->set_denial_reason(results[i]->authorized
-                                 ? v1::DENIAL_REASON_NO_LOGIN_CONNECTION
-                                 : v1::DENIAL_REASON_NO_AUTHORIZATION_PATH);
+      out->set_denial_reason(ToDenialReason(*results[i]));
     }
   }
   return FinishNow(context, grpc::Status::OK);
@@ -225,9 +223,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ExplainAccess(
   for (const graph::Path& path : result->paths)
     FillPath(g, path, response->add_paths());
   if (!result->allowed) {
-    response->set_denial_reason(result->authorized
-                                    ? v1::DENIAL_REASON_NO_LOGIN_CONNECTION
-                                    : v1::DENIAL_REASON_NO_AUTHORIZATION_PATH);
+    response->set_denial_reason(ToDenialReason(*result));
   }
   absl::StatusOr<std::vector<VertexId>> roles =
       graph::RolesOfUser(g, *user, /*effective=*/true);

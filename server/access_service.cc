@@ -57,9 +57,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::CheckAccess(
     for (const graph::Path& path : result->paths)
       FillPath(g, path, response->add_paths());
   } else {
-    response->set_denial_reason(result->authorized
-                                    ? v1::DENIAL_REASON_NO_LOGIN_CONNECTION
-                                    : v1::DENIAL_REASON_NO_AUTHORIZATION_PATH);
+    response->set_denial_reason(ToDenialReason(*result));
   }
   // The entities cost a quarter of a basic check's time under load (loadgen:
   // 75% of Health/Check's throughput with them, 90% without): only on request.

@@ -131,4 +131,9 @@ graph::Reachability ToReachability(v1::ReachabilityMode mode) {
              : graph::Reachability::kAuthorization;
 }
 
+v1::DenialReason ToDenialReason(const graph::CheckResult& result) {
+  return result.authorized ? v1::DENIAL_REASON_NO_LOGIN_CONNECTION
+                           : v1::DENIAL_REASON_NO_AUTHORIZATION_PATH;
+}
+
 }  // namespace identitygraph

@@ -14,6 +14,7 @@
 #include "graph/queries.h"
 #include "graph/snapshot.h"
 #include "graph/snapshot_holder.h"
+#include "identitygraph/v1/access_service.pb.h"
 #include "identitygraph/v1/entity.pb.h"
 
 namespace identitygraph {
@@ -38,6 +39,9 @@ void FillPath(const graph::Snapshot& snapshot, const graph::Path& path,
               v1::AccessPath* out);
 void FillSnapshotInfo(const graph::Snapshot& snapshot, v1::SnapshotInfo* out);
 graph::Reachability ToReachability(v1::ReachabilityMode mode);
+// Why `result` (not allowed) was denied: no path at all, or a path but no
+// login connection.
+v1::DenialReason ToDenialReason(const graph::CheckResult& result);
 
 }  // namespace identitygraph
 

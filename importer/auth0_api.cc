@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
+#include "importer/remediation.h"
 #include "importer/wire/auth0_wire.pb.h"
 
 namespace identitygraph::importer {
@@ -64,13 +65,10 @@ absl::Status ErrorFromResponse(const HttpResponse& response,
       auth0_shaped ? absl::StrCat(" (Auth0 said: ", error.message(), ")") : "";
   switch (response.status) {
     case 403:
-      return absl::PermissionDeniedError(absl::StrCat(
-          "reading ", resource.what, " needs ", resource.scopes, said,
-          ". Grant it to the application in the Auth0 dashboard under "
-          "Applications > APIs > ",
-          api_label,
-          " > Machine to Machine Applications; scope changes reach only new "
-          "tokens"));
+      return WithRemediation(
+          absl::PermissionDeniedError(absl::StrCat(
+              "reading ", resource.what, " needs ", resource.scopes, said)),
+          GrantScopes(resource.scopes, api_label));
     case 404:
       return absl::NotFoundError(
           absl::StrCat("reading ", resource.what, ": not found", said,

@@ -23,11 +23,6 @@
 namespace identitygraph::importer {
 namespace {
 
-constexpr char kGrantWhere[] =
-    " to the application under Applications > APIs > Auth0 Management API > "
-    "Machine to Machine Applications. Scopes are written into a token when it "
-    "is issued, so they reach only new tokens: TestConnection and every scan "
-    "ask for fresh ones";
 // A workforce connection this large deserves a second look.
 constexpr int64_t kManyUsers = 100000;
 
@@ -166,8 +161,8 @@ class Diagnoser {
             capability.required ? ". Scans fail without them"
                                 : ". Scans run without them and leave " +
                                       std::string(capability.what) + " out");
-        check.remediation = absl::StrCat(
-            "Grant ", absl::StrJoin(missing, " and "), kGrantWhere);
+        check.remediation =
+            GrantScopes(absl::StrJoin(missing, " and "), kManagementApiName);
         check.missing_scopes = std::move(missing);
       }
       Add(std::move(check));
@@ -303,9 +298,8 @@ class Diagnoser {
            absl::StrCat("the extension token lacks read:configuration (or "
                         "read:groups and read:roles); it has: ",
                         scopes.empty() ? "none" : absl::StrJoin(scopes, " ")),
-           "Grant read:configuration to the application under Applications > "
-           "APIs > auth0-authorization-extension-api > Machine to Machine "
-           "Applications; scope changes reach only new tokens",
+           GrantScopes("read:configuration",
+                       "auth0-authorization-extension-api"),
            missing});
       Skip("authorization_extension_api", "skipped: the token lacks scopes");
       return;

@@ -16,6 +16,7 @@
 #include "importer/connections.h"
 #include "importer/extension_fetcher.h"
 #include "importer/management_fetchers.h"
+#include "importer/remediation.h"
 #include "importer/tenant_data.h"
 #include "importer/token_source.h"
 
@@ -23,11 +24,6 @@ namespace identitygraph::importer {
 namespace {
 
 using graph::VertexKind;
-
-constexpr char kGrantWhere[] =
-    "In the Auth0 dashboard: Applications > APIs > Auth0 Management API > "
-    "Machine to Machine Applications, open this application and tick the "
-    "scopes; then run the scan again (new scopes reach only new tokens).";
 
 // One fetching thread's own connection and caller.
 struct Worker {
@@ -196,8 +192,7 @@ class Importer {
         {source,
          absl::StrCat(what, " were not imported: the application lacks ",
                       absl::StrJoin(missing, ", ")),
-         absl::StrCat("Grant ", absl::StrJoin(missing, " and "), ". ",
-                      kGrantWhere),
+         GrantScopes(absl::StrJoin(missing, " and "), kManagementApiName),
          std::move(missing)});
   }
 
@@ -261,9 +256,11 @@ class Importer {
     std::vector<std::string> missing = Missing(
         {"read:connections", "read:users", "read:clients", "read:roles"});
     if (!missing.empty()) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "the application lacks scopes every import needs: ",
-          absl::StrJoin(missing, ", "), ". Grant them: ", kGrantWhere));
+      return WithRemediation(
+          absl::PermissionDeniedError(
+              absl::StrCat("the application lacks scopes every import needs: ",
+                           absl::StrJoin(missing, ", "))),
+          GrantScopes(absl::StrJoin(missing, " and "), kManagementApiName));
     }
     if (config_.extension.enabled) {
       absl::StatusOr<Token> extension =

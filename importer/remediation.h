@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace identitygraph::importer {
 
@@ -26,6 +27,19 @@ inline absl::Status WithRemediation(const absl::Status& status,
   out.SetPayload(kRemediationPayload, absl::Cord(fix));
   return out;
 }
+
+// The remediation for missing scopes of `api` (its name in the dashboard):
+// "Grant <scopes> to the application under Applications > APIs > <api> >
+// Machine to Machine Applications; ..." with when the change takes effect.
+inline std::string GrantScopes(absl::string_view scopes,
+                               absl::string_view api) {
+  return absl::StrCat(
+      "Grant ", scopes, " to the application under Applications > APIs > ", api,
+      " > Machine to Machine Applications. Scopes are written into a token "
+      "when it is issued, so they reach only new tokens: TestConnection and "
+      "every scan ask for fresh ones");
+}
+inline constexpr char kManagementApiName[] = "Auth0 Management API";
 
 inline std::string RemediationOf(const absl::Status& status) {
   auto payload = status.GetPayload(kRemediationPayload);

@@ -44,6 +44,7 @@ VertexId GraphBuilder::AddEntity(VertexKind kind, absl::string_view id,
   const VertexId vertex = it->second;
   if (inserted) {
     kinds_.push_back(kind);
+    sources_.push_back(VertexSource::kDirectory);
     ids_.emplace_back(id);
     names_.emplace_back(name);
     emails_.emplace_back(email);
@@ -101,6 +102,8 @@ std::shared_ptr<const Snapshot> GraphBuilder::Build(int64_t version,
   snapshot->create_time_ = create_time;
   snapshot->kinds_ = std::move(kinds_);
   snapshot->kinds_.shrink_to_fit();
+  snapshot->sources_ = std::move(sources_);
+  snapshot->sources_.shrink_to_fit();
   const size_t count = snapshot->kinds_.size();
   for (size_t v = 0; v < count; ++v) {
     snapshot->ids_.Add(ids_[v]);

@@ -39,6 +39,10 @@ class GraphBuilder {
   // Adds an entity, or finds the one already added with this kind and id.
   VertexId AddEntity(VertexKind kind, absl::string_view id,
                      absl::string_view name = {}, absl::string_view email = {});
+  // Where the entity came from (default VertexSource::kDirectory).
+  void SetSource(VertexId vertex, VertexSource source) {
+    sources_[vertex] = source;
+  }
   // A small attribute shown with the entity (e.g. "strategy" -> "samlp").
   void SetAttribute(VertexId vertex, absl::string_view key,
                     absl::string_view value);
@@ -83,6 +87,7 @@ class GraphBuilder {
   };
 
   std::vector<VertexKind> kinds_;
+  std::vector<VertexSource> sources_;
   std::vector<std::string> ids_, names_, emails_;
   absl::flat_hash_map<VertexId,
                       std::vector<std::pair<std::string, std::string>>>

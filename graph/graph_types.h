@@ -39,6 +39,16 @@ enum class EdgeKind : uint8_t {
 };
 inline constexpr int kEdgeKindCount = 10;
 
+// Which of the importer's sources a vertex came from: the directory itself
+// (for Auth0, the Management API), or an authorization extension layered on it
+// (the Authorization Extension). A typed property, so that the server maps it
+// onto the API without matching strings.
+enum class VertexSource : uint8_t {
+  kDirectory,
+  kExtension,
+};
+inline constexpr int kVertexSourceCount = 2;
+
 // Dense vertex ids, 0 .. vertex_count - 1.
 using VertexId = uint32_t;
 inline constexpr VertexId kNoVertex = std::numeric_limits<VertexId>::max();
@@ -71,6 +81,7 @@ constexpr bool CarriesAuthorization(EdgeKind kind) {
 
 const char* VertexKindName(VertexKind kind);
 const char* EdgeKindName(EdgeKind kind);
+const char* VertexSourceName(VertexSource source);
 
 }  // namespace identitygraph::graph
 

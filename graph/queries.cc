@@ -6,11 +6,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/escaping.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "boost/graph/breadth_first_search.hpp"
 #include "boost/graph/filtered_graph.hpp"
 #include "boost/graph/reverse_graph.hpp"
@@ -544,58 +541,27 @@ absl::StatusOr<std::shared_ptr<const VertexList>> UsersOfApplication(
   return std::shared_ptr<const VertexList>(std::move(users));
 }
 
-absl::StatusOr<UserPage> PageUsersOfApplication(
-    const Snapshot& snapshot, VertexId application, Reachability mode,
-    size_t page_size, absl::string_view page_token, const QueryLimits& limits) {
-  if (page_size < 1 || page_size > 100000) {
-    return absl::InvalidArgumentError("page_size must be 1 to 100000");
+absl::StatusOr<UserPage> PageUsersOfApplication(const Snapshot& snapshot,
+                                                VertexId application,
+                                                Reachability mode, size_t start,
+                                                size_t page_size,
+                                                const QueryLimits& limits) {
+  if (page_size == 0) {
+    return absl::InvalidArgumentError("a page holds at least one user");
   }
   absl::StatusOr<std::shared_ptr<const VertexList>> users =
       UsersOfApplication(snapshot, application, mode, limits);
   if (!users.ok()) return users.status();
-  // The token names what it pages through, so it cannot be replayed elsewhere.
-  const std::string listing =
-      absl::StrCat(snapshot.id(application), "|", static_cast<int>(mode));
-  size_t offset = 0;
-  if (!page_token.empty()) {
-    std::string decoded;
-    std::vector<absl::string_view> parts;
-    if (absl::WebSafeBase64Unescape(page_token, &decoded)) {
-      parts = absl::StrSplit(decoded, absl::MaxSplits(':', 3));
-    }
-    int64_t version = 0;
-    if (parts.size() != 4 || parts[0] != "u1" ||
-        !absl::SimpleAtoi(parts[1], &version) ||
-        !absl::SimpleAtoi(parts[2], &offset)) {
-      return absl::InvalidArgumentError(
-          "page_token is not a token this server issued; send the "
-          "next_page_token of the "
-          "previous page unchanged, or none for the first page");
-    }
-    if (version != snapshot.version()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("page_token belongs to snapshot ", version,
-                       ", but a newer scan has been "
-                       "published (snapshot ",
-                       snapshot.version(),
-                       "); restart the listing without a "
-                       "page_token"));
-    }
-    if (parts[3] != listing || offset > (*users)->size()) {
-      return absl::InvalidArgumentError(
-          "page_token was issued for another application or mode; restart the "
-          "listing "
-          "without a page_token");
-    }
+  const VertexList& all = **users;
+  if (start > all.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("the page starts at ", start,
+                                                   ", past the listing's ",
+                                                   all.size(), " users"));
   }
   UserPage page;
-  page.total = static_cast<int64_t>((*users)->size());
-  const size_t end = std::min((*users)->size(), offset + page_size);
-  page.users.assign((*users)->begin() + offset, (*users)->begin() + end);
-  if (end < (*users)->size()) {
-    page.next_page_token = absl::WebSafeBase64Escape(
-        absl::StrCat("u1:", snapshot.version(), ":", end, ":", listing));
-  }
+  page.total = all.size();
+  page.next = start + std::min(page_size, all.size() - start);
+  page.users.assign(all.begin() + start, all.begin() + page.next);
   return page;
 }
 

@@ -100,22 +100,20 @@ absl::StatusOr<std::shared_ptr<const VertexList>> UsersOfApplication(
     const Snapshot& snapshot, VertexId application, Reachability mode,
     const QueryLimits& limits = {});
 
-// One page of UsersOfApplication. `page_token` is empty for the first page,
-// else the `next_page_token` of the previous page. Tokens are opaque and bound
-// to the snapshot version, the application and the mode: a token from another
-// snapshot (a new scan was published meanwhile) or another listing gives
-// INVALID_ARGUMENT telling the caller to restart. REQUIRES: 1 <= page_size <=
-// 100000.
+// One page of UsersOfApplication: the users at positions [start, start +
+// page_size) of its order (the same order on every call for one snapshot), so
+// a caller pages by handing back `next`. Page tokens are the server's
+// (server/page_token.h). INVALID_ARGUMENT when `start` is past the end or
+// `page_size` is 0.
 struct UserPage {
   std::vector<VertexId> users;
-  std::string next_page_token;  // empty on the last page
-  int64_t total = 0;            // users in the whole listing
+  size_t next = 0;   // the position after this page; == total on the last
+  size_t total = 0;  // users in the whole listing
 };
 absl::StatusOr<UserPage> PageUsersOfApplication(const Snapshot& snapshot,
                                                 VertexId application,
-                                                Reachability mode,
+                                                Reachability mode, size_t start,
                                                 size_t page_size,
-                                                absl::string_view page_token,
                                                 const QueryLimits& limits = {});
 
 // Decides many pairs against one snapshot; each pair succeeds or fails on its

@@ -43,6 +43,16 @@ const char* EdgeKindName(EdgeKind kind) {
   return kNames[static_cast<int>(kind)];
 }
 
+const char* VertexSourceName(VertexSource source) {
+  switch (source) {
+    case VertexSource::kDirectory:
+      return "directory";
+    case VertexSource::kExtension:
+      return "extension";
+  }
+  return "unknown";
+}
+
 void Snapshot::BuildIndexes(bool sort_names) {
   // The id index keeps views into ids_: the pools must not move after this
   // point.
@@ -239,7 +249,8 @@ size_t Snapshot::MemoryBytes() const {
   size_t bytes = 2 * vertices * sizeof(VertexId) +
                  2 * edges * sizeof(VertexId) + edges * sizeof(EdgeData) +
                  edges * sizeof(VertexId);
-  bytes += kinds_.capacity() + by_name_.capacity() * sizeof(VertexId);
+  bytes += kinds_.capacity() + sources_.capacity() +
+           by_name_.capacity() * sizeof(VertexId);
   bytes += ids_.MemoryBytes() + names_.MemoryBytes() + emails_.MemoryBytes() +
            attribute_text_.MemoryBytes();
   for (const auto& index : by_id_) {

@@ -45,6 +45,7 @@ class Snapshot {
   const CsrGraph& graph() const { return graph_; }
 
   VertexKind kind(VertexId v) const { return kinds_[v]; }
+  VertexSource source(VertexId v) const { return sources_[v]; }
   absl::string_view id(VertexId v) const { return ids_.Get(v); }
   absl::string_view name(VertexId v) const { return names_.Get(v); }
   // Empty for everything but users with an email.
@@ -116,6 +117,7 @@ class Snapshot {
   int64_t version_ = 0;
   absl::Time create_time_;
   std::vector<VertexKind> kinds_;
+  std::vector<VertexSource> sources_;  // parallel to kinds_
   StringPool ids_, names_, emails_;
   // Sparse: most vertices have none.
   absl::flat_hash_map<VertexId, std::vector<std::pair<uint32_t, uint32_t>>>

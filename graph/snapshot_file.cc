@@ -115,8 +115,10 @@ absl::Status ReadPool(Reader& reader, size_t expected, const char* name,
 class SnapshotFileCodec {
  public:
   static std::string Serialize(const Snapshot& snapshot);
+  // `format` is kSnapshotFormatVersion or an older one this server still
+  // reads (kOldestReadableFormat).
   static absl::StatusOr<std::shared_ptr<const Snapshot>> Parse(
-      absl::string_view payload, size_t cache_capacity_bytes);
+      absl::string_view payload, uint32_t format, size_t cache_capacity_bytes);
 };
 
 std::string SnapshotFileCodec::Serialize(const Snapshot& s) {
@@ -127,6 +129,8 @@ std::string SnapshotFileCodec::Serialize(const Snapshot& s) {
   payload.Put<uint32_t>(count);
   payload.Bytes(
       absl::string_view(reinterpret_cast<const char*>(s.kinds_.data()), count));
+  payload.Bytes(absl::string_view(
+      reinterpret_cast<const char*>(s.sources_.data()), count));
   payload.Pool(s.ids_);
   payload.Pool(s.names_);
   payload.Pool(s.emails_);
@@ -180,7 +184,7 @@ std::string SnapshotFileCodec::Serialize(const Snapshot& s) {
 }
 
 absl::StatusOr<std::shared_ptr<const Snapshot>> SnapshotFileCodec::Parse(
-    absl::string_view payload, size_t cache_capacity_bytes) {
+    absl::string_view payload, uint32_t format, size_t cache_capacity_bytes) {
   Reader reader(payload);
   std::shared_ptr<Snapshot> s(new Snapshot());
   int64_t nanos = 0;
@@ -197,6 +201,19 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> SnapshotFileCodec::Parse(
       return Malformed(absl::StrCat("vertex ", v, " has an unknown kind"));
     }
     s->kinds_[v] = static_cast<VertexKind>(kinds[v]);
+  }
+  s->sources_.assign(count, VertexSource::kDirectory);
+  if (format >= 2) {
+    absl::string_view sources;
+    if (!reader.Bytes(count, &sources)) {
+      return Malformed("the vertex source section is cut short");
+    }
+    for (uint32_t v = 0; v < count; ++v) {
+      if (static_cast<uint8_t>(sources[v]) >= kVertexSourceCount) {
+        return Malformed(absl::StrCat("vertex ", v, " has an unknown source"));
+      }
+      s->sources_[v] = static_cast<VertexSource>(sources[v]);
+    }
   }
   for (auto [pool, name] : {std::pair<StringPool*, const char*>{&s->ids_, "id"},
                             {&s->names_, "name"},
@@ -221,6 +238,14 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> SnapshotFileCodec::Parse(
     if (vertex >= count || key >= s->attribute_text_.size() ||
         value >= s->attribute_text_.size()) {
       return Malformed("an attribute points outside its section");
+    }
+    // Format 1 kept the source as an attribute ("source" =
+    // "authorization_extension" or "management_api").
+    if (format < 2 && s->attribute_text_.Get(key) == "source") {
+      if (s->attribute_text_.Get(value) == "authorization_extension") {
+        s->sources_[vertex] = VertexSource::kExtension;
+      }
+      continue;
     }
     s->attributes_[vertex].emplace_back(key, value);
   }
@@ -300,11 +325,11 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> ParseSnapshot(
   header.Get(&reserved);
   header.Get(&payload_size);
   header.Get(&checksum);
-  if (format != kSnapshotFormatVersion) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the snapshot file has format version ", format,
-                     "; this server reads version ", kSnapshotFormatVersion,
-                     ". Run a scan to write one in this version"));
+  if (format < kOldestReadableFormat || format > kSnapshotFormatVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the snapshot file has format version ", format,
+        "; this server reads versions ", kOldestReadableFormat, " to ",
+        kSnapshotFormatVersion, ". Run a scan to write one in this version"));
   }
   const absl::string_view payload = bytes.substr(kHeaderSize);
   if (payload.size() != payload_size) {
@@ -321,7 +346,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> ParseSnapshot(
         "corrupt; delete it "
         "and run a scan to make a new one");
   }
-  return SnapshotFileCodec::Parse(payload, cache_capacity_bytes);
+  return SnapshotFileCodec::Parse(payload, format, cache_capacity_bytes);
 }
 
 absl::Status WriteSnapshotFile(const Snapshot& snapshot,

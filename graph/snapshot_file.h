@@ -7,12 +7,12 @@
 //
 // Layout (little-endian): the magic "IGSNAPSH", the format version (u32), a
 // reserved u32, the payload size (u64) and its FNV-1a 64 checksum (u64), then
-// the payload: version and creation time, vertex kinds, the id, name, email and
-// attribute string pools, attributes, edges in CSR order with their
-// organizations, and the name order (so loading skips the sort). Parsing checks
-// every size, offset, kind and edge before building anything, so a corrupt or
-// truncated file gives DATA_LOSS with what was wrong, never a crash; another
-// format version gives FAILED_PRECONDITION.
+// the payload: version and creation time, vertex kinds and sources, the id,
+// name, email and attribute string pools, attributes, edges in CSR order with
+// their organizations, and the name order (so loading skips the sort). Parsing
+// checks every size, offset, kind and edge before building anything, so a
+// corrupt or truncated file gives DATA_LOSS with what was wrong, never a crash;
+// another format version gives FAILED_PRECONDITION.
 #ifndef IDENTITYGRAPH_GRAPH_SNAPSHOT_FILE_H_
 #define IDENTITYGRAPH_GRAPH_SNAPSHOT_FILE_H_
 
@@ -26,7 +26,11 @@
 
 namespace identitygraph::graph {
 
-inline constexpr uint32_t kSnapshotFormatVersion = 1;
+// Format 2 added the vertex sources after the kinds; format 1 (sources as a
+// "source" attribute) is still read, so an upgraded server serves its last
+// snapshot at once.
+inline constexpr uint32_t kSnapshotFormatVersion = 2;
+inline constexpr uint32_t kOldestReadableFormat = 1;
 
 std::string SerializeSnapshot(const Snapshot& snapshot);
 

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "graph/durable_file.h"
 #include "graph/graph_builder.h"
@@ -93,7 +94,7 @@ TEST(SnapshotFileTest, CorruptFilesGiveDataLossSayingWhat) {
   std::string bad_magic = good;
   bad_magic[0] = 'X';
   std::string other_version = good;
-  other_version[8] = 2;
+  other_version[8] = kSnapshotFormatVersion + 1;
   std::string bad_edge = good;
   // The last edge's target (edges precede the 4-byte organization count...
   // found by searching is fragile; instead corrupt the vertex count, which
@@ -104,6 +105,11 @@ TEST(SnapshotFileTest, CorruptFilesGiveDataLossSayingWhat) {
   std::string bad_kind = good;
   bad_kind[32 + 20] = 99;  // the first vertex's kind
   Reseal(bad_kind);
+  std::string bad_source = good;
+  uint32_t vertices = 0;
+  std::memcpy(&vertices, &good[32 + 16], sizeof(vertices));
+  bad_source[32 + 20 + vertices] = 7;  // the first vertex's source
+  Reseal(bad_source);
   for (const Case& c : std::vector<Case>{
            {"empty", "", absl::StatusCode::kDataLoss, "truncated"},
            {"header only", good.substr(0, 20), absl::StatusCode::kDataLoss,
@@ -115,17 +121,53 @@ TEST(SnapshotFileTest, CorruptFilesGiveDataLossSayingWhat) {
            {"bad magic", bad_magic, absl::StatusCode::kDataLoss,
             "not an identitygraph"},
            {"other version", other_version,
-            absl::StatusCode::kFailedPrecondition, "format version 2"},
+            absl::StatusCode::kFailedPrecondition,
+            absl::StrCat("format version ", kSnapshotFormatVersion + 1)},
            {"vertex count too big", bad_edge, absl::StatusCode::kDataLoss,
             "cut short"},
            {"unknown kind", bad_kind, absl::StatusCode::kDataLoss,
-            "unknown kind"}}) {
+            "unknown kind"},
+           {"unknown source", bad_source, absl::StatusCode::kDataLoss,
+            "unknown source"}}) {
     auto parsed = ParseSnapshot(c.bytes);
     ASSERT_FALSE(parsed.ok()) << c.name;
     EXPECT_EQ(parsed.status().code(), c.code)
         << c.name << ": " << parsed.status();
     EXPECT_THAT(parsed.status().message(), HasSubstr(c.hint)) << c.name;
   }
+}
+
+TEST(SnapshotFileTest, SourcesRoundTripAndFormatOneIsStillRead) {
+  GraphBuilder b;
+  const VertexId group = b.AddEntity(VertexKind::kGroup, "g1", "Eng");
+  b.SetSource(group, VertexSource::kExtension);
+  b.AddEntity(VertexKind::kRole, "r1", "Admin");
+  const std::string v2 = SerializeSnapshot(*std::move(b).Build(3, absl::Now()));
+  auto loaded = ParseSnapshot(v2);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ((*loaded)->source((*loaded)->FindById(VertexKind::kGroup, "g1")),
+            VertexSource::kExtension);
+  EXPECT_EQ((*loaded)->source((*loaded)->FindById(VertexKind::kRole, "r1")),
+            VertexSource::kDirectory);
+
+  // Format 1 had no source section and kept the source as an attribute.
+  GraphBuilder old;
+  const VertexId v = old.AddEntity(VertexKind::kGroup, "g1", "Eng");
+  old.SetAttribute(v, "source", "authorization_extension");
+  old.SetAttribute(v, "kind", "team");
+  std::string v1 = SerializeSnapshot(*std::move(old).Build(3, absl::Now()));
+  const uint32_t one = 1;
+  std::memcpy(&v1[8], &one, sizeof(one));
+  v1.erase(32 + 20 + 1, 1);  // the one vertex's source byte
+  const uint64_t size = v1.size() - 32;
+  std::memcpy(&v1[16], &size, sizeof(size));
+  Reseal(v1);
+  auto upgraded = ParseSnapshot(v1);
+  ASSERT_TRUE(upgraded.ok()) << upgraded.status();
+  const VertexId g = (*upgraded)->FindById(VertexKind::kGroup, "g1");
+  EXPECT_EQ((*upgraded)->source(g), VertexSource::kExtension);
+  ASSERT_EQ((*upgraded)->attributes(g).size(), 1u);
+  EXPECT_EQ((*upgraded)->attributes(g)[0].first, "kind");
 }
 
 TEST(SnapshotFileTest, WritesAndReadsFilesNamingThemInErrors) {

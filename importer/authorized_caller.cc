@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "importer/cancellation.h"
 
 namespace identitygraph::importer {
 
@@ -95,8 +96,13 @@ absl::StatusOr<HttpResponse> AuthorizedCaller::Call(
         last_trouble = std::string(response.status().message());
       }
     }
-    if (attempt < policy_.max_attempts)
-      sleep_(policy_.Backoff(attempt, random_()));
+    if (attempt < policy_.max_attempts) {
+      if (absl::Status slept = SleepUnlessCancelled(
+              policy_.Backoff(attempt, random_()), *cancelled_, sleep_);
+          !slept.ok()) {
+        return slept;
+      }
+    }
   }
   return absl::UnavailableError(
       absl::StrCat("gave up on ", request.url, " after ", policy_.max_attempts,

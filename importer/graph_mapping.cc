@@ -13,8 +13,6 @@ using graph::kNoVertex;
 using graph::VertexId;
 using graph::VertexKind;
 
-constexpr char kSource[] = "source";
-
 class Mapper {
  public:
   Mapper(GraphBuilder* builder, DroppedMemberships* dropped)
@@ -82,9 +80,7 @@ DroppedMemberships MapToGraph(const TenantData& data, GraphBuilder* builder) {
     if (!api.detail.empty()) api_by_server_id[api.detail] = api.id;
   }
   for (const TenantRecord& role : data.roles) {
-    const VertexId v =
-        builder->AddEntity(VertexKind::kRole, role.id, role.name);
-    builder->SetAttribute(v, kSource, "management_api");
+    builder->AddEntity(VertexKind::kRole, role.id, role.name);
   }
   for (const auto& [role, api] : data.role_apis) {
     // Permissions name APIs by identifier; without read:resource_servers
@@ -105,7 +101,6 @@ DroppedMemberships MapToGraph(const TenantData& data, GraphBuilder* builder) {
   for (const TenantRecord& group : data.groups) {
     const VertexId v =
         builder->AddEntity(VertexKind::kGroup, group.id, group.name);
-    builder->SetAttribute(v, kSource, "management_api");
     if (!group.detail.empty())
       builder->SetAttribute(v, "connection_id", group.detail);
   }
@@ -144,12 +139,12 @@ DroppedMemberships MapToGraph(const TenantData& data, GraphBuilder* builder) {
   for (const TenantRecord& group : extension.groups) {
     const VertexId v =
         builder->AddEntity(VertexKind::kGroup, group.id, group.name);
-    builder->SetAttribute(v, kSource, "authorization_extension");
+    builder->SetSource(v, graph::VertexSource::kExtension);
   }
   for (const TenantRecord& role : extension.roles) {
     const VertexId v =
         builder->AddEntity(VertexKind::kRole, role.id, role.name);
-    builder->SetAttribute(v, kSource, "authorization_extension");
+    builder->SetSource(v, graph::VertexSource::kExtension);
   }
   for (const auto& [role, application] : extension.role_applications) {
     if (builder->Find(VertexKind::kApplication, application) != kNoVertex) {

@@ -91,8 +91,9 @@ TEST(MapToGraphTest, KeepsNamesAndAttributes) {
               ::testing::Contains(Pair("strategy", "google-apps")));
   const graph::VertexId role =
       snapshot->FindById(graph::VertexKind::kRole, "er_1");
-  EXPECT_THAT(snapshot->attributes(role),
-              ElementsAre(Pair("source", "authorization_extension")));
+  EXPECT_EQ(snapshot->source(role), graph::VertexSource::kExtension);
+  EXPECT_THAT(snapshot->attributes(role), ::testing::IsEmpty());
+  EXPECT_EQ(snapshot->source(connection), graph::VertexSource::kDirectory);
   EXPECT_EQ(snapshot->FindByEmail("ada@x"),
             snapshot->FindById(graph::VertexKind::kUser, "g|ada"));
 }

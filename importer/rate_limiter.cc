@@ -7,11 +7,11 @@
 #include <utility>
 
 #include "absl/strings/numbers.h"
+#include "importer/cancellation.h"
 
 namespace identitygraph::importer {
 namespace {
 
-constexpr absl::Duration kCancelCheckInterval = absl::Milliseconds(100);
 // How often a request waiting behind a probe looks again.
 constexpr absl::Duration kProbeWait = absl::Milliseconds(10);
 constexpr absl::Duration kMinWait = absl::Milliseconds(1);
@@ -75,8 +75,7 @@ absl::StatusOr<RateLimiter::Turn> RateLimiter::AwaitTurn(
     const std::atomic<bool>& cancelled) {
   absl::Duration total;
   while (true) {
-    if (cancelled.load())
-      return absl::CancelledError("the import was cancelled");
+    if (cancelled.load()) return Cancelled();
     absl::Duration wait;
     {
       std::lock_guard<std::mutex> lock(mutex_);

@@ -27,10 +27,11 @@
 //   limiter.Observe(*turn, response.status, response.headers);
 //   limiter.Abandon(*turn);                    // no answer came
 //
-// Thread-safe. Waiting checks `cancelled` at least every 100 ms. The
-// importer's locks are std::mutex, not absl::Mutex: Debian's Abseil is not
-// built for ThreadSanitizer, which then cannot see absl::Mutex and reports
-// false races, and the importer's concurrency runs under TSan in CI.
+// Thread-safe. Waiting checks `cancelled` every kCancelCheckInterval
+// (cancellation.h). The importer's locks are std::mutex, not absl::Mutex:
+// Debian's Abseil is not built for ThreadSanitizer, which then cannot see
+// absl::Mutex and reports false races, and the importer's concurrency runs
+// under TSan in CI.
 #ifndef IDENTITYGRAPH_IMPORTER_RATE_LIMITER_H_
 #define IDENTITYGRAPH_IMPORTER_RATE_LIMITER_H_
 

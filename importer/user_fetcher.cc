@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "importer/auth0_api.h"
+#include "importer/cancellation.h"
 #include "importer/gzip_lines.h"
 #include "importer/wire/auth0_wire.pb.h"
 
@@ -16,18 +17,6 @@ namespace {
 
 constexpr char kUsersScope[] = "read:users";
 constexpr int kCreateAttempts = 3;
-
-absl::Status SleepUnlessCancelled(absl::Duration duration,
-                                  const std::atomic<bool>* cancelled) {
-  const absl::Time until = absl::Now() + duration;
-  while (true) {
-    if (cancelled->load())
-      return absl::CancelledError("the import was cancelled");
-    const absl::Duration left = until - absl::Now();
-    if (left <= absl::ZeroDuration()) return absl::OkStatus();
-    absl::SleepFor(std::min(left, absl::Milliseconds(100)));
-  }
-}
 
 TenantUser ToUser(const wire::User& user, const std::string& connection_id) {
   return {user.user_id(),
@@ -141,7 +130,7 @@ class ExportRun {
       wait = std::clamp(wait, options_.min_poll_interval,
                         options_.max_poll_interval);
       interval = std::min(interval * 2, options_.max_poll_interval);
-      if (absl::Status slept = SleepUnlessCancelled(wait, cancelled_);
+      if (absl::Status slept = SleepUnlessCancelled(wait, *cancelled_);
           !slept.ok()) {
         return slept;
       }

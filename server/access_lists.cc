@@ -2,16 +2,17 @@
 // and GetGraphStats are in access_service.cc).
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "graph/queries.h"
 #include "server/access_service.h"
+#include "server/api_mapping.h"
 #include "server/graph_view.h"
 #include "server/grpc_status.h"
+#include "server/page_token.h"
 
 namespace identitygraph {
 namespace {
@@ -20,49 +21,42 @@ using graph::Snapshot;
 using graph::VertexId;
 using graph::VertexKind;
 
-constexpr int kDefaultPage = 100;
-constexpr int kMaxPage = 1000;
+// Bounds of one call's work, and of what one response may hold.
 constexpr int kMaxBatch = 1000;
 constexpr int kMaxBatchPaths = 3;
 constexpr int kMaxExplainPaths = 10;
 constexpr size_t kMaxExplainRoles = 100;
+constexpr PageSizes kLookupPageSizes = {20, 100};
 
 grpc::Status Invalid(const std::string& message) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
 }
 
-absl::StatusOr<int> PageSize(int requested) {
-  if (requested < 0 || requested > kMaxPage) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "page_size must be 0 (meaning ", kDefaultPage, ") to ", kMaxPage));
+// The `[start, start + size)` window of a listing of `total` results, and the
+// token for the rest ("" on the last page).
+struct Window {
+  size_t begin = 0, end = 0;
+  std::string next_page_token;
+};
+absl::StatusOr<Window> PageWindow(const Snapshot& snapshot, Listing listing,
+                                  const std::string& key, size_t start,
+                                  int page_size, size_t total) {
+  if (start > total) {
+    return absl::InvalidArgumentError(
+        "page_token points past the end of the listing; restart the listing "
+        "without a page_token");
   }
-  return requested == 0 ? kDefaultPage : requested;
+  Window window{start, std::min(total, start + static_cast<size_t>(page_size)),
+                ""};
+  if (window.end < total) {
+    window.next_page_token =
+        EncodePageToken(listing, snapshot.version(), key, window.end);
+  }
+  return window;
 }
 
-// Offset tokens bound to the snapshot they were made on: "v<version>.<offset>".
-std::string OffsetToken(const Snapshot& snapshot, size_t offset) {
-  return absl::StrCat("v", snapshot.version(), ".", offset);
-}
-absl::StatusOr<size_t> ParseOffsetToken(const Snapshot& snapshot,
-                                        const std::string& token) {
-  if (token.empty()) return 0;
-  std::vector<std::string> parts = absl::StrSplit(token, '.');
-  int64_t version = 0;
-  size_t offset = 0;
-  if (parts.size() != 2 || parts[0].empty() || parts[0][0] != 'v' ||
-      !absl::SimpleAtoi(parts[0].substr(1), &version) ||
-      !absl::SimpleAtoi(parts[1], &offset)) {
-    return absl::InvalidArgumentError(
-        "page_token is not one this listing returned; leave it empty for the "
-        "first page");
-  }
-  if (version != snapshot.version()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "page_token belongs to snapshot version ", version, ", and version ",
-        snapshot.version(),
-        " is served now: restart the listing without a page_token"));
-  }
-  return offset;
+std::string ModeKey(v1::ReachabilityMode mode) {
+  return FromApi(mode) == graph::Reachability::kLogin ? "login" : "authz";
 }
 
 }  // namespace
@@ -86,7 +80,8 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListUserApplications(
     const v1::ListUserApplicationsRequest* request,
     v1::ListUserApplicationsResponse* response) {
   IDENTITYGRAPH_ACCESS_PREAMBLE(request);
-  absl::StatusOr<int> page_size = PageSize(request->page_size());
+  absl::StatusOr<int> page_size =
+      PageSize(request->page_size(), kAccessPageSizes);
   IDENTITYGRAPH_RETURN_IF_ERROR(page_size.status());
   bool applications = request->kinds().empty(), apis = false;
   for (int kind : request->kinds()) {
@@ -103,24 +98,29 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListUserApplications(
   absl::StatusOr<VertexId> user =
       Resolve(g, request->user(), {VertexKind::kUser}, "user");
   IDENTITYGRAPH_RETURN_IF_ERROR(user.status());
-  absl::StatusOr<size_t> offset = ParseOffsetToken(g, request->page_token());
-  IDENTITYGRAPH_RETURN_IF_ERROR(offset.status());
+  const std::string key =
+      RequestKey({g.id(*user), ModeKey(request->mode()),
+                  applications ? "apps" : "", apis ? "apis" : ""});
+  absl::StatusOr<uint64_t> start = DecodePageToken(
+      request->page_token(), Listing::kListUserApplications, g.version(), key);
+  IDENTITYGRAPH_RETURN_IF_ERROR(start.status());
   absl::StatusOr<std::vector<graph::ReachedTarget>> reached =
-      graph::ApplicationsOfUser(g, *user, ToReachability(request->mode()),
-                                apis);
+      graph::ApplicationsOfUser(g, *user, FromApi(request->mode()), apis);
   IDENTITYGRAPH_RETURN_IF_ERROR(reached.status());
   std::vector<const graph::ReachedTarget*> kept;
   for (const graph::ReachedTarget& target : *reached) {
     const bool is_app = g.kind(target.target) == VertexKind::kApplication;
     if ((is_app && applications) || (!is_app && apis)) kept.push_back(&target);
   }
-  const size_t end = std::min(kept.size(), *offset + *page_size);
-  for (size_t i = *offset; i < end; ++i) {
+  absl::StatusOr<Window> window = PageWindow(
+      g, Listing::kListUserApplications, key, *start, *page_size, kept.size());
+  IDENTITYGRAPH_RETURN_IF_ERROR(window.status());
+  for (size_t i = window->begin; i < window->end; ++i) {
     v1::ReachableApplication* out = response->add_applications();
     FillEntity(g, kept[i]->target, out->mutable_application());
     FillPath(g, kept[i]->path, out->mutable_path());
   }
-  if (end < kept.size()) response->set_next_page_token(OffsetToken(g, end));
+  response->set_next_page_token(std::move(window->next_page_token));
   response->set_total_size(static_cast<int32_t>(kept.size()));
   FillEntity(g, *user, response->mutable_user());
   return FinishNow(context, grpc::Status::OK);
@@ -131,18 +131,28 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListApplicationUsers(
     const v1::ListApplicationUsersRequest* request,
     v1::ListApplicationUsersResponse* response) {
   IDENTITYGRAPH_ACCESS_PREAMBLE(request);
-  absl::StatusOr<int> page_size = PageSize(request->page_size());
+  absl::StatusOr<int> page_size =
+      PageSize(request->page_size(), kAccessPageSizes);
   IDENTITYGRAPH_RETURN_IF_ERROR(page_size.status());
   absl::StatusOr<VertexId> application =
       Resolve(g, request->application(),
               {VertexKind::kApplication, VertexKind::kApi}, "application");
   IDENTITYGRAPH_RETURN_IF_ERROR(application.status());
-  absl::StatusOr<graph::UserPage> page = graph::PageUsersOfApplication(
-      g, *application, ToReachability(request->mode()),
-      static_cast<size_t>(*page_size), request->page_token());
+  const std::string key =
+      RequestKey({graph::VertexKindName(g.kind(*application)),
+                  g.id(*application), ModeKey(request->mode())});
+  absl::StatusOr<uint64_t> start = DecodePageToken(
+      request->page_token(), Listing::kListApplicationUsers, g.version(), key);
+  IDENTITYGRAPH_RETURN_IF_ERROR(start.status());
+  absl::StatusOr<graph::UserPage> page =
+      graph::PageUsersOfApplication(g, *application, FromApi(request->mode()),
+                                    *start, static_cast<size_t>(*page_size));
   IDENTITYGRAPH_RETURN_IF_ERROR(page.status());
   for (VertexId user : page->users) FillEntity(g, user, response->add_users());
-  response->set_next_page_token(page->next_page_token);
+  if (page->next < page->total) {
+    response->set_next_page_token(EncodePageToken(
+        Listing::kListApplicationUsers, g.version(), key, page->next));
+  }
   response->set_total_size(static_cast<int32_t>(page->total));
   FillEntity(g, *application, response->mutable_application());
   return FinishNow(context, grpc::Status::OK);
@@ -176,7 +186,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::BatchCheckAccess(
                      application.ok() ? *application : graph::kNoVertex});
   }
   std::vector<absl::StatusOr<graph::CheckResult>> results =
-      graph::BatchCheckAccess(g, pairs, ToReachability(request->mode()),
+      graph::BatchCheckAccess(g, pairs, FromApi(request->mode()),
                               request->max_paths());
   for (size_t i = 0; i < results.size(); ++i) {
     v1::AccessCheckResult* out = response->add_results();
@@ -217,7 +227,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ExplainAccess(
   // An explanation always shows at least one path when there is one.
   const int max_paths = std::max(1, request->max_paths());
   absl::StatusOr<graph::CheckResult> result = graph::CheckAccess(
-      g, *user, *application, ToReachability(request->mode()), max_paths);
+      g, *user, *application, FromApi(request->mode()), max_paths);
   IDENTITYGRAPH_RETURN_IF_ERROR(result.status());
   response->set_allowed(result->allowed);
   for (const graph::Path& path : result->paths)
@@ -287,20 +297,26 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListGroupMembers(
     const v1::ListGroupMembersRequest* request,
     v1::ListGroupMembersResponse* response) {
   IDENTITYGRAPH_ACCESS_PREAMBLE(request);
-  absl::StatusOr<int> page_size = PageSize(request->page_size());
+  absl::StatusOr<int> page_size =
+      PageSize(request->page_size(), kAccessPageSizes);
   IDENTITYGRAPH_RETURN_IF_ERROR(page_size.status());
   absl::StatusOr<VertexId> group =
       Resolve(g, request->group(), {VertexKind::kGroup}, "group");
   IDENTITYGRAPH_RETURN_IF_ERROR(group.status());
-  absl::StatusOr<size_t> offset = ParseOffsetToken(g, request->page_token());
-  IDENTITYGRAPH_RETURN_IF_ERROR(offset.status());
+  const std::string key = RequestKey(
+      {g.id(*group), request->transitive() ? "transitive" : "direct"});
+  absl::StatusOr<uint64_t> start = DecodePageToken(
+      request->page_token(), Listing::kListGroupMembers, g.version(), key);
+  IDENTITYGRAPH_RETURN_IF_ERROR(start.status());
   absl::StatusOr<std::vector<VertexId>> members =
       graph::MembersOfGroup(g, *group, request->transitive());
   IDENTITYGRAPH_RETURN_IF_ERROR(members.status());
-  const size_t end = std::min(members->size(), *offset + *page_size);
-  for (size_t i = *offset; i < end; ++i)
+  absl::StatusOr<Window> window = PageWindow(
+      g, Listing::kListGroupMembers, key, *start, *page_size, members->size());
+  IDENTITYGRAPH_RETURN_IF_ERROR(window.status());
+  for (size_t i = window->begin; i < window->end; ++i)
     FillEntity(g, (*members)[i], response->add_users());
-  if (end < members->size()) response->set_next_page_token(OffsetToken(g, end));
+  response->set_next_page_token(std::move(window->next_page_token));
   response->set_total_size(static_cast<int32_t>(members->size()));
   FillEntity(g, *group, response->mutable_group());
   return FinishNow(context, grpc::Status::OK);
@@ -311,16 +327,17 @@ grpc::ServerUnaryReactor* AccessServiceImpl::LookupEntities(
     const v1::LookupEntitiesRequest* request,
     v1::LookupEntitiesResponse* response) {
   IDENTITYGRAPH_ACCESS_PREAMBLE(request);
-  if (request->page_size() < 0 || request->page_size() > 100) {
-    return FinishNow(context,
-                     Invalid("page_size must be 0 (meaning 20) to 100"));
-  }
-  const size_t limit = request->page_size() == 0 ? 20 : request->page_size();
+  absl::StatusOr<int> page_size =
+      PageSize(request->page_size(), kLookupPageSizes);
+  IDENTITYGRAPH_RETURN_IF_ERROR(page_size.status());
+  const size_t limit = static_cast<size_t>(*page_size);
   std::vector<VertexKind> kinds;
   for (int kind : request->kinds()) {
-    if (kind < v1::ENTITY_KIND_USER || kind > v1::ENTITY_KIND_ORGANIZATION)
+    std::optional<VertexKind> vertex_kind =
+        FromApi(static_cast<v1::EntityKind>(kind));
+    if (!vertex_kind.has_value())
       return FinishNow(context, Invalid("kinds holds an unknown kind"));
-    kinds.push_back(static_cast<VertexKind>(kind - 1));
+    kinds.push_back(*vertex_kind);
   }
   const std::vector<VertexKind> every = {
       VertexKind::kUser,        VertexKind::kGroup, VertexKind::kRole,

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "graph/queries.h"
+#include "server/api_mapping.h"
 #include "server/graph_view.h"
 #include "server/grpc_status.h"
 
@@ -48,9 +49,8 @@ grpc::ServerUnaryReactor* AccessServiceImpl::CheckAccess(
               "application");
   if (!application.ok())
     return FinishNow(context, ToGrpcStatus(application.status()));
-  absl::StatusOr<graph::CheckResult> result =
-      graph::CheckAccess(g, *user, *application,
-                         ToReachability(request->mode()), request->max_paths());
+  absl::StatusOr<graph::CheckResult> result = graph::CheckAccess(
+      g, *user, *application, FromApi(request->mode()), request->max_paths());
   if (!result.ok()) return FinishNow(context, ToGrpcStatus(result.status()));
   response->set_allowed(result->allowed);
   if (result->allowed) {
@@ -84,14 +84,14 @@ grpc::ServerUnaryReactor* AccessServiceImpl::GetGraphStats(
   for (int kind = 0; kind < graph::kVertexKindCount; ++kind) {
     if (vertices[kind] == 0) continue;
     v1::EntityKindCount* count = response->add_entities();
-    count->set_kind(static_cast<v1::EntityKind>(kind + 1));
+    count->set_kind(ToApi(static_cast<graph::VertexKind>(kind)));
     count->set_count(vertices[kind]);
   }
   const auto edges = g.edge_counts();
   for (int kind = 0; kind < graph::kEdgeKindCount; ++kind) {
     if (edges[kind] == 0) continue;
     v1::EdgeKindCount* count = response->add_edges();
-    count->set_kind(static_cast<v1::EdgeKind>(kind + 1));
+    count->set_kind(ToApi(static_cast<graph::EdgeKind>(kind)));
     count->set_count(edges[kind]);
   }
   response->set_graph_bytes(static_cast<int64_t>(g.MemoryBytes()));

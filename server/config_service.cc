@@ -9,42 +9,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "importer/diagnostics.h"
+#include "server/api_mapping.h"
 #include "server/config_update.h"
 #include "server/grpc_status.h"
 #include "server/log.h"
 #include "server/tenant_config.h"
 
 namespace identitygraph {
-namespace {
-
-v1::CheckStatus ToProto(importer::CheckStatus status) {
-  switch (status) {
-    case importer::CheckStatus::kOk:
-      return v1::CHECK_STATUS_OK;
-    case importer::CheckStatus::kWarning:
-      return v1::CHECK_STATUS_WARNING;
-    case importer::CheckStatus::kFailed:
-      return v1::CHECK_STATUS_FAILED;
-    case importer::CheckStatus::kSkipped:
-      return v1::CHECK_STATUS_SKIPPED;
-  }
-  return v1::CHECK_STATUS_UNSPECIFIED;
-}
-
-v1::ConnectionAudience ToProto(importer::ConnectionAudience audience) {
-  switch (audience) {
-    case importer::ConnectionAudience::kWorkforce:
-      return v1::CONNECTION_AUDIENCE_WORKFORCE;
-    case importer::ConnectionAudience::kCustomer:
-      return v1::CONNECTION_AUDIENCE_CUSTOMER;
-    case importer::ConnectionAudience::kUnknown:
-      break;
-  }
-  return v1::CONNECTION_AUDIENCE_UNSPECIFIED;
-}
-
-}  // namespace
-
 grpc::ServerUnaryReactor* ConfigServiceImpl::GetConfig(
     grpc::CallbackServerContext* context, const v1::GetConfigRequest*,
     v1::GetConfigResponse* response) {
@@ -135,7 +106,7 @@ grpc::ServerUnaryReactor* ConfigServiceImpl::TestConnection(
         for (const importer::Check& check : diagnosis.checks) {
           v1::ConnectionCheck* out = response->add_checks();
           out->set_name(check.name);
-          out->set_status(ToProto(check.status));
+          out->set_status(ToApi(check.status));
           out->set_message(check.message);
           out->set_remediation(check.remediation);
           for (const std::string& scope : check.missing_scopes)
@@ -165,7 +136,7 @@ grpc::ServerUnaryReactor* ConfigServiceImpl::ListConnections(
           out->set_strategy(c.connection.strategy);
           out->set_selected(c.selected);
           out->set_user_count(c.user_count);
-          out->set_audience(ToProto(c.audience));
+          out->set_audience(ToApi(c.audience));
           out->set_audience_reason(c.audience_reason);
         }
         return grpc::Status::OK;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "server/api_mapping.h"
 #include "server/proto_time.h"
 
 namespace identitygraph {
@@ -83,23 +84,16 @@ absl::StatusOr<graph::VertexId> Resolve(const graph::Snapshot& snapshot,
 
 void FillEntity(const graph::Snapshot& snapshot, graph::VertexId vertex,
                 v1::Entity* out) {
-  // EntityKind is VertexKind + 1 (0 is UNSPECIFIED).
-  out->set_kind(
-      static_cast<v1::EntityKind>(static_cast<int>(snapshot.kind(vertex)) + 1));
+  out->set_kind(ToApi(snapshot.kind(vertex)));
   const absl::string_view id = snapshot.id(vertex);
   const absl::string_view name = snapshot.name(vertex);
   const absl::string_view email = snapshot.email(vertex);
   out->set_id(id.data(), id.size());
   out->set_name(name.data(), name.size());
   out->set_email(email.data(), email.size());
-  out->set_source(v1::ENTITY_SOURCE_MANAGEMENT_API);
+  out->set_source(ToApi(snapshot.source(vertex)));
   for (const auto& [key, value] : snapshot.attributes(vertex)) {
-    if (key == "source") {
-      if (value == "authorization_extension")
-        out->set_source(v1::ENTITY_SOURCE_AUTHORIZATION_EXTENSION);
-    } else {
-      (*out->mutable_attributes())[std::string(key)] = std::string(value);
-    }
+    (*out->mutable_attributes())[std::string(key)] = std::string(value);
   }
 }
 
@@ -109,9 +103,7 @@ void FillPath(const graph::Snapshot& snapshot, const graph::Path& path,
     v1::PathStep* step = out->add_steps();
     FillEntity(snapshot, path[i].vertex, step->mutable_entity());
     if (i > 0) {
-      // EdgeKind is graph's EdgeKind + 1 (0 is UNSPECIFIED).
-      step->set_via(
-          static_cast<v1::EdgeKind>(static_cast<int>(path[i].via) + 1));
+      step->set_via(ToApi(path[i].via));
     }
     if (path[i].organization != graph::kNoVertex) {
       (*step->mutable_entity()->mutable_attributes())["organization"] =
@@ -123,17 +115,6 @@ void FillPath(const graph::Snapshot& snapshot, const graph::Path& path,
 void FillSnapshotInfo(const graph::Snapshot& snapshot, v1::SnapshotInfo* out) {
   out->set_version(snapshot.version());
   SetProtoTimestamp(snapshot.create_time(), out->mutable_create_time());
-}
-
-graph::Reachability ToReachability(v1::ReachabilityMode mode) {
-  return mode == v1::REACHABILITY_MODE_LOGIN
-             ? graph::Reachability::kLogin
-             : graph::Reachability::kAuthorization;
-}
-
-v1::DenialReason ToDenialReason(const graph::CheckResult& result) {
-  return result.authorized ? v1::DENIAL_REASON_NO_LOGIN_CONNECTION
-                           : v1::DENIAL_REASON_NO_AUTHORIZATION_PATH;
 }
 
 }  // namespace identitygraph

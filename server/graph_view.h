@@ -38,10 +38,6 @@ void FillEntity(const graph::Snapshot& snapshot, graph::VertexId vertex,
 void FillPath(const graph::Snapshot& snapshot, const graph::Path& path,
               v1::AccessPath* out);
 void FillSnapshotInfo(const graph::Snapshot& snapshot, v1::SnapshotInfo* out);
-graph::Reachability ToReachability(v1::ReachabilityMode mode);
-// Why `result` (not allowed) was denied: no path at all, or a path but no
-// login connection.
-v1::DenialReason ToDenialReason(const graph::CheckResult& result);
 
 }  // namespace identitygraph
 

@@ -14,6 +14,7 @@
 #include "graph/durable_file.h"
 #include "graph/snapshot_file.h"
 #include "importer/remediation.h"
+#include "server/api_mapping.h"
 #include "server/log.h"
 #include "server/proto_time.h"
 #include "server/tenant_config.h"
@@ -29,13 +30,11 @@ constexpr size_t kMaxHistoryBytes = size_t{64} << 20;
 void CopyProgress(const importer::ImportProgress& from, v1::Scan* scan) {
   v1::ScanProgress* to = scan->mutable_progress();
   to->Clear();
-  // ImportPhase follows ScanPhase's numbering.
-  to->set_phase(static_cast<v1::ScanPhase>(static_cast<int>(from.phase)));
+  to->set_phase(ToApi(from.phase));
   for (int kind = 0; kind < graph::kVertexKindCount; ++kind) {
     if (from.fetched[kind] == 0) continue;
     v1::EntityTally* tally = to->add_fetched();
-    // EntityKind is VertexKind + 1 (0 is UNSPECIFIED).
-    tally->set_kind(static_cast<v1::EntityKind>(kind + 1));
+    tally->set_kind(ToApi(static_cast<graph::VertexKind>(kind)));
     tally->set_count(from.fetched[kind]);
   }
   for (const auto& [source, count] : from.dropped) {

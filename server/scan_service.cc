@@ -12,13 +12,10 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "server/grpc_status.h"
+#include "server/page_token.h"
 
 namespace identitygraph {
 namespace {
-
-constexpr int kDefaultPageSize = 20;
-constexpr int kMaxPageSize = 100;
-constexpr char kPageTokenPrefix[] = "before:";
 
 // One watcher: a thread that waits for changes and writes them, one write at
 // a time as the callback API requires.
@@ -124,31 +121,25 @@ grpc::ServerUnaryReactor* ScanServiceImpl::ListScans(
     v1::ListScansResponse* response) {
   absl::Status allowed = authorizer_.Authorize(*context, Role::kAdmin);
   if (!allowed.ok()) return FinishNow(context, ToGrpcStatus(allowed));
-  if (request->page_size() < 0 || request->page_size() > kMaxPageSize) {
-    return FinishNow(
-        context,
-        grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                     absl::StrCat("page_size must be 0 (meaning ",
-                                  kDefaultPageSize, ") to ", kMaxPageSize)));
-  }
-  const int page_size =
-      request->page_size() == 0 ? kDefaultPageSize : request->page_size();
-  // The token names where the previous page stopped, so new scans do not
-  // shift the pages.
-  int64_t before = INT64_MAX;
-  absl::string_view token = request->page_token();
-  if (!token.empty() && (!absl::ConsumePrefix(&token, kPageTokenPrefix) ||
-                         !absl::SimpleAtoi(token, &before))) {
-    return FinishNow(context,
-                     grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                  "page_token is not one ListScans returned; "
-                                  "leave it empty for the first page"));
-  }
+  absl::StatusOr<int> page_size =
+      PageSize(request->page_size(), kScanPageSizes);
+  if (!page_size.ok())
+    return FinishNow(context, ToGrpcStatus(page_size.status()));
+  // The position is the number of the scan the previous page ended after, so
+  // new scans do not shift the pages.
+  absl::StatusOr<uint64_t> position = DecodePageToken(
+      request->page_token(), Listing::kListScans, /*snapshot_version=*/0, "");
+  if (!position.ok())
+    return FinishNow(context, ToGrpcStatus(position.status()));
+  const int64_t before =
+      *position == 0 ? INT64_MAX : static_cast<int64_t>(*position);
   for (const v1::Scan& scan : scans_.List()) {
     if (ScanNumber(scan.name()) >= before) continue;
-    if (response->scans_size() == page_size) {
-      response->set_next_page_token(absl::StrCat(
-          kPageTokenPrefix, ScanNumber(response->scans().rbegin()[0].name())));
+    if (response->scans_size() == *page_size) {
+      response->set_next_page_token(EncodePageToken(
+          Listing::kListScans, /*snapshot_version=*/0, "",
+          static_cast<uint64_t>(
+              ScanNumber(response->scans().rbegin()[0].name()))));
       break;
     }
     *response->add_scans() = scan;

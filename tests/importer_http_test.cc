@@ -5,12 +5,15 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <future>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "graph/test_temp_dir.h"
 #include "gtest/gtest.h"
@@ -311,6 +314,42 @@ TEST_F(ImporterSimTest, GivesUpWhenFaultsOutlastTheAttempts) {
   EXPECT_EQ(clients.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(clients.status().message(), HasSubstr("after 3 attempts"));
   EXPECT_THAT(clients.status().message(), HasSubstr("HTTP 503"));
+}
+
+TEST_F(ImporterSimTest, ACancelDuringABackoffStopsWithin100Milliseconds) {
+  SetFaults("503:fraction=1,path=/api/v2/clients");
+  HttpClient http(Options());
+  TokenSource tokens(&http, Importer());
+  RateLimiter limiter;
+  std::atomic<bool> cancelled{false};
+  RetryPolicy policy;
+  policy.initial_backoff = absl::Seconds(30);
+  policy.max_backoff = absl::Seconds(30);
+  // Real sleeping, with a signal when the first backoff begins (std::
+  // primitives: this test also runs under TSan, which Debian's Abseil is not
+  // built for).
+  std::promise<void> backing_off;
+  std::atomic<bool> signalled{false};
+  AuthorizedCaller caller(
+      &http, &tokens, &limiter, policy, &cancelled, [] { return 1.0; },
+      [&](absl::Duration d) {
+        if (!signalled.exchange(true)) backing_off.set_value();
+        absl::SleepFor(d);
+      });
+  absl::Time returned;
+  absl::StatusOr<HttpResponse> result;
+  std::thread call([&] {
+    result = caller.Get(absl::StrCat(kTenant, "/api/v2/clients"), kManagement);
+    returned = absl::Now();
+  });
+  backing_off.get_future().wait();
+  const absl::Time cancelled_at = absl::Now();
+  cancelled = true;
+  call.join();
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_LE(returned - cancelled_at, absl::Milliseconds(100))
+      << "a 30 s backoff took " << (returned - cancelled_at)
+      << " to notice the cancel";
 }
 
 TEST_F(ImporterSimTest, ATokenExpiringMidImportIsReplacedOnce) {

@@ -451,5 +451,101 @@ TEST_F(ServerAuth0Test, ListsExplainsAndLooksUpOnTheScannedGraph) {
   EXPECT_THAT(stale.error_message(), HasSubstr("restart the listing"));
 }
 
+// Every listing's token, handed to every other listing, and to its own after
+// a newer snapshot is published, is refused with INVALID_ARGUMENT saying why.
+TEST_F(ServerAuth0Test, APageTokenWorksOnlyForItsOwnListingAndSnapshot) {
+  ScanToTheEnd();
+  ScanToTheEnd();  // two scans, so ListScans pages too
+
+  v1::ListUserApplicationsRequest apps;
+  apps.mutable_user()->set_email("ada@acme.com");
+  apps.set_page_size(1);
+  v1::ListApplicationUsersRequest users;
+  users.mutable_application()->set_name("Payroll");
+  users.set_page_size(1);
+  v1::ListGroupMembersRequest members;
+  members.mutable_group()->set_name("All Staff");
+  members.set_transitive(true);
+  members.set_page_size(1);
+  v1::ListScansRequest scans;
+  scans.set_page_size(1);
+
+  // Each listing with `token` (empty: its first page); returns the status and
+  // the next page's token.
+  struct Listed {
+    grpc::Status status;
+    std::string next;
+  };
+  auto list = [&](int which, const std::string& token) -> Listed {
+    switch (which) {
+      case 0: {
+        v1::ListUserApplicationsResponse out;
+        apps.set_page_token(token);
+        grpc::Status s =
+            access_->ListUserApplications(Context().get(), apps, &out);
+        return {s, out.next_page_token()};
+      }
+      case 1: {
+        v1::ListApplicationUsersResponse out;
+        users.set_page_token(token);
+        grpc::Status s =
+            access_->ListApplicationUsers(Context().get(), users, &out);
+        return {s, out.next_page_token()};
+      }
+      case 2: {
+        v1::ListGroupMembersResponse out;
+        members.set_page_token(token);
+        grpc::Status s =
+            access_->ListGroupMembers(Context().get(), members, &out);
+        return {s, out.next_page_token()};
+      }
+      default: {
+        v1::ListScansResponse out;
+        scans.set_page_token(token);
+        grpc::Status s = scan_->ListScans(Context().get(), scans, &out);
+        return {s, out.next_page_token()};
+      }
+    }
+  };
+  const char* names[] = {"ListUserApplications", "ListApplicationUsers",
+                         "ListGroupMembers", "ListScans"};
+  std::string tokens[4];
+  for (int i = 0; i < 4; ++i) {
+    Listed first = list(i, "");
+    ASSERT_TRUE(first.status.ok())
+        << names[i] << ": " << first.status.error_message();
+    ASSERT_FALSE(first.next.empty()) << names[i] << " has one page only";
+    tokens[i] = first.next;
+    ASSERT_TRUE(list(i, tokens[i]).status.ok()) << names[i];
+  }
+  for (int issued = 0; issued < 4; ++issued) {
+    for (int asked = 0; asked < 4; ++asked) {
+      if (asked == issued) continue;
+      Listed refused = list(asked, tokens[issued]);
+      EXPECT_EQ(refused.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+          << names[issued] << "'s token at " << names[asked];
+      EXPECT_THAT(refused.status.error_message(),
+                  HasSubstr(absl::StrCat("issued by ", names[issued])));
+    }
+  }
+  // Another user's applications with Ada's token: another request.
+  apps.mutable_user()->set_email("grace@acme.com");
+  Listed other_user = list(0, tokens[0]);
+  EXPECT_EQ(other_user.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(other_user.status.error_message(), HasSubstr("another request"));
+  apps.mutable_user()->set_email("ada@acme.com");
+
+  ScanToTheEnd();
+  for (int i = 0; i < 3; ++i) {
+    Listed stale = list(i, tokens[i]);
+    EXPECT_EQ(stale.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << names[i];
+    EXPECT_THAT(stale.status.error_message(), HasSubstr("restart the listing"))
+        << names[i];
+  }
+  // Scans are not of a snapshot: their pages stay valid across scans.
+  EXPECT_TRUE(list(3, tokens[3]).status.ok());
+}
+
 }  // namespace
 }  // namespace identitygraph

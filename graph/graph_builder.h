@@ -66,8 +66,8 @@ class GraphBuilder {
   }
   size_t vertex_count() const { return kinds_.size(); }
 
-  // The memory bound of the snapshot's query caches, together (default 256
-  // MiB).
+  // The memory bound of the snapshot's query caches, together (default
+  // kDefaultCacheCapacityBytes).
   void set_cache_capacity_bytes(size_t bytes) { cache_capacity_bytes_ = bytes; }
 
   std::shared_ptr<const Snapshot> Build(int64_t version,
@@ -96,7 +96,7 @@ class GraphBuilder {
       index_;
   std::vector<Edge> edges_;
   std::array<int64_t, kEdgeKindCount> dropped_{};
-  size_t cache_capacity_bytes_ = size_t{256} << 20;
+  size_t cache_capacity_bytes_ = kDefaultCacheCapacityBytes;
 };
 
 // True when an edge of `kind` may go from a `from` vertex to a `to` vertex.

@@ -23,6 +23,10 @@ namespace identitygraph::graph {
 
 using VertexList = std::vector<VertexId>;
 
+// The default memory bound of one snapshot's query caches, together (the
+// server's --query_cache_bytes).
+inline constexpr size_t kDefaultCacheCapacityBytes = size_t{256} << 20;
+
 struct CacheStats {
   std::string name;
   int64_t hits = 0;

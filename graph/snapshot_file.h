@@ -37,7 +37,8 @@ std::string SerializeSnapshot(const Snapshot& snapshot);
 // `cache_capacity_bytes` bounds the loaded snapshot's query caches, as in
 // GraphBuilder.
 absl::StatusOr<std::shared_ptr<const Snapshot>> ParseSnapshot(
-    absl::string_view bytes, size_t cache_capacity_bytes = size_t{256} << 20);
+    absl::string_view bytes,
+    size_t cache_capacity_bytes = kDefaultCacheCapacityBytes);
 
 // Writes `snapshot` to `path` atomically and durably (see durable_file.h), mode
 // 0644.
@@ -47,7 +48,8 @@ absl::Status WriteSnapshotFile(const Snapshot& snapshot,
 // Reads and parses a snapshot file: NOT_FOUND when there is none; DATA_LOSS or
 // FAILED_PRECONDITION (see ParseSnapshot) with the path in the message.
 absl::StatusOr<std::shared_ptr<const Snapshot>> ReadSnapshotFile(
-    const std::string& path, size_t cache_capacity_bytes = size_t{256} << 20);
+    const std::string& path,
+    size_t cache_capacity_bytes = kDefaultCacheCapacityBytes);
 
 }  // namespace identitygraph::graph
 

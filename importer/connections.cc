@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "importer/auth0_api.h"
+#include "importer/auth0_rules.h"
 #include "importer/wire/auth0_wire.pb.h"
 #include "re2/re2.h"
 
@@ -48,11 +49,11 @@ ConnectionSelection SelectConnections(
     const std::vector<std::string>& names,
     const std::vector<std::string>& patterns) {
   ConnectionSelection selection;
+  // The same budget as the validator's: a pattern refused there matches
+  // nothing here.
   std::vector<std::unique_ptr<RE2>> compiled;
-  RE2::Options options;
-  options.set_log_errors(false);
   for (const std::string& pattern : patterns) {
-    compiled.push_back(std::make_unique<RE2>(pattern, options));
+    compiled.push_back(CompileConnectionPattern(pattern).re);
   }
   const absl::flat_hash_set<std::string> wanted(names.begin(), names.end());
   absl::flat_hash_set<std::string> found;
@@ -61,7 +62,8 @@ ConnectionSelection SelectConnections(
     bool chosen = wanted.contains(connection.name);
     if (chosen) found.insert(connection.name);
     for (size_t i = 0; i < compiled.size(); ++i) {
-      if (compiled[i]->ok() && RE2::FullMatch(connection.name, *compiled[i])) {
+      if (compiled[i] != nullptr &&
+          RE2::FullMatch(connection.name, *compiled[i])) {
         pattern_used[i] = true;
         chosen = true;
       }

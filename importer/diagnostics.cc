@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "importer/auth0_api.h"
+#include "importer/auth0_rules.h"
 #include "importer/authorized_caller.h"
 #include "importer/management_fetchers.h"
 #include "importer/rate_limiter.h"
@@ -29,10 +30,12 @@ constexpr int64_t kManyUsers = 100000;
 // The HTTP client, tokens and a caller for one diagnosis, with fewer
 // attempts than a scan: an operator is waiting.
 struct Session {
-  explicit Session(const TenantConfig& config, const HttpClientOptions& options)
+  Session(const TenantConfig& config, const HttpClientOptions& options,
+          const std::atomic<bool>* cancelled)
       : http(options),
         tokens(&http, {config.domain, config.client_id, config.client_secret}),
-        caller(&http, &tokens, &limiter, Policy(), &cancelled),
+        caller(&http, &tokens, &limiter, Policy(),
+               cancelled != nullptr ? cancelled : &never_cancelled),
         api{&caller, config.domain} {}
   static RetryPolicy Policy() {
     RetryPolicy policy;
@@ -44,61 +47,24 @@ struct Session {
   HttpClient http;
   TokenSource tokens;
   RateLimiter limiter;
-  std::atomic<bool> cancelled{false};
+  std::atomic<bool> never_cancelled{false};
   AuthorizedCaller caller;
   ManagementApi api;
 };
 
-struct Capability {
-  const char* name;
-  const char* what;
-  std::vector<std::string> scopes;
-  bool required;
-};
-
-std::vector<Capability> Capabilities(const TenantConfig& config) {
-  std::vector<Capability> out = {
-      {"users", "users", {"read:users"}, true},
-      {"connections", "connections", {"read:connections"}, true},
-      {"applications", "applications", {"read:clients"}, true},
-      {"roles", "roles and their members", {"read:roles"}, true},
-      {"apis", "API names", {"read:resource_servers"}, false},
-      {"groups",
-       "native (SCIM) groups",
-       {"read:groups", "read:group_members"},
-       false},
-  };
-  if (config.include_organizations) {
-    out.push_back({"organizations",
-                   "organizations",
-                   {"read:organizations", "read:organization_members"},
-                   false});
-    out.push_back({"organization_roles",
-                   "roles held within organizations",
-                   {"read:organization_member_roles"},
-                   false});
-  }
-  return out;
-}
-
 Check Failed(std::string name, const absl::Status& status) {
-  Check check{std::move(name),
-              CheckStatus::kFailed,
-              std::string(status.message()),
-              RemediationOf(status),
-              {}};
-  // The message carries the remediation too (for logs); show it once.
-  if (!check.remediation.empty()) {
-    check.message = std::string(absl::StripSuffix(
-        check.message, absl::StrCat(". ", check.remediation)));
-  }
-  return check;
+  return Check{std::move(name),
+               CheckStatus::kFailed,
+               std::string(status.message()),
+               RemediationOf(status),
+               {}};
 }
 
 class Diagnoser {
  public:
-  Diagnoser(const TenantConfig& config, const HttpClientOptions& http)
-      : config_(config), session_(config, http) {}
+  Diagnoser(const TenantConfig& config, const HttpClientOptions& http,
+            const std::atomic<bool>* cancelled)
+      : config_(config), session_(config, http, cancelled) {}
 
   Diagnosis Run() {
     if (ManagementToken()) {
@@ -141,7 +107,8 @@ class Diagnoser {
   }
 
   void Scopes() {
-    for (const Capability& capability : Capabilities(config_)) {
+    for (const Capability& capability :
+         Capabilities(config_.include_organizations)) {
       std::vector<std::string> missing;
       for (const std::string& scope : capability.scopes) {
         if (!Granted(scope)) missing.push_back(scope);
@@ -345,14 +312,28 @@ class Diagnoser {
 
 }  // namespace
 
-Diagnosis Diagnose(const TenantConfig& config, const HttpClientOptions& http) {
-  return Diagnoser(config, http).Run();
+Diagnosis Diagnose(const TenantConfig& config, const HttpClientOptions& http,
+                   const std::atomic<bool>* cancelled) {
+  if (absl::Status hosts = CheckTenantHosts(config); !hosts.ok()) {
+    Diagnosis refused;
+    refused.ok = false;
+    refused.checks.push_back(
+        {"management_api_token",
+         CheckStatus::kFailed,
+         std::string(hosts.message()),
+         "Set the canonical tenant domain (and the extension's API URL) with "
+         "UpdateConfig",
+         {}});
+    return refused;
+  }
+  return Diagnoser(config, http, cancelled).Run();
 }
 
 absl::StatusOr<std::vector<TenantConnection>> ListTenantConnections(
     const TenantConfig& config, const HttpClientOptions& http,
-    int count_limit) {
-  Session session(config, http);
+    const std::atomic<bool>* cancelled, int count_limit) {
+  if (absl::Status hosts = CheckTenantHosts(config); !hosts.ok()) return hosts;
+  Session session(config, http, cancelled);
   absl::StatusOr<Token> token = session.tokens.Get(session.api.audience());
   if (!token.ok()) return token.status();
   absl::StatusOr<std::vector<Connection>> all =

@@ -13,6 +13,7 @@
 #ifndef IDENTITYGRAPH_IMPORTER_DIAGNOSTICS_H_
 #define IDENTITYGRAPH_IMPORTER_DIAGNOSTICS_H_
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -39,7 +40,10 @@ struct Diagnosis {
   bool ok = true;             // no check failed
 };
 
-Diagnosis Diagnose(const TenantConfig& config, const HttpClientOptions& http);
+// `cancelled` (optional) stops the checks within 100 ms when raised: the
+// remaining ones fail with CANCELLED.
+Diagnosis Diagnose(const TenantConfig& config, const HttpClientOptions& http,
+                   const std::atomic<bool>* cancelled = nullptr);
 
 // One connection of the tenant, as ListConnections shows it.
 struct TenantConnection {
@@ -52,10 +56,12 @@ struct TenantConnection {
 
 // Every connection of the tenant, with users counted for the first
 // `count_limit` (one request each). Errors carry a remediation
-// (remediation.h).
+// (remediation.h); CANCELLED once `cancelled` (optional) is raised.
+inline constexpr int kConnectionsCounted = 50;
 absl::StatusOr<std::vector<TenantConnection>> ListTenantConnections(
     const TenantConfig& config, const HttpClientOptions& http,
-    int count_limit = 50);
+    const std::atomic<bool>* cancelled = nullptr,
+    int count_limit = kConnectionsCounted);
 
 }  // namespace identitygraph::importer
 

@@ -7,13 +7,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "importer/auth0_api.h"
+#include "importer/auth0_rules.h"
 #include "importer/wire/auth0_wire.pb.h"
 
 namespace identitygraph::importer {
 namespace {
 
-constexpr char kApiLabel[] =
-    "auth0-authorization-extension-api (urn:auth0-authz-api)";
+// How the dashboard names the extension's API.
+std::string ApiLabel() {
+  return absl::StrCat("auth0-authorization-extension-api (",
+                      kDefaultExtensionAudience, ")");
+}
 
 bool Has(const std::vector<std::string>& scopes, const char* scope) {
   return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
@@ -23,7 +27,7 @@ absl::Status Read(const ExtensionApi& api, const std::string& path,
                   const Resource& resource, wire::ExtensionDocument* out) {
   return GetJson(*api.caller, resource,
                  absl::StrCat(absl::StripSuffix(api.api_url, "/"), path),
-                 api.audience, out, kApiLabel);
+                 api.audience, out, ApiLabel());
 }
 
 ExtensionData ToData(const wire::ExtensionDocument& document) {

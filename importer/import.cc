@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "importer/authorized_caller.h"
@@ -186,8 +187,12 @@ class Importer {
     }
     return missing;
   }
-  void WarnSkipped(const std::string& source, const std::string& what,
+  // A source left out: `capability` (auth0_rules.h) names what, `missing`
+  // the scopes whose lack showed (up front, or as a 403 on the way).
+  void WarnSkipped(const std::string& source, absl::string_view capability,
                    std::vector<std::string> missing) {
+    std::string what = CapabilityNamed(capability).what;
+    what[0] = absl::ascii_toupper(static_cast<unsigned char>(what[0]));
     progress_.Warn(
         {source,
          absl::StrCat(what, " were not imported: the application lacks ",
@@ -253,8 +258,14 @@ class Importer {
     absl::StatusOr<Token> token = TokenWithRetries(audience);
     if (!token.ok()) return token.status();
     scopes_ = token->scopes;
-    std::vector<std::string> missing = Missing(
-        {"read:connections", "read:users", "read:clients", "read:roles"});
+    std::vector<std::string> required;
+    for (const Capability& capability :
+         Capabilities(config_.include_organizations)) {
+      if (!capability.required) continue;
+      required.insert(required.end(), capability.scopes.begin(),
+                      capability.scopes.end());
+    }
+    std::vector<std::string> missing = Missing(std::move(required));
     if (!missing.empty()) {
       return WithRemediation(
           absl::PermissionDeniedError(
@@ -358,10 +369,9 @@ class Importer {
   absl::Status Applications() {
     progress_.SetPhase(ImportPhase::kApplications,
                        "reading applications and APIs");
-    const bool with_apis = Granted("read:resource_servers");
-    if (!with_apis) {
-      WarnSkipped("apis", "API names", {"read:resource_servers"});
-    }
+    const std::vector<std::string>& api_scopes = CapabilityNamed("apis").scopes;
+    const bool with_apis = Missing(api_scopes).empty();
+    if (!with_apis) WarnSkipped("apis", "apis", Missing(api_scopes));
     absl::Status apis_status;
     absl::Status status = ForEach(with_apis ? 2 : 1, [&](Worker& worker,
                                                          size_t i) {
@@ -389,9 +399,7 @@ class Importer {
       return absl::OkStatus();
     });
     if (!status.ok()) return status;
-    if (!apis_status.ok()) {
-      WarnSkipped("apis", "API names", {"read:resource_servers"});
-    }
+    if (!apis_status.ok()) WarnSkipped("apis", "apis", api_scopes);
     return absl::OkStatus();
   }
 
@@ -437,9 +445,9 @@ class Importer {
 
   absl::Status Groups() {
     std::vector<std::string> missing =
-        Missing({"read:groups", "read:group_members"});
+        Missing(CapabilityNamed("groups").scopes);
     if (!missing.empty()) {
-      WarnSkipped("groups", "Native (SCIM) groups", std::move(missing));
+      WarnSkipped("groups", "groups", std::move(missing));
       return absl::OkStatus();
     }
     progress_.SetPhase(ImportPhase::kGroups,
@@ -447,7 +455,7 @@ class Importer {
     absl::StatusOr<std::vector<TenantRecord>> groups =
         FetchGroups(workers_[0].api);
     if (absl::IsPermissionDenied(groups.status())) {
-      WarnSkipped("groups", "Native (SCIM) groups", {"read:groups"});
+      WarnSkipped("groups", "groups", {"read:groups"});
       return absl::OkStatus();
     }
     if (!groups.ok()) return groups.status();
@@ -479,8 +487,7 @@ class Importer {
           return absl::OkStatus();
         });
     if (absl::IsPermissionDenied(status)) {
-      WarnSkipped("groups", "Native (SCIM) groups",
-                  {"read:group_members", "read:roles"});
+      WarnSkipped("groups", "groups", {"read:group_members", "read:roles"});
       data_.groups.clear();
       return absl::OkStatus();
     }
@@ -500,22 +507,24 @@ class Importer {
   absl::Status Organizations() {
     if (!config_.include_organizations) return absl::OkStatus();
     std::vector<std::string> missing =
-        Missing({"read:organizations", "read:organization_members"});
+        Missing(CapabilityNamed("organizations").scopes);
     if (!missing.empty()) {
-      WarnSkipped("organizations", "Organizations", std::move(missing));
+      WarnSkipped("organizations", "organizations", std::move(missing));
       return absl::OkStatus();
     }
     progress_.SetPhase(ImportPhase::kOrganizations,
                        "reading organizations, members and member roles");
-    const bool with_roles = Granted("read:organization_member_roles");
+    std::vector<std::string> missing_roles =
+        Missing(CapabilityNamed("organization_roles").scopes);
+    const bool with_roles = missing_roles.empty();
     if (!with_roles) {
-      WarnSkipped("organizations", "Roles held within organizations",
-                  {"read:organization_member_roles"});
+      WarnSkipped("organizations", "organization_roles",
+                  std::move(missing_roles));
     }
     absl::StatusOr<std::vector<TenantRecord>> organizations =
         FetchOrganizations(workers_[0].api);
     if (absl::IsPermissionDenied(organizations.status())) {
-      WarnSkipped("organizations", "Organizations", {"read:organizations"});
+      WarnSkipped("organizations", "organizations", {"read:organizations"});
       return absl::OkStatus();
     }
     if (!organizations.ok()) return organizations.status();
@@ -535,7 +544,7 @@ class Importer {
         });
     if (absl::IsPermissionDenied(status)) {
       WarnSkipped(
-          "organizations", "Organizations",
+          "organizations", "organizations",
           {"read:organization_members", "read:organization_member_roles"});
       data_.organizations.clear();
       return absl::OkStatus();
@@ -618,6 +627,7 @@ absl::StatusOr<ImportResult> Import(const TenantConfig& config,
                                     const ImportOptions& options,
                                     const std::atomic<bool>& cancelled,
                                     const ProgressCallback& on_progress) {
+  if (absl::Status hosts = CheckTenantHosts(config); !hosts.ok()) return hosts;
   Importer importer(config, options, cancelled, on_progress);
   return importer.Run();
 }

@@ -37,6 +37,7 @@
 #include "absl/time/time.h"
 #include "graph/graph_builder.h"
 #include "graph/graph_types.h"
+#include "importer/auth0_rules.h"
 #include "importer/graph_mapping.h"
 #include "importer/http_client.h"
 #include "importer/rate_limiter.h"
@@ -44,9 +45,13 @@
 
 namespace identitygraph::importer {
 
-// What to import; validated by the server before it gets here.
+// What to import. The server validates it before it gets here; Import,
+// Diagnose and ListTenantConnections still refuse a domain or extension URL
+// that is not Auth0's (CheckTenantHosts in auth0_rules.h).
 struct TenantConfig {
   std::string domain;  // canonical: acme.us.auth0.com
+  // Auth0 Private Cloud host suffixes under which LABEL.SUFFIX is a tenant.
+  std::vector<std::string> private_cloud_suffixes;
   std::string client_id;
   std::string client_secret;
   std::vector<std::string> connections;          // exact names
@@ -54,7 +59,7 @@ struct TenantConfig {
   struct Extension {
     bool enabled = false;
     std::string api_url;  // https://TENANT.REGION.webtask.io/adf6.../api
-    std::string audience = "urn:auth0-authz-api";
+    std::string audience = std::string(kDefaultExtensionAudience);
   } extension;
   bool include_organizations = false;
   bool login_reachability = false;

@@ -1,10 +1,12 @@
 // What to do about a failure, carried beside the status message as a payload,
-// so TestConnection can show "what happened" and "how to fix it" apart while
-// logs and scan errors keep the whole sentence in the message.
+// never inside it, so TestConnection and scan errors show "what happened" and
+// "how to fix it" apart. Where a status leaves for a person as one line (a
+// log line, a gRPC error), WithFix joins the two.
 //
 //   return WithRemediation(absl::UnauthenticatedError("Auth0 refused ..."),
 //                          "Check the client id, ...");
 //   std::string fix = RemediationOf(status);  // "" when there is none
+//   LogError(WithFix(status));                // "Auth0 refused .... Check ..."
 #ifndef IDENTITYGRAPH_IMPORTER_REMEDIATION_H_
 #define IDENTITYGRAPH_IMPORTER_REMEDIATION_H_
 
@@ -20,10 +22,10 @@ namespace identitygraph::importer {
 inline constexpr char kRemediationPayload[] =
     "type.identitygraph.dev/remediation";
 
-// `status` with ". " + `fix` appended to its message and `fix` as payload.
+// `status` with `fix` as its remediation payload; the message is unchanged.
 inline absl::Status WithRemediation(const absl::Status& status,
                                     const std::string& fix) {
-  absl::Status out(status.code(), absl::StrCat(status.message(), ". ", fix));
+  absl::Status out = status;
   out.SetPayload(kRemediationPayload, absl::Cord(fix));
   return out;
 }
@@ -44,6 +46,13 @@ inline constexpr char kManagementApiName[] = "Auth0 Management API";
 inline std::string RemediationOf(const absl::Status& status) {
   auto payload = status.GetPayload(kRemediationPayload);
   return payload.has_value() ? std::string(*payload) : std::string();
+}
+
+// The message, then ". " and the remediation when there is one.
+inline std::string WithFix(const absl::Status& status) {
+  const std::string fix = RemediationOf(status);
+  return fix.empty() ? std::string(status.message())
+                     : absl::StrCat(status.message(), ". ", fix);
 }
 
 }  // namespace identitygraph::importer

@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/json_util.h"
 #include "importer/auth0_api.h"
+#include "importer/auth0_rules.h"
 #include "importer/remediation.h"
 #include "importer/wire/auth0_wire.pb.h"
 
@@ -33,7 +34,7 @@ absl::Status TokenError(const HttpResponse& response, const std::string& domain,
   const std::string said = parsed ? absl::StrCat(" (", error.error(), ": ",
                                                  error.error_description(), ")")
                                   : "";
-  const bool extension = audience == "urn:auth0-authz-api";
+  const bool extension = audience == kDefaultExtensionAudience;
   if (response.status == 401) {
     return WithRemediation(
         absl::UnauthenticatedError(

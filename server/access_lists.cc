@@ -105,7 +105,8 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListUserApplications(
       request->page_token(), Listing::kListUserApplications, g.version(), key);
   IDENTITYGRAPH_RETURN_IF_ERROR(start.status());
   absl::StatusOr<std::vector<graph::ReachedTarget>> reached =
-      graph::ApplicationsOfUser(g, *user, FromApi(request->mode()), apis);
+      graph::ApplicationsOfUser(g, *user, FromApi(request->mode()), apis,
+                                limits_);
   IDENTITYGRAPH_RETURN_IF_ERROR(reached.status());
   std::vector<const graph::ReachedTarget*> kept;
   for (const graph::ReachedTarget& target : *reached) {
@@ -144,9 +145,9 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListApplicationUsers(
   absl::StatusOr<uint64_t> start = DecodePageToken(
       request->page_token(), Listing::kListApplicationUsers, g.version(), key);
   IDENTITYGRAPH_RETURN_IF_ERROR(start.status());
-  absl::StatusOr<graph::UserPage> page =
-      graph::PageUsersOfApplication(g, *application, FromApi(request->mode()),
-                                    *start, static_cast<size_t>(*page_size));
+  absl::StatusOr<graph::UserPage> page = graph::PageUsersOfApplication(
+      g, *application, FromApi(request->mode()), *start,
+      static_cast<size_t>(*page_size), limits_);
   IDENTITYGRAPH_RETURN_IF_ERROR(page.status());
   for (VertexId user : page->users) FillEntity(g, user, response->add_users());
   if (page->next < page->total) {
@@ -187,7 +188,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::BatchCheckAccess(
   }
   std::vector<absl::StatusOr<graph::CheckResult>> results =
       graph::BatchCheckAccess(g, pairs, FromApi(request->mode()),
-                              request->max_paths());
+                              request->max_paths(), limits_);
   for (size_t i = 0; i < results.size(); ++i) {
     v1::AccessCheckResult* out = response->add_results();
     const absl::Status status =
@@ -227,7 +228,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ExplainAccess(
   // An explanation always shows at least one path when there is one.
   const int max_paths = std::max(1, request->max_paths());
   absl::StatusOr<graph::CheckResult> result = graph::CheckAccess(
-      g, *user, *application, FromApi(request->mode()), max_paths);
+      g, *user, *application, FromApi(request->mode()), max_paths, limits_);
   IDENTITYGRAPH_RETURN_IF_ERROR(result.status());
   response->set_allowed(result->allowed);
   for (const graph::Path& path : result->paths)
@@ -236,7 +237,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ExplainAccess(
     response->set_denial_reason(ToDenialReason(*result));
   }
   absl::StatusOr<std::vector<VertexId>> roles =
-      graph::RolesOfUser(g, *user, /*effective=*/true);
+      graph::RolesOfUser(g, *user, /*effective=*/true, limits_);
   IDENTITYGRAPH_RETURN_IF_ERROR(roles.status());
   for (size_t i = 0; i < roles->size() && i < kMaxExplainRoles; ++i)
     FillEntity(g, (*roles)[i], response->add_user_roles());
@@ -269,7 +270,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListUserGroups(
       Resolve(g, request->user(), {VertexKind::kUser}, "user");
   IDENTITYGRAPH_RETURN_IF_ERROR(user.status());
   absl::StatusOr<std::vector<VertexId>> groups =
-      graph::GroupsOfUser(g, *user, request->effective());
+      graph::GroupsOfUser(g, *user, request->effective(), limits_);
   IDENTITYGRAPH_RETURN_IF_ERROR(groups.status());
   for (VertexId group : *groups) FillEntity(g, group, response->add_groups());
   FillEntity(g, *user, response->mutable_user());
@@ -285,7 +286,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListUserRoles(
       Resolve(g, request->user(), {VertexKind::kUser}, "user");
   IDENTITYGRAPH_RETURN_IF_ERROR(user.status());
   absl::StatusOr<std::vector<VertexId>> roles =
-      graph::RolesOfUser(g, *user, request->effective());
+      graph::RolesOfUser(g, *user, request->effective(), limits_);
   IDENTITYGRAPH_RETURN_IF_ERROR(roles.status());
   for (VertexId role : *roles) FillEntity(g, role, response->add_roles());
   FillEntity(g, *user, response->mutable_user());
@@ -309,7 +310,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListGroupMembers(
       request->page_token(), Listing::kListGroupMembers, g.version(), key);
   IDENTITYGRAPH_RETURN_IF_ERROR(start.status());
   absl::StatusOr<std::vector<VertexId>> members =
-      graph::MembersOfGroup(g, *group, request->transitive());
+      graph::MembersOfGroup(g, *group, request->transitive(), limits_);
   IDENTITYGRAPH_RETURN_IF_ERROR(members.status());
   absl::StatusOr<Window> window = PageWindow(
       g, Listing::kListGroupMembers, key, *start, *page_size, members->size());

@@ -16,8 +16,9 @@ constexpr int kMaxPaths = 10;
 
 AccessServiceImpl::AccessServiceImpl(const Authorizer& authorizer,
                                      const graph::SnapshotHolder& holder,
-                                     const ScanManager& scans)
-    : authorizer_(authorizer), holder_(holder), scans_(scans) {
+                                     const ScanManager& scans,
+                                     graph::QueryLimits limits)
+    : authorizer_(authorizer), holder_(holder), scans_(scans), limits_(limits) {
 #define IDENTITYGRAPH_USE_ALLOCATOR(Name) \
   SetMessageAllocatorFor_##Name(&Name##_allocator_);
   IDENTITYGRAPH_ACCESS_RPCS(IDENTITYGRAPH_USE_ALLOCATOR)
@@ -49,8 +50,9 @@ grpc::ServerUnaryReactor* AccessServiceImpl::CheckAccess(
               "application");
   if (!application.ok())
     return FinishNow(context, ToGrpcStatus(application.status()));
-  absl::StatusOr<graph::CheckResult> result = graph::CheckAccess(
-      g, *user, *application, FromApi(request->mode()), request->max_paths());
+  absl::StatusOr<graph::CheckResult> result =
+      graph::CheckAccess(g, *user, *application, FromApi(request->mode()),
+                         request->max_paths(), limits_);
   if (!result.ok()) return FinishNow(context, ToGrpcStatus(result.status()));
   response->set_allowed(result->allowed);
   if (result->allowed) {

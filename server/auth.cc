@@ -10,9 +10,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "graph/durable_file.h"
+#include "importer/re2_util.h"
 #include "re2/re2.h"
 #include "server/log.h"
-#include "server/re2_util.h"
 
 namespace identitygraph {
 namespace {

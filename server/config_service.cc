@@ -1,7 +1,6 @@
 #include "server/config_service.h"
 
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -10,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "importer/diagnostics.h"
 #include "server/api_mapping.h"
+#include "server/background_call.h"
 #include "server/config_update.h"
 #include "server/grpc_status.h"
 #include "server/log.h"
@@ -72,7 +72,7 @@ grpc::Status ConfigServiceImpl::AdmitCandidate(
         update.violations);
   }
   absl::StatusOr<importer::TenantConfig> complete =
-      ToTenantConfig(update.merged);
+      ToTenantConfig(update.merged, store_.validator_options());
   if (!complete.ok()) return ToGrpcStatus(complete.status());
   *config = *std::move(complete);
   return grpc::Status::OK;
@@ -84,12 +84,11 @@ grpc::ServerUnaryReactor* ConfigServiceImpl::RunOnCandidate(
   importer::TenantConfig config;
   grpc::Status admitted = AdmitCandidate(*context, patch, mask, &config);
   if (!admitted.ok()) return FinishNow(context, admitted);
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  std::thread([reactor, config = std::move(config), http = auth0_http_,
-               work = std::move(work)] {
-    reactor->Finish(work(config, http));
-  }).detach();
-  return reactor;
+  return RunInBackground(
+      workers_, [config = std::move(config), http = auth0_http_,
+                 work = std::move(work)](const std::atomic<bool>& cancelled) {
+        return work(config, http, cancelled);
+      });
 }
 
 grpc::ServerUnaryReactor* ConfigServiceImpl::TestConnection(
@@ -101,8 +100,10 @@ grpc::ServerUnaryReactor* ConfigServiceImpl::TestConnection(
   return RunOnCandidate(
       context, request->config(), request->update_mask(),
       [response](const importer::TenantConfig& config,
-                 const importer::HttpClientOptions& http) {
-        const importer::Diagnosis diagnosis = importer::Diagnose(config, http);
+                 const importer::HttpClientOptions& http,
+                 const std::atomic<bool>& cancelled) {
+        const importer::Diagnosis diagnosis =
+            importer::Diagnose(config, http, &cancelled);
         for (const importer::Check& check : diagnosis.checks) {
           v1::ConnectionCheck* out = response->add_checks();
           out->set_name(check.name);
@@ -124,9 +125,10 @@ grpc::ServerUnaryReactor* ConfigServiceImpl::ListConnections(
   return RunOnCandidate(
       context, request->config(), request->update_mask(),
       [response](const importer::TenantConfig& config,
-                 const importer::HttpClientOptions& http) {
+                 const importer::HttpClientOptions& http,
+                 const std::atomic<bool>& cancelled) {
         absl::StatusOr<std::vector<importer::TenantConnection>> connections =
-            importer::ListTenantConnections(config, http);
+            importer::ListTenantConnections(config, http, &cancelled);
         if (!connections.ok()) return ToGrpcStatus(connections.status());
         for (const importer::TenantConnection& c : *connections) {
           v1::TenantConnection* out = response->add_connections();

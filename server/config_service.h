@@ -2,10 +2,12 @@
 // TestConnection and ListConnections run the importer's checks
 // (importer/diagnostics.h) on the saved configuration, or on candidate values
 // laid over it as UpdateConfig would (nothing is saved). They call Auth0, so
-// they run off gRPC's callback threads. Every RPC requires the admin token.
+// they run on the server's admin WorkerPool (background_call.h), and stop when
+// the caller goes away. Every RPC requires the admin token.
 #ifndef IDENTITYGRAPH_SERVER_CONFIG_SERVICE_H_
 #define IDENTITYGRAPH_SERVER_CONFIG_SERVICE_H_
 
+#include <atomic>
 #include <functional>
 #include <utility>
 
@@ -15,17 +17,19 @@
 #include "importer/import.h"
 #include "server/auth.h"
 #include "server/config_store.h"
+#include "server/worker_pool.h"
 
 namespace identitygraph {
 
 class ConfigServiceImpl final : public v1::ConfigService::CallbackService {
  public:
-  // Both must outlive the service.
+  // All must outlive the service.
   ConfigServiceImpl(const Authorizer& authorizer, ConfigStore& store,
-                    importer::HttpClientOptions auth0_http)
+                    importer::HttpClientOptions auth0_http, WorkerPool& workers)
       : authorizer_(authorizer),
         store_(store),
-        auth0_http_(std::move(auth0_http)) {}
+        auth0_http_(std::move(auth0_http)),
+        workers_(workers) {}
 
   grpc::ServerUnaryReactor* GetConfig(grpc::CallbackServerContext* context,
                                       const v1::GetConfigRequest* request,
@@ -51,12 +55,13 @@ class ConfigServiceImpl final : public v1::ConfigService::CallbackService {
                               const v1::Config& patch,
                               const google::protobuf::FieldMask& mask,
                               importer::TenantConfig* config) const;
-  // Admits the candidate, then runs `work` (which calls Auth0) on a thread of
-  // its own, off gRPC's callback threads, and finishes the call with its
-  // status. `work` fills the response.
-  using CandidateWork = std::function<grpc::Status(
-      const importer::TenantConfig& config,
-      const importer::HttpClientOptions& auth0_http)>;
+  // Admits the candidate, then runs `work` (which calls Auth0) on the worker
+  // pool and finishes the call with its status. `work` fills the response and
+  // stops when `cancelled` rises.
+  using CandidateWork =
+      std::function<grpc::Status(const importer::TenantConfig& config,
+                                 const importer::HttpClientOptions& auth0_http,
+                                 const std::atomic<bool>& cancelled)>;
   grpc::ServerUnaryReactor* RunOnCandidate(
       grpc::CallbackServerContext* context, const v1::Config& patch,
       const google::protobuf::FieldMask& mask, CandidateWork work) const;
@@ -64,6 +69,7 @@ class ConfigServiceImpl final : public v1::ConfigService::CallbackService {
   const Authorizer& authorizer_;
   ConfigStore& store_;
   const importer::HttpClientOptions auth0_http_;
+  WorkerPool& workers_;
 };
 
 }  // namespace identitygraph

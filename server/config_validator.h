@@ -1,11 +1,13 @@
 // Validation of the Auth0 import configuration, with messages that tell a
 // person how to fix each mistake.
 //
-// The tenant domain check is also the server's SSRF guard: the importer only
-// ever talks to hosts that pass it. Every pattern here is an RE2; user-supplied
-// connection patterns are compiled with a memory budget and a program-size cap,
-// so a hostile pattern costs a bounded amount. Messages never contain the
-// client secret.
+// The Auth0 rules themselves (tenant domain, extension URL, pattern budget)
+// are the importer's (importer/auth0_rules.h): this adds field paths and the
+// rules of the API's own fields. The domain check is also the SSRF guard, and
+// the importer applies it again itself. Every pattern here is an RE2;
+// user-supplied connection patterns are compiled with a memory budget and a
+// program-size cap, so a hostile pattern costs a bounded amount. Messages never
+// contain the client secret.
 //
 // Usage:
 //   std::vector<FieldViolation> problems = ValidateConfig(config,
@@ -22,6 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "identitygraph/v1/config_service.pb.h"
+#include "importer/auth0_rules.h"
 
 namespace identitygraph {
 
@@ -29,20 +32,20 @@ namespace identitygraph {
 inline constexpr int kMaxConnections = 1000;
 inline constexpr int kMaxConnectionNameLength = 128;
 inline constexpr int kMaxConnectionPatterns = 100;
-inline constexpr int kMaxConnectionPatternLength = 512;
-// RE2 program size (instructions) above which a pattern is refused as too
-// complex.
-inline constexpr int kMaxConnectionPatternProgramSize = 2000;
+// The pattern bounds are the importer's (auth0_rules.h), which compiles the
+// patterns within the same budget.
+inline constexpr int kMaxConnectionPatternLength =
+    importer::kMaxConnectionPatternLength;
+inline constexpr int kMaxConnectionPatternProgramSize =
+    importer::kMaxConnectionPatternProgramSize;
 inline constexpr int kMaxClientIdLength = 128;
 inline constexpr int kMaxClientSecretLength = 1024;
 inline constexpr int kMaxAudienceLength = 256;
 inline constexpr int64_t kMinRescanIntervalSeconds = 5 * 60;
 inline constexpr int64_t kMaxRescanIntervalSeconds = 7 * 24 * 3600;
 
-// The audience of the Authorization Extension API unless the config names
-// another.
 inline constexpr absl::string_view kDefaultExtensionAudience =
-    "urn:auth0-authz-api";
+    importer::kDefaultExtensionAudience;
 
 // One problem with one field: `field` is a path such as
 // `config.connection_patterns[2]`, `reason` a stable UPPER_SNAKE_CASE code for

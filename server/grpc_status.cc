@@ -7,13 +7,15 @@
 #include "absl/strings/str_cat.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "importer/remediation.h"
 
 namespace identitygraph {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
+  // A gRPC error is one line for a person: the remediation joins it.
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
+                      importer::WithFix(status));
 }
 
 grpc::Status InvalidArgumentWithViolations(

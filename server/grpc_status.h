@@ -13,7 +13,8 @@
 
 namespace identitygraph {
 
-// Same code and message.
+// Same code; the message, with the remediation (importer/remediation.h)
+// joined to it when the status carries one.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // INVALID_ARGUMENT whose message lists every violation (so grpcurl users read

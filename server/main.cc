@@ -76,6 +76,16 @@ ABSL_FLAG(absl::Duration, shutdown_grace, kDefaults.shutdown_grace,
           "On SIGINT/SIGTERM, time in-flight calls get to finish before they "
           "are cancelled");
 
+ABSL_FLAG(uint64_t, query_cache_bytes, kDefaults.query_cache_bytes,
+          "Memory bound of each snapshot's query caches together, in bytes (a "
+          "user's applications take 3/4, an application's users 1/4)");
+ABSL_FLAG(int64_t, query_max_visited, kDefaults.query_max_visited,
+          "Vertices one query may visit before it stops with "
+          "RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, query_max_paths, kDefaults.query_max_paths,
+          "Most explaining paths one answer carries (requests may ask for "
+          "fewer)");
+
 int main(int argc, char** argv) {
   // Debian's Abseil checks every Mutex acquisition for lock-order cycles
   // (gRPC's mutexes are absl::Mutex): 1.6% of a loaded server's CPU in
@@ -132,6 +142,9 @@ int main(int argc, char** argv) {
   options.max_connection_age_grace =
       absl::GetFlag(FLAGS_max_connection_age_grace);
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  options.query_cache_bytes = absl::GetFlag(FLAGS_query_cache_bytes);
+  options.query_max_visited = absl::GetFlag(FLAGS_query_max_visited);
+  options.query_max_paths = absl::GetFlag(FLAGS_query_max_paths);
 
   auto server = identitygraph::IdentityGraphServer::Start(options);
   if (!server.ok()) {

@@ -198,11 +198,10 @@ absl::StatusOr<ScanManager::Started> ScanManager::Start(
     v1::ScanTrigger trigger) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (running_) return Started{scans_.back(), true};
-  v1::Config config = store_.GetWithSecret();
-  if (absl::StatusOr<importer::TenantConfig> complete = ToTenantConfig(config);
-      !complete.ok()) {
-    return complete.status();
-  }
+  const v1::Config config = store_.GetWithSecret();
+  absl::StatusOr<importer::TenantConfig> tenant =
+      ToTenantConfig(config, store_.validator_options());
+  if (!tenant.ok()) return tenant.status();
   const absl::Time now = absl::Now();
   v1::Scan scan;
   const int64_t number = next_number_++;
@@ -221,27 +220,36 @@ absl::StatusOr<ScanManager::Started> ScanManager::Start(
   // The previous worker has left Finish (running_ was false): joining is
   // immediate.
   if (worker_.joinable()) worker_.join();
-  worker_ = std::thread(&ScanManager::Run, this, number, std::move(config));
+  worker_ = std::thread(&ScanManager::Run, this, number, *std::move(tenant));
   changed_.notify_all();
   return Started{std::move(scan), false};
 }
 
-void ScanManager::Run(int64_t number, v1::Config config) {
+void ScanManager::SetChangeListener(ChangeListener listener) {
+  std::lock_guard<std::mutex> lock(listener_mutex_);
+  listener_ = std::move(listener);
+}
+
+void ScanManager::NotifyChanged(const std::string& name) {
+  std::lock_guard<std::mutex> lock(listener_mutex_);
+  if (listener_) listener_(name);
+}
+
+void ScanManager::Run(int64_t number, importer::TenantConfig tenant) {
   const std::string name = absl::StrCat("scans/", number);
-  absl::StatusOr<importer::TenantConfig> tenant = ToTenantConfig(config);
-  importer::ImportOptions import = options_.import;
-  import.http = options_.http;
   auto on_progress = [&](const importer::ImportProgress& progress) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    absl::StatusOr<size_t> index = Find(name);
-    if (!index.ok()) return;
-    CopyProgress(progress, &scans_[*index]);
-    ++changes_[*index];
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      absl::StatusOr<size_t> index = Find(name);
+      if (!index.ok()) return;
+      CopyProgress(progress, &scans_[*index]);
+      ++changes_[*index];
+    }
     changed_.notify_all();
+    NotifyChanged(name);
   };
   absl::StatusOr<importer::ImportResult> result =
-      tenant.ok() ? importer::Import(*tenant, import, cancel_, on_progress)
-                  : absl::StatusOr<importer::ImportResult>(tenant.status());
+      importer::Import(tenant, options_.import, cancel_, on_progress);
 
   std::shared_ptr<const graph::Snapshot> snapshot;
   absl::Status failure = result.status();
@@ -257,6 +265,7 @@ void ScanManager::Run(int64_t number, v1::Config config) {
       }
     }
     changed_.notify_all();
+    NotifyChanged(name);
     graph::GraphBuilder& builder = result->builder;
     builder.set_cache_capacity_bytes(options_.cache_capacity_bytes);
     snapshot = std::move(builder).Build(version, absl::Now());
@@ -273,6 +282,13 @@ void ScanManager::Run(int64_t number, v1::Config config) {
     }
   }
 
+  EndScan(name, failure, std::move(snapshot), version);
+  NotifyChanged(name);
+}
+
+void ScanManager::EndScan(const std::string& name, const absl::Status& failure,
+                          std::shared_ptr<const graph::Snapshot> snapshot,
+                          int64_t version) {
   std::lock_guard<std::mutex> lock(mutex_);
   absl::StatusOr<size_t> index = Find(name);
   if (!index.ok()) return;  // cannot happen: scans are never removed
@@ -284,15 +300,9 @@ void ScanManager::Run(int64_t number, v1::Config config) {
   if (!failure.ok()) {
     v1::ScanError* error = scan.mutable_error();
     error->set_code(absl::StatusCodeToString(failure.code()));
-    const std::string remediation = importer::RemediationOf(failure);
-    std::string message(failure.message());
-    if (!remediation.empty()) {
-      message = std::string(
-          absl::StripSuffix(message, absl::StrCat(". ", remediation)));
-    }
-    error->set_message(message);
-    error->set_remediation(remediation);
-    LogError(absl::StrCat(name, " failed: ", failure.message()));
+    error->set_message(std::string(failure.message()));
+    error->set_remediation(importer::RemediationOf(failure));
+    LogError(absl::StrCat(name, " failed: ", importer::WithFix(failure)));
     Finish(*index, v1::SCAN_STATE_FAILED);
     return;
   }
@@ -389,6 +399,16 @@ absl::StatusOr<v1::Scan> ScanManager::WaitForChange(const std::string& name,
                       [&] { return changes_[i] != *seen; });
   *seen = changes_[i];
   return scans_[i];
+}
+
+absl::StatusOr<std::optional<v1::Scan>> ScanManager::GetIfChanged(
+    const std::string& name, int64_t* seen) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  absl::StatusOr<size_t> index = Find(name);
+  if (!index.ok()) return index.status();
+  if (changes_[*index] == *seen) return std::optional<v1::Scan>();
+  *seen = changes_[*index];
+  return std::optional<v1::Scan>(scans_[*index]);
 }
 
 }  // namespace identitygraph

@@ -18,8 +18,10 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,6 +29,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "graph/graph_builder.h"
 #include "graph/snapshot_holder.h"
 #include "identitygraph/v1/scan_service.pb.h"
 #include "importer/import.h"
@@ -43,9 +46,10 @@ class ScanManager {
  public:
   struct Options {
     std::string data_dir;
-    importer::HttpClientOptions http;
-    importer::ImportOptions import;  // its `http` is replaced by the above
-    size_t cache_capacity_bytes = size_t{256} << 20;
+    // How scans import, and how they reach Auth0 (`import.http`).
+    importer::ImportOptions import;
+    // The memory bound of each snapshot's query caches, together.
+    size_t cache_capacity_bytes = graph::kDefaultCacheCapacityBytes;
   };
 
   // Loads the history and the last snapshot (published into `holder`).
@@ -76,6 +80,17 @@ class ScanManager {
   // updates `*seen`.
   absl::StatusOr<v1::Scan> WaitForChange(const std::string& name, int64_t* seen,
                                          absl::Time deadline) const;
+  // The scan when it differs from what `*seen` says the caller has (updating
+  // `*seen`), else nullopt. Never waits: for watchers woken by the listener.
+  absl::StatusOr<std::optional<v1::Scan>> GetIfChanged(const std::string& name,
+                                                       int64_t* seen) const;
+
+  // Called with a scan's name after every change to it (start, progress,
+  // end), on the thread that changed it and with no lock of the manager held;
+  // it must not block. One listener at a time; setting another (or none)
+  // returns once no call to the previous one is running.
+  using ChangeListener = std::function<void(const std::string& name)>;
+  void SetChangeListener(ChangeListener listener);
 
   // The scheduler's step (a thread runs it about once a minute; tests call it
   // with their own clock): starts a SCHEDULED scan when the configuration's
@@ -87,7 +102,12 @@ class ScanManager {
   ScanManager(ConfigStore& store, graph::SnapshotHolder& holder,
               Options options);
   absl::Status Load();
-  void Run(int64_t number, v1::Config config);
+  void Run(int64_t number, importer::TenantConfig tenant);
+  // Records how the scan ended (publishing its snapshot when it succeeded).
+  void EndScan(const std::string& name, const absl::Status& failure,
+               std::shared_ptr<const graph::Snapshot> snapshot,
+               int64_t version);
+  void NotifyChanged(const std::string& name);
   // Index into scans_ of `name`, or an error.
   absl::StatusOr<size_t> Find(const std::string& name) const;
   void SaveHistory();  // with mutex_ held
@@ -104,6 +124,8 @@ class ScanManager {
   int64_t last_version_ = 0;
   bool running_ = false;
   std::atomic<bool> cancel_{false};
+  std::mutex listener_mutex_;
+  ChangeListener listener_;
   std::thread worker_;
   const absl::Time opened_ = absl::Now();
   // The scheduler thread, woken early to stop.

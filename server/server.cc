@@ -18,6 +18,10 @@ namespace identitygraph {
 namespace {
 
 constexpr size_t kMaxPemFileBytes = 1 << 20;
+// Admin calls that wait on Auth0 or on a scan: this many at once, this many
+// more queued; past that they get RESOURCE_EXHAUSTED.
+constexpr int kAdminWorkers = 4;
+constexpr size_t kAdminCallsQueued = 16;
 constexpr const char* kServiceNames[] = {"identitygraph.v1.AccessService",
                                          "identitygraph.v1.ConfigService",
                                          "identitygraph.v1.ScanService"};
@@ -90,9 +94,13 @@ IdentityGraphServer::IdentityGraphServer(
       authorizer_(std::move(authorizer)),
       holder_(std::move(holder)),
       scans_(std::move(scans)),
-      config_service_(authorizer_, *store_, Auth0HttpOptions(options)),
-      access_service_(authorizer_, *holder_, *scans_),
-      scan_service_(authorizer_, *scans_) {}
+      admin_workers_("admin calls", kAdminWorkers, kAdminCallsQueued),
+      config_service_(authorizer_, *store_, Auth0HttpOptions(options),
+                      admin_workers_),
+      access_service_(authorizer_, *holder_, *scans_,
+                      {static_cast<size_t>(options.query_max_visited),
+                       options.query_max_paths}),
+      scan_service_(authorizer_, *scans_, admin_workers_) {}
 
 absl::StatusOr<std::unique_ptr<IdentityGraphServer>> IdentityGraphServer::Start(
     const ServerOptions& options) {
@@ -117,7 +125,8 @@ absl::StatusOr<std::unique_ptr<IdentityGraphServer>> IdentityGraphServer::Start(
   auto holder = std::make_unique<graph::SnapshotHolder>();
   ScanManager::Options scan_options;
   scan_options.data_dir = options.data_dir;
-  scan_options.http = Auth0HttpOptions(options);
+  scan_options.import.http = Auth0HttpOptions(options);
+  scan_options.cache_capacity_bytes = options.query_cache_bytes;
   absl::StatusOr<std::unique_ptr<ScanManager>> scans =
       ScanManager::Open(**store, *holder, std::move(scan_options));
   if (!scans.ok()) return scans.status();
@@ -191,6 +200,9 @@ void IdentityGraphServer::Shutdown(absl::Duration grace) {
   if (shut_down_ || server_ == nullptr) return;
   shut_down_ = true;
   server_->GetHealthCheckService()->Shutdown();
+  // Watch streams last as long as their scans: end them, or they would hold
+  // the stop up for the whole grace period.
+  scan_service_.Shutdown();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
 }
 

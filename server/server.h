@@ -25,6 +25,7 @@
 #include "server/scan_manager.h"
 #include "server/scan_service.h"
 #include "server/server_options.h"
+#include "server/worker_pool.h"
 
 namespace identitygraph {
 
@@ -62,6 +63,9 @@ class IdentityGraphServer {
   Authorizer authorizer_;
   std::unique_ptr<graph::SnapshotHolder> holder_;
   std::unique_ptr<ScanManager> scans_;
+  // The threads of admin calls that wait (TestConnection, ListConnections,
+  // CancelScan); joined after the gRPC server has stopped.
+  WorkerPool admin_workers_;
   ConfigServiceImpl config_service_;
   AccessServiceImpl access_service_;
   ScanServiceImpl scan_service_;

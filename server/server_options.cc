@@ -5,12 +5,14 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "importer/re2_util.h"
 #include "re2/re2.h"
 #include "server/config_validator.h"
-#include "server/re2_util.h"
 
 namespace identitygraph {
 namespace {
+
+constexpr size_t kMinQueryCacheBytes = size_t{1} << 20;
 
 // host:port where host is a name, an IPv4 address or a bracketed IPv6 address.
 const LazyRE2 kHostPort = {
@@ -95,6 +97,19 @@ absl::Status ValidateServerOptions(const ServerOptions& options) {
   if (options.max_concurrent_streams < 1) {
     return absl::InvalidArgumentError(
         "--max_concurrent_streams must be at least 1");
+  }
+  if (options.query_cache_bytes < kMinQueryCacheBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--query_cache_bytes must be at least ", kMinQueryCacheBytes,
+        " (1 MiB); 0 would empty the caches on every insert"));
+  }
+  if (options.query_max_visited < 1000) {
+    return absl::InvalidArgumentError(
+        "--query_max_visited must be at least 1000: fewer stops ordinary "
+        "queries on small graphs");
+  }
+  if (options.query_max_paths < 1) {
+    return absl::InvalidArgumentError("--query_max_paths must be at least 1");
   }
   for (const auto& [flag, value] :
        {std::pair<absl::string_view, absl::Duration>{

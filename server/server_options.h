@@ -3,11 +3,13 @@
 #ifndef IDENTITYGRAPH_SERVER_SERVER_OPTIONS_H_
 #define IDENTITYGRAPH_SERVER_SERVER_OPTIONS_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "graph/queries.h"
 
 namespace identitygraph {
 
@@ -53,6 +55,15 @@ struct ServerOptions {
   // How long in-flight RPCs may run on after SIGINT/SIGTERM before they are
   // cancelled.
   absl::Duration shutdown_grace = absl::Seconds(10);
+
+  // Queries. The memory bound of each snapshot's query caches together (a
+  // user's applications take three quarters, an application's users one);
+  // and the work one query may do: vertices visited before it stops with
+  // RESOURCE_EXHAUSTED, and paths one answer may carry.
+  size_t query_cache_bytes = graph::kDefaultCacheCapacityBytes;
+  int64_t query_max_visited =
+      static_cast<int64_t>(graph::QueryLimits().max_visited);
+  int query_max_paths = graph::QueryLimits().max_paths;
 };
 
 // Checks the options before anything starts; the error names the flag and says

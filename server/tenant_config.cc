@@ -9,7 +9,7 @@
 namespace identitygraph {
 
 absl::StatusOr<importer::TenantConfig> ToTenantConfig(
-    const v1::Config& config) {
+    const v1::Config& config, const ValidatorOptions& options) {
   std::vector<std::string> missing;
   if (config.domain().empty()) missing.push_back("domain");
   if (config.client_id().empty()) missing.push_back("client_id");
@@ -22,6 +22,7 @@ absl::StatusOr<importer::TenantConfig> ToTenantConfig(
   }
   importer::TenantConfig out;
   out.domain = config.domain();
+  out.private_cloud_suffixes = options.private_cloud_domain_suffixes;
   out.client_id = config.client_id();
   out.client_secret = config.client_secret();
   out.connections.assign(config.connections().begin(),

@@ -8,13 +8,16 @@
 #include "identitygraph/v1/config_service.pb.h"
 #include "importer/http_client.h"
 #include "importer/import.h"
+#include "server/config_validator.h"
 #include "server/server_options.h"
 
 namespace identitygraph {
 
 // FAILED_PRECONDITION naming what is missing when `config` (with its secret)
-// cannot reach a tenant yet: no domain, client id or secret.
-absl::StatusOr<importer::TenantConfig> ToTenantConfig(const v1::Config& config);
+// cannot reach a tenant yet: no domain, client id or secret. `options` carries
+// the Private Cloud suffixes the importer's own host check accepts.
+absl::StatusOr<importer::TenantConfig> ToTenantConfig(
+    const v1::Config& config, const ValidatorOptions& options);
 
 importer::HttpClientOptions Auth0HttpOptions(const ServerOptions& options);
 

@@ -21,6 +21,7 @@
 #include "importer/connections.h"
 #include "importer/http_client.h"
 #include "importer/rate_limiter.h"
+#include "importer/remediation.h"
 #include "importer/token_source.h"
 #include "tests/sim_instance.h"
 
@@ -247,7 +248,8 @@ TEST_F(ImporterSimTest, TokenFailuresSayWhatToDo) {
     auto token = tokens.Get(c.audience);
     ASSERT_FALSE(token.ok()) << c.credentials.client_id;
     EXPECT_EQ(token.status().code(), c.code) << token.status();
-    EXPECT_THAT(token.status().message(), HasSubstr(c.remediation));
+    // What a person reads: the message, then the remediation.
+    EXPECT_THAT(WithFix(token.status()), HasSubstr(c.remediation));
     // The secret never appears in an error.
     EXPECT_THAT(token.status().message(),
                 ::testing::Not(HasSubstr(c.credentials.client_secret)));
@@ -401,7 +403,7 @@ TEST_F(ImporterSimTest, AMissingScopeNamesTheScope) {
   EXPECT_EQ(connections.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_THAT(connections.status().message(),
               HasSubstr("needs read:connections"));
-  EXPECT_THAT(connections.status().message(),
+  EXPECT_THAT(RemediationOf(connections.status()),
               HasSubstr("reach only new tokens"));
 }
 

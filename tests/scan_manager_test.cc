@@ -39,7 +39,7 @@ class ScanManagerTest : public AcmeSimFixture {
     holder_ = std::make_unique<graph::SnapshotHolder>();
     ScanManager::Options options;
     options.data_dir = dir_.path();
-    options.http = sim_->HttpOptions();
+    options.import.http = sim_->HttpOptions();
     options.import.retry.initial_backoff = absl::Milliseconds(5);
     options.import.retry.max_backoff = absl::Milliseconds(20);
     auto manager = ScanManager::Open(*store_, *holder_, options);

@@ -1,11 +1,17 @@
 // ConfigService's TestConnection and ListConnections end to end: a real
 // server over gRPC, talking HTTPS to auth0-sim's Acme tenant.
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "graph/durable_file.h"
 #include "graph/test_temp_dir.h"
@@ -545,6 +551,77 @@ TEST_F(ServerAuth0Test, APageTokenWorksOnlyForItsOwnListingAndSnapshot) {
   }
   // Scans are not of a snapshot: their pages stay valid across scans.
   EXPECT_TRUE(list(3, tokens[3]).status.ok());
+}
+
+int ThreadsOfThisProcess() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (absl::StartsWith(line, "Threads:")) {
+      int threads = 0;
+      EXPECT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(line.substr(8)),
+                                   &threads));
+      return threads;
+    }
+  }
+  ADD_FAILURE() << "no Threads: line in /proc/self/status";
+  return 0;
+}
+
+// 200 watchers of a running scan cost no thread each; watchers that go away
+// are let go at once; a shutdown with the rest attached ends their streams
+// (UNAVAILABLE) promptly instead of waiting out the grace period, and leaves
+// no thread of ours behind.
+TEST_F(ServerAuth0Test, TwoHundredWatchersCostNoThreadsAndDoNotHoldUpShutdown) {
+  // The scan waits on a slow answer until the shutdown cancels it (the
+  // simulator's handler sleeps on; 10 s is ample for the test under ASan).
+  ASSERT_TRUE(sim_->SetFaults("slow:delay=10s,path=/api/v2/connections").ok());
+  v1::StartRescanResponse started;
+  ASSERT_TRUE(scan_->StartRescan(Context().get(), {}, &started).ok());
+  const int before = ThreadsOfThisProcess();
+
+  constexpr int kWatchers = 200;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<v1::WatchScanResponse>>>
+      readers;
+  v1::WatchScanRequest request;
+  request.set_name(started.scan().name());
+  for (int i = 0; i < kWatchers; ++i) {
+    contexts.push_back(Context());
+    readers.push_back(scan_->WatchScan(contexts.back().get(), request));
+    v1::WatchScanResponse first;
+    ASSERT_TRUE(readers.back()->Read(&first)) << "watcher " << i;
+    EXPECT_EQ(first.scan().state(), v1::SCAN_STATE_RUNNING);
+  }
+  const int attached = ThreadsOfThisProcess();
+  EXPECT_LT(attached - before, 20)
+      << before << " threads before the watchers, " << attached << " after";
+  std::printf("threads: %d before %d watchers, %d with them\n", before,
+              kWatchers, attached);
+
+  // Half go away; each stream ends CANCELLED.
+  for (int i = 0; i < kWatchers / 2; ++i) {
+    contexts[i]->TryCancel();
+    v1::WatchScanResponse more;
+    while (readers[i]->Read(&more)) {
+    }
+    EXPECT_EQ(readers[i]->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+
+  const absl::Time stop = absl::Now();
+  server_->Shutdown(absl::Seconds(10));
+  const absl::Duration took = absl::Now() - stop;
+  EXPECT_LT(took, absl::Seconds(5)) << "the shutdown waited for the watchers";
+  for (int i = kWatchers / 2; i < kWatchers; ++i) {
+    v1::WatchScanResponse more;
+    while (readers[i]->Read(&more)) {
+    }
+    grpc::Status ended = readers[i]->Finish();
+    EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAVAILABLE) << i;
+    EXPECT_THAT(ended.error_message(), HasSubstr("shutting down"));
+  }
+  server_.reset();  // joins the scan, the scheduler and the worker pool
+  EXPECT_LE(ThreadsOfThisProcess(), before);
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 // Debian 12's RE2 (2022-06) takes re2::StringPiece, and Debian's Abseil has its
 // own string_view type, so the two do not convert implicitly. This is the one
 // bridge.
-#ifndef IDENTITYGRAPH_SERVER_RE2_UTIL_H_
-#define IDENTITYGRAPH_SERVER_RE2_UTIL_H_
+#ifndef IDENTITYGRAPH_IMPORTER_RE2_UTIL_H_
+#define IDENTITYGRAPH_IMPORTER_RE2_UTIL_H_
 
 #include "absl/strings/string_view.h"
 #include "re2/re2.h"
@@ -15,4 +15,4 @@ inline re2::StringPiece Piece(absl::string_view text) {
 
 }  // namespace identitygraph
 
-#endif  // IDENTITYGRAPH_SERVER_RE2_UTIL_H_
+#endif  // IDENTITYGRAPH_IMPORTER_RE2_UTIL_H_

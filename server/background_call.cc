@@ -1,0 +1,40 @@
+#include "server/background_call.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace identitygraph {
+namespace {
+
+// Deletes itself when gRPC is done with the call; the work's last act is
+// Finish, so nothing touches the reactor after it may be gone.
+class BackgroundReactor final : public grpc::ServerUnaryReactor {
+ public:
+  void OnCancel() override { cancelled_ = true; }
+  void OnDone() override { delete this; }
+  const std::atomic<bool>& cancelled() const { return cancelled_; }
+
+ private:
+  std::atomic<bool> cancelled_{false};
+};
+
+}  // namespace
+
+grpc::ServerUnaryReactor* RunInBackground(WorkerPool& pool,
+                                          BackgroundWork work) {
+  auto* reactor = new BackgroundReactor();
+  const bool queued = pool.TrySubmit([reactor, work = std::move(work)] {
+    reactor->Finish(work(reactor->cancelled()));
+  });
+  if (!queued) {
+    reactor->Finish(grpc::Status(
+        grpc::StatusCode::RESOURCE_EXHAUSTED,
+        absl::StrCat("the server is already running ", pool.threads(),
+                     " such calls with ", pool.queue_limit(), " more waiting (",
+                     pool.name(), "); try again when they have finished")));
+  }
+  return reactor;
+}
+
+}  // namespace identitygraph

@@ -5,8 +5,11 @@
 #ifndef IDENTITYGRAPH_GRAPH_GRAPH_TYPES_H_
 #define IDENTITYGRAPH_GRAPH_GRAPH_TYPES_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <vector>
 
 namespace identitygraph::graph {
 
@@ -53,12 +56,23 @@ inline constexpr int kVertexSourceCount = 2;
 using VertexId = uint32_t;
 inline constexpr VertexId kNoVertex = std::numeric_limits<VertexId>::max();
 
-// What the CSR graph stores per edge: one byte. The organization of a role held
-// within an organization (rare) lives beside the graph, keyed by edge
-// (Snapshot::organization_of).
-struct EdgeData {
-  EdgeKind kind = EdgeKind::kGroupMember;
+// A sorted list of vertices: a user's reachable applications, an
+// application's users.
+using VertexList = std::vector<VertexId>;
+
+// One of a snapshot's query caches, as GetGraphStats reports it.
+struct CacheStats {
+  std::string name;
+  int64_t hits = 0;
+  int64_t misses = 0;
+  int64_t entries = 0;
+  int64_t bytes = 0;
+  int64_t capacity_bytes = 0;
 };
+
+// The default memory bound of one snapshot's query caches, together (the
+// server's --query_cache_bytes).
+inline constexpr size_t kDefaultCacheCapacityBytes = size_t{256} << 20;
 
 // Authorization reachability follows exactly these edges: user -> (group ->)*
 // role -> application/API, with roles held directly, through groups, or within

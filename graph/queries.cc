@@ -12,11 +12,12 @@
 #include "boost/graph/filtered_graph.hpp"
 #include "boost/graph/reverse_graph.hpp"
 #include "boost/range/iterator_range.hpp"
+#include "graph/query_caching.h"
+#include "graph/snapshot_access.h"
 
 namespace identitygraph::graph {
 namespace {
 
-using CsrEdge = boost::graph_traits<CsrGraph>::edge_descriptor;
 using ReverseGraph = boost::reverse_graph<CsrGraph, const CsrGraph&>;
 
 constexpr uint32_t Mask(std::initializer_list<EdgeKind> kinds) {
@@ -169,7 +170,7 @@ class WalkVisitor : public boost::default_bfs_visitor {
 absl::Status Walk(const Snapshot& snapshot, VertexId start, uint32_t mask,
                   bool reverse, const QueryLimits& limits,
                   Workspace& workspace) {
-  const CsrGraph& csr = snapshot.graph();
+  const CsrGraph& csr = SnapshotAccess::Csr(snapshot);
   workspace.Begin(snapshot.vertex_count());
   workspace.parent[start] = kNoVertex;
   workspace.distance[start] = 0;
@@ -205,8 +206,8 @@ Path TreePath(const Snapshot& snapshot, const Workspace& workspace,
     step.vertex = v;
     if (workspace.parent[v] != kNoVertex) {
       const CsrEdge& edge = workspace.parent_edge[v];
-      step.via = snapshot.graph()[edge].kind;
-      step.organization = snapshot.organization_of(edge);
+      step.via = SnapshotAccess::Csr(snapshot)[edge].kind;
+      step.organization = SnapshotAccess::OrganizationOf(snapshot, edge);
     }
     reversed.push_back(step);
   }
@@ -225,7 +226,7 @@ void ShortestPaths(const Snapshot& snapshot, const Workspace& workspace,
     out.push_back(std::move(path));
     return;
   }
-  const CsrGraph& csr = snapshot.graph();
+  const CsrGraph& csr = SnapshotAccess::Csr(snapshot);
   for (const CsrEdge& edge :
        boost::make_iterator_range(boost::in_edges(v, csr))) {
     const EdgeData& data = csr[edge];
@@ -234,7 +235,8 @@ void ShortestPaths(const Snapshot& snapshot, const Workspace& workspace,
         workspace.distance[from] + 1 != workspace.distance[v]) {
       continue;
     }
-    suffix.push_back(PathStep{v, data.kind, snapshot.organization_of(edge)});
+    suffix.push_back(
+        PathStep{v, data.kind, SnapshotAccess::OrganizationOf(snapshot, edge)});
     ShortestPaths(snapshot, workspace, from, mask, limit, suffix, out);
     suffix.pop_back();
     if (out.size() >= limit) return;
@@ -246,7 +248,7 @@ void ShortestPaths(const Snapshot& snapshot, const Workspace& workspace,
 template <typename Visit>
 void ForEachLoginApplication(const Snapshot& snapshot, VertexId user,
                              Visit visit) {
-  const CsrGraph& csr = snapshot.graph();
+  const CsrGraph& csr = SnapshotAccess::Csr(snapshot);
   for (const CsrEdge& edge :
        boost::make_iterator_range(boost::out_edges(user, csr))) {
     if (csr[edge].kind != EdgeKind::kUserConnection) continue;
@@ -307,7 +309,7 @@ absl::Status ExpectKind(const Snapshot& snapshot, VertexId v,
 // `incoming`), each once.
 std::vector<VertexId> NeighboursByMask(const Snapshot& snapshot, VertexId v,
                                        uint32_t mask, bool incoming) {
-  const CsrGraph& csr = snapshot.graph();
+  const CsrGraph& csr = SnapshotAccess::Csr(snapshot);
   std::vector<VertexId> out;
   if (incoming) {
     for (const CsrEdge& edge :
@@ -359,7 +361,7 @@ absl::StatusOr<VertexId> FindUniqueByName(const Snapshot& snapshot,
 }
 
 VertexList ComputeReachableTargets(const Snapshot& snapshot, VertexId user) {
-  const CsrGraph& csr = snapshot.graph();
+  const CsrGraph& csr = SnapshotAccess::Csr(snapshot);
   VertexList roles;
   for (const CsrEdge& edge :
        boost::make_iterator_range(boost::out_edges(user, csr))) {
@@ -393,13 +395,7 @@ absl::StatusOr<std::shared_ptr<const VertexList>> ReachableTargets(
     const Snapshot& snapshot, VertexId user) {
   if (auto s = ExpectKind(snapshot, user, {VertexKind::kUser}, "user"); !s.ok())
     return s;
-  QueryCache& cache = snapshot.user_targets_cache();
-  if (std::shared_ptr<const VertexList> cached = cache.Find(user))
-    return cached;
-  auto result = std::make_shared<const VertexList>(
-      ComputeReachableTargets(snapshot, user));
-  cache.Insert(user, result);
-  return result;
+  return CachedReachableTargets(snapshot, user);
 }
 
 std::vector<VertexId> Neighbours(const Snapshot& snapshot, VertexId vertex,
@@ -421,18 +417,7 @@ absl::StatusOr<CheckResult> CheckAccess(const Snapshot& snapshot, VertexId user,
   }
   CheckResult result;
   if (max_paths <= 0) {
-    auto holds = [application](const VertexList& targets) {
-      return std::binary_search(targets.begin(), targets.end(), application);
-    };
-    QueryCache& cache = snapshot.user_targets_cache();
-    if (!cache.Visit(user, [&](const VertexList& targets) {
-          result.authorized = holds(targets);
-        })) {
-      auto targets = std::make_shared<const VertexList>(
-          ComputeReachableTargets(snapshot, user));
-      cache.Insert(user, targets);
-      result.authorized = holds(*targets);
-    }
+    result.authorized = CachedReachesTarget(snapshot, user, application);
   } else {
     Workspace& workspace = ThreadWorkspace();
     if (auto s =
@@ -505,23 +490,23 @@ absl::StatusOr<std::shared_ptr<const VertexList>> UsersOfApplication(
       !s.ok()) {
     return s;
   }
-  QueryCache& cache = snapshot.application_users_cache();
-  std::shared_ptr<const VertexList> authorized = cache.Find(application);
-  if (authorized == nullptr) {
-    Workspace& workspace = ThreadWorkspace();
-    if (auto s = Walk(snapshot, application, kAuthorizationEdges, true, limits,
-                      workspace);
-        !s.ok()) {
-      return s;
-    }
-    auto list = std::make_shared<VertexList>(
-        ReachedOfKind(snapshot, workspace, VertexKind::kUser, kNoVertex));
-    SortById(snapshot, *list);
-    authorized = std::move(list);
-    cache.Insert(application, authorized);
-  }
+  absl::StatusOr<std::shared_ptr<const VertexList>> authorized =
+      CachedApplicationUsers(
+          snapshot, application, [&]() -> absl::StatusOr<VertexList> {
+            Workspace& workspace = ThreadWorkspace();
+            if (auto s = Walk(snapshot, application, kAuthorizationEdges, true,
+                              limits, workspace);
+                !s.ok()) {
+              return s;
+            }
+            VertexList list = ReachedOfKind(snapshot, workspace,
+                                            VertexKind::kUser, kNoVertex);
+            SortById(snapshot, list);
+            return list;
+          });
+  if (!authorized.ok()) return authorized.status();
   if (mode != Reachability::kLogin) return authorized;
-  auto users = std::make_shared<VertexList>(*authorized);
+  auto users = std::make_shared<VertexList>(**authorized);
   {
     absl::flat_hash_set<VertexId> can_log_in;
     for (VertexId connection :

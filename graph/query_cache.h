@@ -1,4 +1,5 @@
-// A bounded, sharded cache from a vertex to a sorted vertex list (a user's
+// Internal to graph/ (the caching layer, query_caching.h, uses it). A bounded,
+// sharded cache from a vertex to a sorted vertex list (a user's
 // reachable applications, an application's users). It belongs to one snapshot
 // and dies with it, so nothing is ever invalidated. When a shard would exceed
 // its share of the memory bound it is emptied (cheap, and fair for a cache
@@ -20,21 +21,6 @@
 #include "graph/graph_types.h"
 
 namespace identitygraph::graph {
-
-using VertexList = std::vector<VertexId>;
-
-// The default memory bound of one snapshot's query caches, together (the
-// server's --query_cache_bytes).
-inline constexpr size_t kDefaultCacheCapacityBytes = size_t{256} << 20;
-
-struct CacheStats {
-  std::string name;
-  int64_t hits = 0;
-  int64_t misses = 0;
-  int64_t entries = 0;
-  int64_t bytes = 0;
-  int64_t capacity_bytes = 0;
-};
 
 class QueryCache {
  public:

@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "boost/range/iterator_range.hpp"
+#include "graph/query_cache.h"
 
 namespace identitygraph::graph {
 namespace {
@@ -52,6 +53,9 @@ const char* VertexSourceName(VertexSource source) {
   }
   return "unknown";
 }
+
+Snapshot::Snapshot() = default;
+Snapshot::~Snapshot() = default;
 
 void Snapshot::BuildIndexes(bool sort_names) {
   // The id index keeps views into ids_: the pools must not move after this

@@ -8,7 +8,15 @@
 //   FindById(kind, "rol_123"), FindByEmail("ada@acme.com") (case-insensitive),
 //   FindByName(kind, "Payroll") (exact; may match several),
 //   FindByNamePrefix(...)
+//   ForEachEdge([](EdgeKind kind, VertexId from, VertexId to,
+//                  VertexId organization) { ... })
 // Queries live in queries.h.
+//
+// The public contract of graph/ is this header, graph_types.h, queries.h,
+// graph_builder.h, snapshot_file.h and snapshot_holder.h. The CSR storage
+// (csr.h), the walk workspace (queries.cc) and the query caches
+// (query_caching.h) are internal: reached only through SnapshotAccess
+// (snapshot_access.h) from inside graph/.
 #ifndef IDENTITYGRAPH_GRAPH_SNAPSHOT_H_
 #define IDENTITYGRAPH_GRAPH_SNAPSHOT_H_
 
@@ -23,26 +31,25 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
-#include "boost/graph/compressed_sparse_row_graph.hpp"
+#include "graph/csr.h"
 #include "graph/graph_types.h"
-#include "graph/query_cache.h"
 #include "graph/string_pool.h"
 
 namespace identitygraph::graph {
 
-using CsrGraph =
-    boost::compressed_sparse_row_graph<boost::bidirectionalS,
-                                       boost::no_property, EdgeData,
-                                       boost::no_property, VertexId, VertexId>;
+class QueryCache;
 
 class Snapshot {
  public:
+  ~Snapshot();
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+
   int64_t version() const { return version_; }
   absl::Time create_time() const { return create_time_; }
 
   size_t vertex_count() const { return kinds_.size(); }
   size_t edge_count() const { return boost::num_edges(graph_); }
-  const CsrGraph& graph() const { return graph_; }
 
   VertexKind kind(VertexId v) const { return kinds_[v]; }
   VertexSource source(VertexId v) const { return sources_[v]; }
@@ -74,6 +81,17 @@ class Snapshot {
   // in bytes, caches excluded.
   size_t MemoryBytes() const;
 
+  // Calls `visit(kind, from, to, organization)` for every edge, in storage
+  // order; `organization` is the organization of a kOrganizationRole edge,
+  // kNoVertex otherwise.
+  template <typename Visit>
+  void ForEachEdge(Visit visit) const {
+    for (auto [it, end] = boost::edges(graph_); it != end; ++it) {
+      visit(graph_[*it].kind, boost::source(*it, graph_),
+            boost::target(*it, graph_), OrganizationOf(*it));
+    }
+  }
+
   // The roles a group's members hold through it: its own and those of every
   // group it is nested in, however deep (precomputed at build; sorted). Empty
   // for other vertices.
@@ -83,26 +101,18 @@ class Snapshot {
         effective_role_offsets_[group + 1] - effective_role_offsets_[group]);
   }
 
-  // For an EdgeKind::kOrganizationRole edge: the organization; otherwise
-  // kNoVertex.
-  VertexId organization_of(
-      const boost::graph_traits<CsrGraph>::edge_descriptor& edge) const {
-    auto it = edge_organization_.find(edge.idx);
-    return it == edge_organization_.end() ? kNoVertex : it->second;
-  }
-
-  // Per-snapshot query caches (queries.cc fills them); they die with the
-  // snapshot.
-  QueryCache& user_targets_cache() const { return *user_targets_cache_; }
-  QueryCache& application_users_cache() const {
-    return *application_users_cache_;
-  }
+  // The query caches' figures (they belong to the snapshot and die with it).
   std::vector<CacheStats> cache_stats() const;
 
  private:
   friend class GraphBuilder;
   friend class SnapshotFileCodec;
-  Snapshot() = default;
+  friend class SnapshotAccess;
+  Snapshot();
+  VertexId OrganizationOf(const CsrEdge& edge) const {
+    auto it = edge_organization_.find(edge.idx);
+    return it == edge_organization_.end() ? kNoVertex : it->second;
+  }
   // After the vertices and graph are set: id and email maps, then the name
   // order (unless `sort_names` is false because the order was loaded), group
   // roles and empty caches.

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/durable_file.h"
 #include "boost/range/iterator_range.hpp"
-#include "graph/durable_file.h"
 #include "graph/graph_builder.h"
 
 namespace identitygraph::graph {
@@ -160,7 +160,7 @@ std::string SnapshotFileCodec::Serialize(const Snapshot& s) {
     payload.Put<uint32_t>(from);
     payload.Put<uint32_t>(to);
     payload.Put<uint8_t>(static_cast<uint8_t>(s.graph_[edge].kind));
-    if (VertexId organization = s.organization_of(edge);
+    if (VertexId organization = s.OrganizationOf(edge);
         organization != kNoVertex) {
       organizations.push_back({from, to, organization});
     }

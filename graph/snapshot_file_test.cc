@@ -5,12 +5,12 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "base/durable_file.h"
 #include "gmock/gmock.h"
-#include "graph/durable_file.h"
 #include "graph/graph_builder.h"
 #include "graph/queries.h"
-#include "graph/test_temp_dir.h"
 #include "gtest/gtest.h"
+#include "tests/test_temp_dir.h"
 
 namespace identitygraph::graph {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
-#include "graph/edge_lines.h"
+#include "tests/edge_lines.h"
 #include "gtest/gtest.h"
 
 namespace identitygraph::importer {

@@ -3,8 +3,8 @@
 
     scripts/check_build_sources.py BUILD_DIR     # a configured CMake build directory
 
-Every tracked .cc, .proto and test script of the C++ parts (graph, importer, proto,
-server, tests) must be an input of the CMake build (named in BUILD_DIR's build.ninja or
+Every tracked .cc, .proto and test script of the C++ parts (base, graph, importer,
+proto, server, tests) must be an input of the CMake build (named in BUILD_DIR's build.ninja or
 CTest files) and a source file of some Bazel target (bazel query). Headers are checked
 against Bazel only: CMake does not list headers, and Bazel refuses undeclared ones.
 Prints every file missing from a build and exits 1 when there is one.
@@ -13,7 +13,7 @@ import pathlib
 import subprocess
 import sys
 
-PARTS = ("graph", "importer", "proto", "server", "tests")
+PARTS = ("base", "graph", "importer", "proto", "server", "tests")
 # Files deliberately in one build only, with the reason.
 ONLY_CMAKE = {
     "tests/clients_test.cc": "runs the clients, which clients/build.sh builds with npm, "

@@ -9,7 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "graph/durable_file.h"
+#include "base/durable_file.h"
 #include "importer/re2_util.h"
 #include "re2/re2.h"
 #include "server/log.h"

@@ -3,8 +3,8 @@
 #include <string>
 
 #include "gmock/gmock.h"
-#include "graph/durable_file.h"
-#include "graph/test_temp_dir.h"
+#include "base/durable_file.h"
+#include "tests/test_temp_dir.h"
 #include "gtest/gtest.h"
 
 namespace identitygraph {

@@ -10,7 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "graph/durable_file.h"
+#include "base/durable_file.h"
 #include "server/config_update.h"
 #include "server/log.h"
 #include "server/proto_time.h"

@@ -1,6 +1,6 @@
 // The saved import configuration, in the data directory.
 //
-// Files (both written atomically, see graph/durable_file.h):
+// Files (both written atomically, see base/durable_file.h):
 //   DATA_DIR/config.json     {"formatVersion": 1, "config": {...}}: the Config
 //   without the
 //                            secret, readable and diffable by an operator.

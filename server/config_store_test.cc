@@ -4,8 +4,8 @@
 
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
-#include "graph/durable_file.h"
-#include "graph/test_temp_dir.h"
+#include "base/durable_file.h"
+#include "tests/test_temp_dir.h"
 #include "gtest/gtest.h"
 
 namespace identitygraph {

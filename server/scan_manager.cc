@@ -11,7 +11,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/json_util.h"
-#include "graph/durable_file.h"
+#include "base/durable_file.h"
 #include "graph/snapshot_file.h"
 #include "importer/remediation.h"
 #include "server/api_mapping.h"

@@ -5,7 +5,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "graph/edge_lines.h"
+#include "tests/edge_lines.h"
 
 namespace identitygraph {
 namespace {

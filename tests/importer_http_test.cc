@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
-#include "graph/test_temp_dir.h"
+#include "tests/test_temp_dir.h"
 #include "gtest/gtest.h"
 #include "importer/authorized_caller.h"
 #include "importer/connections.h"

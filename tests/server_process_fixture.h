@@ -10,8 +10,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "graph/durable_file.h"
-#include "graph/test_temp_dir.h"
+#include "base/durable_file.h"
+#include "tests/test_temp_dir.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "identitygraph/v1/access_service.grpc.pb.h"

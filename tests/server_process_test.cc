@@ -11,8 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
-#include "graph/durable_file.h"
-#include "graph/test_temp_dir.h"
+#include "base/durable_file.h"
+#include "tests/test_temp_dir.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"

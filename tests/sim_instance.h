@@ -15,7 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "graph/test_temp_dir.h"
+#include "tests/test_temp_dir.h"
 #include "importer/http_client.h"
 #include "nlohmann/json.hpp"
 #include "tests/server_process.h"

@@ -1,7 +1,7 @@
 // A fresh temporary directory for one test, removed with everything in it
 // afterwards.
-#ifndef IDENTITYGRAPH_GRAPH_TEST_TEMP_DIR_H_
-#define IDENTITYGRAPH_GRAPH_TEST_TEMP_DIR_H_
+#ifndef IDENTITYGRAPH_TESTS_TEST_TEMP_DIR_H_
+#define IDENTITYGRAPH_TESTS_TEST_TEMP_DIR_H_
 
 #include <stdlib.h>
 
@@ -33,4 +33,4 @@ class TestTempDir {
 
 }  // namespace identitygraph
 
-#endif  // IDENTITYGRAPH_GRAPH_TEST_TEMP_DIR_H_
+#endif  // IDENTITYGRAPH_TESTS_TEST_TEMP_DIR_H_

@@ -1,13 +1,14 @@
-// Durable file writes for the data directory (snapshots here, the config in
-// server/).
+// Durable file writes for the data directory: the graph's snapshot file, the
+// server's configuration, secret, tokens and scan history. General on
+// purpose, so it lives in base/, below every other part.
 //
 // WriteFileAtomically replaces `path` so that after a crash at any moment the
 // file holds either the old or the new contents, never a mix: it writes a
 // temporary file beside it, fsyncs it, renames it over `path` and fsyncs the
 // directory. ReadFile reads a whole file with a size cap so a corrupt or
 // hostile file cannot exhaust memory.
-#ifndef IDENTITYGRAPH_GRAPH_DURABLE_FILE_H_
-#define IDENTITYGRAPH_GRAPH_DURABLE_FILE_H_
+#ifndef IDENTITYGRAPH_BASE_DURABLE_FILE_H_
+#define IDENTITYGRAPH_BASE_DURABLE_FILE_H_
 
 #include <sys/types.h>
 
@@ -35,4 +36,4 @@ absl::Status EnsureDirectory(const std::string& path, mode_t mode);
 
 }  // namespace identitygraph
 
-#endif  // IDENTITYGRAPH_GRAPH_DURABLE_FILE_H_
+#endif  // IDENTITYGRAPH_BASE_DURABLE_FILE_H_

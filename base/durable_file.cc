@@ -1,4 +1,4 @@
-#include "graph/durable_file.h"
+#include "base/durable_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-#include "graph/durable_file.h"
+#include "base/durable_file.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -6,8 +6,8 @@
 #include <filesystem>
 
 #include "gmock/gmock.h"
-#include "graph/test_temp_dir.h"
 #include "gtest/gtest.h"
+#include "tests/test_temp_dir.h"
 
 namespace identitygraph {
 namespace {

@@ -3,8 +3,8 @@
 //   "organization_role google-apps|ada -> rol_PayrollAdmin0001 in org_Acme"
 // (edge kind, source id, target id, and the organization of a role held in
 // one). Sorted, so two snapshots compare line by line.
-#ifndef IDENTITYGRAPH_GRAPH_EDGE_LINES_H_
-#define IDENTITYGRAPH_GRAPH_EDGE_LINES_H_
+#ifndef IDENTITYGRAPH_TESTS_EDGE_LINES_H_
+#define IDENTITYGRAPH_TESTS_EDGE_LINES_H_
 
 #include <set>
 #include <string>
@@ -17,4 +17,4 @@ std::set<std::string> EdgeLines(const Snapshot& snapshot);
 
 }  // namespace identitygraph::graph
 
-#endif  // IDENTITYGRAPH_GRAPH_EDGE_LINES_H_
+#endif  // IDENTITYGRAPH_TESTS_EDGE_LINES_H_

@@ -7,7 +7,9 @@
 #include <utility>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "importer/cancellation.h"
+#include "importer/remediation.h"
 
 namespace identitygraph::importer {
 namespace {
@@ -48,8 +50,13 @@ int64_t RateLimiter::Admit(absl::Time now) {
   return id;
 }
 
-absl::Duration RateLimiter::TakeOrWait(absl::Time now, int64_t* id) {
-  if (now < blocked_until_) return blocked_until_ - now;
+absl::Duration RateLimiter::TakeOrWait(absl::Time now, int64_t* id,
+                                       const char** dictated_by) {
+  *dictated_by = nullptr;
+  if (now < blocked_until_) {
+    *dictated_by = blocked_by_;
+    return blocked_until_ - now;
+  }
   if (mode_ == Mode::kTracked) {
     Refill(now);
     if (tokens_ >= 1) {
@@ -57,10 +64,13 @@ absl::Duration RateLimiter::TakeOrWait(absl::Time now, int64_t* id) {
       *id = Admit(now);
       return absl::ZeroDuration();
     }
+    // The rate is learnt from x-ratelimit-reset: its waits are the header's.
+    *dictated_by = "x-ratelimit-reset";
     if (rate_ > 0) {
       return std::max(kMinWait, absl::Seconds((1 - tokens_) / rate_));
     }
     if (now < reset_) return reset_ - now;
+    *dictated_by = nullptr;
     mode_ = Mode::kUnknown;  // full again by Auth0's word; ask how full
   }
   // Unknown: one probe at a time until an answer tells the budget.
@@ -73,18 +83,38 @@ absl::Duration RateLimiter::TakeOrWait(absl::Time now, int64_t* id) {
 
 absl::StatusOr<RateLimiter::Turn> RateLimiter::AwaitTurn(
     const std::atomic<bool>& cancelled) {
-  absl::Duration total;
+  absl::Duration total, dictated_total;
   while (true) {
     if (cancelled.load()) return Cancelled();
     absl::Duration wait;
+    const char* dictated_by = nullptr;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       int64_t id = -1;
-      wait = TakeOrWait(now_(), &id);
+      wait = TakeOrWait(now_(), &id, &dictated_by);
       if (wait <= absl::ZeroDuration()) {
         waited_ += total;
         return Turn{id, total};
       }
+      if (dictated_by != nullptr) {
+        if (dictated_total + wait > kMaxHeaderWait) {
+          waited_ += total;
+          return WithRemediation(
+              absl::UnavailableError(absl::StrCat(
+                  "Auth0 (or a proxy in front of it) asks to wait ",
+                  absl::FormatDuration(absl::Trunc(wait, absl::Seconds(1))),
+                  " before the next request (", dictated_by,
+                  "), longer than the ", absl::FormatDuration(kMaxHeaderWait),
+                  " this server waits for a rate limit")),
+              "Another client may be using the tenant's whole rate limit, or "
+              "a proxy answers for Auth0: check the tenant's logs (Monitoring "
+              "> Logs, rate-limit events) and the outbound proxy, then try "
+              "again");
+        }
+      }
+    }
+    if (dictated_by != nullptr) {
+      dictated_total += std::min(wait, kCancelCheckInterval);
     }
     const absl::Duration slice = std::min(wait, kCancelCheckInterval);
     sleep_(slice);
@@ -185,10 +215,17 @@ void RateLimiter::Observe(const Turn& turn, long status,
     absl::Time until =
         now + (rate_ > 0 ? absl::Seconds(1 / rate_) : absl::Seconds(1));
     if (rate_ <= 0 && reset_ > now) until = std::max(until, reset_);
+    const char* by =
+        (rate_ <= 0 && reset_ > now) ? "x-ratelimit-reset" : nullptr;
     // Retry-After (seconds) is the server's own word; it wins when longer.
-    if (auto after = Number(headers, "retry-after"))
+    if (auto after = Number(headers, "retry-after")) {
+      if (now + absl::Seconds(*after) > until) by = "Retry-After";
       until = std::max(until, now + absl::Seconds(*after));
-    blocked_until_ = std::max(blocked_until_, until);
+    }
+    if (until > blocked_until_) {
+      blocked_until_ = until;
+      blocked_by_ = by;
+    }
     if (mode_ == Mode::kTracked && rate_ > 0) {
       // The mirror said there was a token: the rate was too high (or others
       // share the bucket).

@@ -66,8 +66,16 @@ class RateLimiter {
 
   explicit RateLimiter(Clock now = absl::Now, Sleeper sleep = absl::SleepFor);
 
-  // Waits until a request may go out; CANCELLED as soon as `cancelled` is
-  // seen true.
+  // The longest wait an answer's headers may impose on one request
+  // (Retry-After, x-ratelimit-reset). Auth0's own waits are seconds; a longer
+  // one comes from a proxy or a misbehaving front end, and waiting it out
+  // would hold a scan RUNNING (and TestConnection unanswered) for as long as
+  // it says.
+  static constexpr absl::Duration kMaxHeaderWait = absl::Seconds(60);
+
+  // Waits until a request may go out; UNAVAILABLE, naming the header, when the
+  // headers ask for more than kMaxHeaderWait; CANCELLED as soon as `cancelled`
+  // is seen true.
   absl::StatusOr<Turn> AwaitTurn(const std::atomic<bool>& cancelled)
       ABSL_LOCKS_EXCLUDED(mutex_);
 
@@ -102,7 +110,10 @@ class RateLimiter {
 
   // How long the next request must wait, or zero with `*id` set when it may
   // go.
-  absl::Duration TakeOrWait(absl::Time now, int64_t* id)
+  // `*dictated_by` names the header the wait comes from, or is null when it
+  // is the limiter's own (waiting for a probe's answer).
+  absl::Duration TakeOrWait(absl::Time now, int64_t* id,
+                            const char** dictated_by)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   int64_t Admit(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void Refill(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
@@ -124,6 +135,9 @@ class RateLimiter {
   double rate_ ABSL_GUARDED_BY(mutex_) = 0;  // a lower bound; 0 = unknown
   absl::Time reset_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();
   absl::Time blocked_until_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();
+  // The header that set blocked_until_ ("Retry-After", "x-ratelimit-reset"),
+  // or null for the limiter's own pause after a bare 429.
+  const char* blocked_by_ ABSL_GUARDED_BY(mutex_) = nullptr;
   int64_t next_id_ ABSL_GUARDED_BY(mutex_) = 0;
   absl::flat_hash_map<int64_t, Pending> pending_ ABSL_GUARDED_BY(mutex_);
   int64_t answers_ ABSL_GUARDED_BY(mutex_) = 0;  // counted (not 429)

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -103,6 +104,38 @@ TEST(RateLimiterTest, A429WaitsForRetryAfterOrTheReset) {
   both["retry-after"] = "7";
   limiter.Observe(*turn, 429, both);
   EXPECT_GE(limiter.AwaitTurn(time.cancelled)->waited, absl::Seconds(7));
+}
+
+// A proxy (or a broken front end) asking for a day: the limiter refuses at
+// once, naming the header, instead of holding the scan for that long.
+TEST(RateLimiterTest, AWaitPastTheCapFailsNamingTheHeader) {
+  struct Case {
+    long status;
+    std::map<std::string, std::string> headers;
+    std::string header;
+  };
+  FakeTime clock;
+  for (const Case& c : std::vector<Case>{
+           {429, {{"retry-after", "86400"}}, "Retry-After"},
+           {429, {{"retry-after", "9223372036854775807"}}, "Retry-After"},
+           {429, Figures(0, clock.now + absl::Hours(24)), "x-ratelimit-reset"},
+           {200, Figures(0, clock.now + absl::Hours(24)),
+            "x-ratelimit-reset"}}) {
+    FakeTime time;
+    RateLimiter limiter = time.Limiter();
+    Answer(time, limiter, c.status, c.headers);
+    auto turn = limiter.AwaitTurn(time.cancelled);
+    ASSERT_FALSE(turn.ok()) << c.header;
+    EXPECT_EQ(turn.status().code(), absl::StatusCode::kUnavailable);
+    EXPECT_THAT(turn.status().message(), ::testing::HasSubstr(c.header));
+    EXPECT_THAT(turn.status().message(), ::testing::HasSubstr("1m"));
+    EXPECT_EQ(time.sleeps, 0) << "refused before waiting";
+  }
+  // Waits within the cap are waited.
+  FakeTime time;
+  RateLimiter limiter = time.Limiter();
+  Answer(time, limiter, 429, {{"retry-after", "59"}});
+  EXPECT_EQ(limiter.AwaitTurn(time.cancelled)->waited, absl::Seconds(59));
 }
 
 TEST(RateLimiterTest, ABare429WaitsASecondRatherThanHammer) {

@@ -71,6 +71,10 @@ std::string ModeKey(v1::ReachabilityMode mode) {
   const Snapshot& g = **snapshot;                                        \
   FillSnapshotInfo(g, response->mutable_snapshot())
 
+#define IDENTITYGRAPH_CHECK_MODE(request)       \
+  IDENTITYGRAPH_RETURN_IF_ERROR(CheckEnumField( \
+      v1::ReachabilityMode_descriptor(), (request)->mode(), "mode"))
+
 #define IDENTITYGRAPH_RETURN_IF_ERROR(expr)         \
   if (absl::Status status_ = (expr); !status_.ok()) \
   return FinishNow(context, ToGrpcStatus(status_))
@@ -80,6 +84,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListUserApplications(
     const v1::ListUserApplicationsRequest* request,
     v1::ListUserApplicationsResponse* response) {
   IDENTITYGRAPH_ACCESS_PREAMBLE(request);
+  IDENTITYGRAPH_CHECK_MODE(request);
   absl::StatusOr<int> page_size =
       PageSize(request->page_size(), kAccessPageSizes);
   IDENTITYGRAPH_RETURN_IF_ERROR(page_size.status());
@@ -132,6 +137,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListApplicationUsers(
     const v1::ListApplicationUsersRequest* request,
     v1::ListApplicationUsersResponse* response) {
   IDENTITYGRAPH_ACCESS_PREAMBLE(request);
+  IDENTITYGRAPH_CHECK_MODE(request);
   absl::StatusOr<int> page_size =
       PageSize(request->page_size(), kAccessPageSizes);
   IDENTITYGRAPH_RETURN_IF_ERROR(page_size.status());
@@ -164,6 +170,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::BatchCheckAccess(
     const v1::BatchCheckAccessRequest* request,
     v1::BatchCheckAccessResponse* response) {
   IDENTITYGRAPH_ACCESS_PREAMBLE(request);
+  IDENTITYGRAPH_CHECK_MODE(request);
   if (request->checks_size() < 1 || request->checks_size() > kMaxBatch) {
     return FinishNow(context, Invalid(absl::StrCat("checks must hold 1 to ",
                                                    kMaxBatch, " pairs")));
@@ -214,6 +221,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ExplainAccess(
     const v1::ExplainAccessRequest* request,
     v1::ExplainAccessResponse* response) {
   IDENTITYGRAPH_ACCESS_PREAMBLE(request);
+  IDENTITYGRAPH_CHECK_MODE(request);
   if (request->max_paths() < 0 || request->max_paths() > kMaxExplainPaths) {
     return FinishNow(context, Invalid(absl::StrCat("max_paths must be 0 to ",
                                                    kMaxExplainPaths)));
@@ -389,5 +397,6 @@ grpc::ServerUnaryReactor* AccessServiceImpl::LookupEntities(
 
 #undef IDENTITYGRAPH_ACCESS_PREAMBLE
 #undef IDENTITYGRAPH_RETURN_IF_ERROR
+#undef IDENTITYGRAPH_CHECK_MODE
 
 }  // namespace identitygraph

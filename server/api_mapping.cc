@@ -1,5 +1,11 @@
 #include "server/api_mapping.h"
 
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
 namespace identitygraph {
 
 using graph::EdgeKind;
@@ -136,6 +142,17 @@ graph::Reachability FromApi(v1::ReachabilityMode mode) {
   return mode == v1::REACHABILITY_MODE_LOGIN
              ? graph::Reachability::kLogin
              : graph::Reachability::kAuthorization;
+}
+
+absl::Status CheckEnumField(const google::protobuf::EnumDescriptor* descriptor,
+                            int value, absl::string_view field) {
+  if (descriptor->FindValueByNumber(value) != nullptr) return absl::OkStatus();
+  std::vector<std::string> names;
+  for (int i = 0; i < descriptor->value_count(); ++i)
+    names.push_back(descriptor->value(i)->name());
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": ", value, " is not a ", descriptor->name(),
+                   "; use one of ", absl::StrJoin(names, ", ")));
 }
 
 v1::ScanPhase ToApi(ImportPhase phase) {

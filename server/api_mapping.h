@@ -9,6 +9,9 @@
 
 #include <optional>
 
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/descriptor.h"
 #include "graph/graph_types.h"
 #include "graph/queries.h"
 #include "identitygraph/v1/access_service.pb.h"
@@ -31,8 +34,15 @@ v1::EntitySource ToApi(graph::VertexSource source);
 std::optional<graph::VertexSource> FromApi(v1::EntitySource source);
 
 v1::ReachabilityMode ToApi(graph::Reachability mode);
-// UNSPECIFIED means authorization, as the API documents.
+// UNSPECIFIED means authorization, as the API documents. REQUIRES: `mode` is
+// a value of the enum (CheckEnumField).
 graph::Reachability FromApi(v1::ReachabilityMode mode);
+
+// INVALID_ARGUMENT naming `field` and the values it takes when `value` is not
+// one of `descriptor`'s (a number from a newer client, or garbage): requests
+// are refused rather than answered as if the default had been asked for.
+absl::Status CheckEnumField(const google::protobuf::EnumDescriptor* descriptor,
+                            int value, absl::string_view field);
 
 v1::ScanPhase ToApi(importer::ImportPhase phase);
 // SCAN_PHASE_PUBLISH is the server's own phase, after the import: nullopt.

@@ -2,10 +2,10 @@
 
 #include <string>
 
-#include "gmock/gmock.h"
 #include "base/durable_file.h"
-#include "tests/test_temp_dir.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/test_temp_dir.h"
 
 namespace identitygraph {
 namespace {

@@ -8,9 +8,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/durable_file.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "base/durable_file.h"
 #include "server/config_update.h"
 #include "server/log.h"
 #include "server/proto_time.h"

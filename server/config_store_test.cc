@@ -3,10 +3,10 @@
 #include <sys/stat.h>
 
 #include "absl/time/time.h"
-#include "gmock/gmock.h"
 #include "base/durable_file.h"
-#include "tests/test_temp_dir.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/test_temp_dir.h"
 
 namespace identitygraph {
 namespace {

@@ -10,10 +10,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/util/json_util.h"
 #include "base/durable_file.h"
+#include "google/protobuf/util/json_util.h"
 #include "graph/snapshot_file.h"
+#include "importer/re2_util.h"
 #include "importer/remediation.h"
+#include "re2/re2.h"
 #include "server/api_mapping.h"
 #include "server/log.h"
 #include "server/proto_time.h"
@@ -26,6 +28,13 @@ constexpr char kSnapshotFile[] = "snapshot.igs";
 constexpr char kHistoryFile[] = "scans.json";
 constexpr size_t kHistoryKept = 100;
 constexpr size_t kMaxHistoryBytes = size_t{64} << 20;
+// The scheduler looks at the configuration at least this often (it may
+// change the rescan interval at any time).
+constexpr absl::Duration kSchedulerInterval = absl::Minutes(1);
+// How long CancelScan waits for the scan to stop. The import notices a cancel
+// within 100 ms (importer/cancellation.h); this bound only keeps a stuck
+// import from holding the call forever.
+constexpr absl::Duration kCancelWait = absl::Seconds(60);
 
 void CopyProgress(const importer::ImportProgress& from, v1::Scan* scan) {
   v1::ScanProgress* to = scan->mutable_progress();
@@ -74,11 +83,11 @@ bool ScanEnded(const v1::Scan& scan) {
 }
 
 int64_t ScanNumber(absl::string_view name) {
+  // The canonical form only, as the server writes it: no sign, space or
+  // leading zero (SimpleAtoi would take "scans/+1" and "scans/ 01").
+  static const LazyRE2 kScanName = {R"(^scans/([1-9][0-9]{0,17})$)"};
   int64_t number = 0;
-  if (!absl::ConsumePrefix(&name, "scans/") ||
-      !absl::SimpleAtoi(name, &number) || number <= 0) {
-    return 0;
-  }
+  if (!RE2::FullMatch(Piece(name), *kScanName, &number)) return 0;
   return number;
 }
 
@@ -99,7 +108,7 @@ absl::StatusOr<std::unique_ptr<ScanManager>> ScanManager::Open(
       const absl::Time next = self->RunScheduledIfDue(absl::Now());
       lock.lock();
       // The configuration may change meanwhile: look at least every minute.
-      const absl::Time wake = std::min(next, absl::Now() + absl::Minutes(1));
+      const absl::Time wake = std::min(next, absl::Now() + kSchedulerInterval);
       self->scheduler_wake_.wait_until(lock, absl::ToChronoTime(wake),
                                        [self] { return self->stopping_; });
     }
@@ -132,7 +141,7 @@ absl::Time ScanManager::RunScheduledIfDue(absl::Time now) {
     if (!scans_.empty()) {
       last_start = FromProtoTimestamp(scans_.back().start_time());
     }
-    if (running_) return now + absl::Minutes(1);
+    if (running_) return now + kSchedulerInterval;
   }
   const absl::Time due = last_start + interval;
   if (now < due) return due;
@@ -381,9 +390,8 @@ absl::StatusOr<v1::Scan> ScanManager::Cancel(const std::string& name) {
   if (!index.ok()) return index.status();
   if (ScanEnded(scans_[*index])) return scans_[*index];
   cancel_ = true;
-  // The import notices within about a second; an HTTP request in flight is
-  // cut by its cancel flag.
-  changed_.wait_for(lock, std::chrono::seconds(60),
+  // An HTTP request in flight is cut by the same flag.
+  changed_.wait_for(lock, absl::ToChronoSeconds(kCancelWait),
                     [&] { return ScanEnded(scans_[*index]); });
   return scans_[*index];
 }

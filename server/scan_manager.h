@@ -6,7 +6,8 @@
 //   auto scans = ScanManager::Open(store, holder, options);   // loads the
 //                                                // last snapshot and history
 //   auto started = (*scans)->Start(v1::SCAN_TRIGGER_MANUAL);
-//   ... (*scans)->WaitForChange("scans/3", seen, deadline) for watchers
+//   (*scans)->SetChangeListener(fn);   // watchers are woken by changes
+//   (*scans)->GetIfChanged("scans/3", &seen);
 //
 // Files in the data directory: `snapshot.igs` (graph/snapshot_file.h) and
 // `scans.json` (the newest 100 scans). A snapshot file that cannot be read is
@@ -39,7 +40,8 @@ namespace identitygraph {
 
 // Whether a scan has ended (succeeded, failed or was cancelled).
 bool ScanEnded(const v1::Scan& scan);
-// N of a scan name "scans/N"; 0 when the name is not of that form.
+// N of a scan name "scans/N" (N from 1, no sign, space or leading zero); 0
+// when the name is not of that form.
 int64_t ScanNumber(absl::string_view name);
 
 class ScanManager {

@@ -12,9 +12,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "gmock/gmock.h"
 #include "base/durable_file.h"
-#include "tests/test_temp_dir.h"
+#include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
@@ -24,6 +23,7 @@
 #include "server/server.h"
 #include "tests/acme_sim_fixture.h"
 #include "tests/sim_instance.h"
+#include "tests/test_temp_dir.h"
 
 namespace identitygraph {
 namespace {
@@ -622,6 +622,82 @@ TEST_F(ServerAuth0Test, TwoHundredWatchersCostNoThreadsAndDoNotHoldUpShutdown) {
   }
   server_.reset();  // joins the scan, the scheduler and the worker pool
   EXPECT_LE(ThreadsOfThisProcess(), before);
+}
+
+// Issue 14, defect 2: the saved secret goes only to the saved tenant and
+// application.
+TEST_F(ServerAuth0Test, ACandidateForAnotherTenantMustBringItsOwnSecret) {
+  for (const char* field : {"domain", "client_id"}) {
+    v1::TestConnectionRequest request;
+    if (std::string(field) == "domain") {
+      request.mutable_config()->set_domain("evil-tenant.us.auth0.com");
+    } else {
+      request.mutable_config()->set_client_id(
+          "OTHERxxxxxxxxxxxxxxxxxxxxxxxxx1");
+    }
+    v1::TestConnectionResponse out;
+    grpc::Status status =
+        config_->TestConnection(Context().get(), request, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << field;
+    EXPECT_THAT(status.error_message(), HasSubstr("its own client secret"));
+    EXPECT_THAT(status.error_message(), HasSubstr("config.client_secret"));
+    v1::ListConnectionsRequest list;
+    *list.mutable_config() = request.config();
+    v1::ListConnectionsResponse listed;
+    EXPECT_EQ(
+        config_->ListConnections(Context().get(), list, &listed).error_code(),
+        grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  // With a secret of its own the candidate is tried.
+  v1::TestConnectionRequest own;
+  own.mutable_config()->set_client_id("NOGRANTxxxxxxxxxxxxxxxxxxxxxxxx8");
+  own.mutable_config()->set_client_secret(
+      "acme-nogrant-secret-0123456789abcdef");
+  v1::TestConnectionResponse out;
+  EXPECT_TRUE(config_->TestConnection(Context().get(), own, &out).ok());
+}
+
+// Issue 14, defects 5 and 6: unknown enum values and non-canonical scan names
+// are refused, naming the field.
+TEST_F(ServerAuth0Test, UnknownEnumValuesAndOddScanNamesAreRefused) {
+  ScanToTheEnd();
+  v1::CheckAccessRequest check;
+  check.mutable_user()->set_email("ada@acme.com");
+  check.mutable_application()->set_name("Payroll");
+  v1::CheckAccessResponse checked;
+  check.set_mode(static_cast<v1::ReachabilityMode>(99));
+  grpc::Status status = access_->CheckAccess(Context().get(), check, &checked);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("mode: 99 is not a ReachabilityMode"));
+  check.set_mode(v1::REACHABILITY_MODE_LOGIN);
+  check.set_view(static_cast<v1::CheckAccessView>(-1));
+  status = access_->CheckAccess(Context().get(), check, &checked);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("view: -1"));
+
+  v1::ListApplicationUsersRequest users;
+  users.mutable_application()->set_name("Payroll");
+  users.set_mode(static_cast<v1::ReachabilityMode>(7));
+  v1::ListApplicationUsersResponse listed;
+  status = access_->ListApplicationUsers(Context().get(), users, &listed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("mode: 7"));
+
+  for (const char* name :
+       {"scans/01", "scans/+1", "scans/ 1", "scans/1 ", "scans/0", "scans/-1",
+        "scans/99999999999999999999"}) {
+    v1::GetScanRequest get;
+    get.set_name(name);
+    v1::GetScanResponse got;
+    EXPECT_EQ(scan_->GetScan(Context().get(), get, &got).error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT)
+        << name;
+  }
+  v1::GetScanRequest canonical;
+  canonical.set_name("scans/1");
+  v1::GetScanResponse got;
+  EXPECT_TRUE(scan_->GetScan(Context().get(), canonical, &got).ok());
 }
 
 }  // namespace

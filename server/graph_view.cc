@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/api_mapping.h"
+#include "server/grpc_status.h"
 #include "server/proto_time.h"
 
 namespace identitygraph {
@@ -40,7 +41,7 @@ absl::StatusOr<graph::VertexId> Resolve(const graph::Snapshot& snapshot,
         if (v != graph::kNoVertex) return v;
       }
       return absl::NotFoundError(absl::StrCat(
-          "no ", kind_name, " with id '", ref.id(), "' in snapshot ",
+          "no ", kind_name, " with id '", Echo(ref.id()), "' in snapshot ",
           snapshot.version(),
           *kinds.begin() == VertexKind::kUser
               ? " (only users of the selected connections are imported)"
@@ -54,7 +55,7 @@ absl::StatusOr<graph::VertexId> Resolve(const graph::Snapshot& snapshot,
       const graph::VertexId v = snapshot.FindByEmail(ref.email());
       if (v != graph::kNoVertex) return v;
       return absl::NotFoundError(absl::StrCat(
-          "no user with email '", ref.email(), "' in snapshot ",
+          "no user with email '", Echo(ref.email()), "' in snapshot ",
           snapshot.version(),
           " (only users of the selected connections are imported)"));
     }
@@ -70,9 +71,9 @@ absl::StatusOr<graph::VertexId> Resolve(const graph::Snapshot& snapshot,
           return v;
         }
       }
-      return absl::NotFoundError(absl::StrCat("no ", kind_name, " named '",
-                                              ref.name(), "' in snapshot ",
-                                              snapshot.version()));
+      return absl::NotFoundError(
+          absl::StrCat("no ", kind_name, " named '", Echo(ref.name()),
+                       "' in snapshot ", snapshot.version()));
     }
     case v1::EntityRef::REF_NOT_SET:
       break;

@@ -11,28 +11,60 @@
 
 namespace identitygraph {
 
+std::string Truncated(absl::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t cut = max_bytes;
+  // Not inside a UTF-8 sequence: continuation bytes are 10xxxxxx.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+    --cut;
+  return absl::StrCat(text.substr(0, cut), "... (", text.size() - cut,
+                      " more bytes)");
+}
+
+std::string Echo(absl::string_view text) {
+  return Truncated(text, kMaxEchoedBytes);
+}
+
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   // A gRPC error is one line for a person: the remediation joins it.
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      importer::WithFix(status));
+  return grpc::Status(
+      static_cast<grpc::StatusCode>(status.code()),
+      Truncated(importer::WithFix(status), kMaxErrorMessageBytes));
 }
 
 grpc::Status InvalidArgumentWithViolations(
     absl::string_view summary, const std::vector<FieldViolation>& violations) {
   google::rpc::BadRequest bad_request;
   std::string message(summary);
+  size_t shown = 0;
   for (const FieldViolation& violation : violations) {
-    auto* field = bad_request.add_field_violations();
-    field->set_field(violation.field);
-    field->set_description(violation.description);
-    field->set_reason(violation.reason);
-    absl::StrAppend(&message, "\n- ", violation.field, ": ",
-                    violation.description);
+    const std::string field = Truncated(violation.field, kMaxEchoedBytes);
+    const std::string description =
+        Truncated(violation.description, kMaxErrorMessageBytes / 4);
+    const std::string line = absl::StrCat("\n- ", field, ": ", description);
+    if (message.size() + line.size() > kMaxErrorMessageBytes - 64 ||
+        summary.size() + bad_request.ByteSizeLong() + line.size() +
+                violation.reason.size() >
+            kMaxErrorDetailsBytes) {
+      break;
+    }
+    auto* out = bad_request.add_field_violations();
+    out->set_field(field);
+    out->set_description(description);
+    out->set_reason(violation.reason);
+    message += line;
+    ++shown;
+  }
+  if (shown < violations.size()) {
+    absl::StrAppend(&message, "\n- and ", violations.size() - shown,
+                    " more; fix these first");
   }
   google::rpc::Status details;
   details.set_code(grpc::StatusCode::INVALID_ARGUMENT);
-  details.set_message(message);
+  // The violations travel in the BadRequest; repeating their text here would
+  // double the trailer.
+  details.set_message(std::string(summary));
   details.add_details()->PackFrom(bad_request);
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message,
                       details.SerializeAsString());

@@ -3,6 +3,8 @@
 #ifndef IDENTITYGRAPH_SERVER_GRPC_STATUS_H_
 #define IDENTITYGRAPH_SERVER_GRPC_STATUS_H_
 
+#include <cstddef>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -13,13 +15,28 @@
 
 namespace identitygraph {
 
+// Bounds on what an error carries, so that it fits in gRPC's trailing
+// metadata (8 KiB by default in the C++ and Python clients; past that the
+// caller sees RESOURCE_EXHAUSTED instead of the error): caller input echoed in
+// a message, a whole message, and a BadRequest's serialized details.
+inline constexpr size_t kMaxEchoedBytes = 100;
+inline constexpr size_t kMaxErrorMessageBytes = 2048;
+inline constexpr size_t kMaxErrorDetailsBytes = 3072;
+
+// `text` (caller input) as an error message may quote it: at most
+// kMaxEchoedBytes, cut at a character boundary and marked when cut.
+std::string Echo(absl::string_view text);
+// `text` cut to `max_bytes` at a character boundary, marked when cut.
+std::string Truncated(absl::string_view text, size_t max_bytes);
+
 // Same code; the message, with the remediation (importer/remediation.h)
-// joined to it when the status carries one.
+// joined to it when the status carries one, at most kMaxErrorMessageBytes.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
-// INVALID_ARGUMENT whose message lists every violation (so grpcurl users read
+// INVALID_ARGUMENT whose message lists the violations (so grpcurl users read
 // them) and whose details carry a google.rpc.BadRequest with one FieldViolation
-// each (so programs can).
+// each (so programs can), as many as fit the bounds above; the message says
+// how many more there were.
 grpc::Status InvalidArgumentWithViolations(
     absl::string_view summary, const std::vector<FieldViolation>& violations);
 

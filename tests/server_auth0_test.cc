@@ -14,12 +14,14 @@
 #include "absl/time/clock.h"
 #include "base/durable_file.h"
 #include "gmock/gmock.h"
+#include "google/rpc/status.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "identitygraph/v1/access_service.grpc.pb.h"
 #include "identitygraph/v1/config_service.grpc.pb.h"
 #include "identitygraph/v1/scan_service.grpc.pb.h"
+#include "server/grpc_status.h"
 #include "server/server.h"
 #include "tests/acme_sim_fixture.h"
 #include "tests/sim_instance.h"
@@ -698,6 +700,34 @@ TEST_F(ServerAuth0Test, UnknownEnumValuesAndOddScanNamesAreRefused) {
   canonical.set_name("scans/1");
   v1::GetScanResponse got;
   EXPECT_TRUE(scan_->GetScan(Context().get(), canonical, &got).ok());
+}
+
+// Issue 14, defect 4: errors that echo caller input stay small enough for the
+// client to read them (before: RESOURCE_EXHAUSTED on the trailing metadata).
+TEST_F(ServerAuth0Test, ErrorsEchoingHugeInputStayReadable) {
+  ScanToTheEnd();
+  v1::CheckAccessRequest check;
+  check.mutable_user()->set_email("ada@acme.com");
+  check.mutable_application()->set_name(std::string(8000, 'x'));
+  v1::CheckAccessResponse checked;
+  grpc::Status status = access_->CheckAccess(Context().get(), check, &checked);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND)
+      << status.error_message().substr(0, 200);
+  EXPECT_LE(status.error_message().size(), kMaxErrorMessageBytes);
+  EXPECT_THAT(status.error_message(), HasSubstr("more bytes"));
+
+  v1::UpdateConfigRequest update;
+  for (int i = 0; i < 1000; ++i)
+    update.mutable_config()->add_connections("google-workforce");
+  update.mutable_update_mask()->add_paths("connections");
+  v1::UpdateConfigResponse saved;
+  status = config_->UpdateConfig(Context().get(), update, &saved);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("more; fix these first"));
+  EXPECT_LE(status.error_message().size(), kMaxErrorMessageBytes);
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(status.error_details()));
+  EXPECT_LE(status.error_details().size(), kMaxErrorDetailsBytes + 512);
 }
 
 }  // namespace

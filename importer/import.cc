@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -14,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "importer/authorized_caller.h"
+#include "importer/cancellation.h"
 #include "importer/connections.h"
 #include "importer/extension_fetcher.h"
 #include "importer/management_fetchers.h"
@@ -247,7 +249,25 @@ class Importer {
         return absl::CancelledError("the import was cancelled");
       token = tokens_.Get(audience);
       if (token.ok() || !absl::IsUnavailable(token.status())) return token;
-      absl::SleepFor(options_.retry.Backoff(attempt, 0.5));
+      if (attempt == options_.retry.max_attempts) break;
+      absl::Duration wait = options_.retry.Backoff(attempt, 0.5);
+      if (std::optional<absl::Duration> asked = RetryAfterOf(token.status())) {
+        if (*asked > RateLimiter::kMaxHeaderWait) {
+          return WithRemediation(
+              absl::UnavailableError(absl::StrCat(
+                  "Auth0's token endpoint answered 429 and asks to wait ",
+                  absl::FormatDuration(*asked), ", longer than the ",
+                  absl::FormatDuration(RateLimiter::kMaxHeaderWait),
+                  " this server waits for a rate limit")),
+              "Another client may be requesting tokens for this application "
+              "in a loop: check the tenant's logs, then try again");
+        }
+        wait = *asked;
+      }
+      if (absl::Status slept = SleepUnlessCancelled(wait, cancelled_);
+          !slept.ok()) {
+        return slept;
+      }
     }
     return token;
   }

@@ -1,5 +1,6 @@
 #include "importer/token_source.h"
 
+#include <algorithm>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -7,6 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/json_util.h"
@@ -27,8 +29,10 @@ bool ParsesAs(const std::string& json, Message* message) {
       .ok();
 }
 
+constexpr char kRetryAfterPayload[] = "type.identitygraph.dev/retry-after-ms";
+
 absl::Status TokenError(const HttpResponse& response, const std::string& domain,
-                        const std::string& audience) {
+                        const std::string& audience, absl::Time now) {
   wire::OAuthError error;
   const bool parsed = ParsesAs(response.body, &error) && !error.error().empty();
   const std::string said = parsed ? absl::StrCat(" (", error.error(), ": ",
@@ -74,19 +78,58 @@ absl::Status TokenError(const HttpResponse& response, const std::string& domain,
               "under Applications > APIs > Auth0 Management API > Machine to "
               "Machine Applications");
   }
-  return WithRemediation(
+  absl::Status status = WithRemediation(
       absl::UnavailableError(absl::StrCat("Auth0's token endpoint answered ",
                                           response.status, said)),
       "Try again later; if it persists, check status.auth0.com");
+  if (response.status == 429) {
+    // The token endpoint has a rate limit of its own: its headers say when
+    // to come back, which beats a guessed backoff.
+    absl::Duration wait = absl::Seconds(1);
+    int64_t seconds = 0;
+    auto header = [&](const char* name) {
+      auto it = response.headers.find(name);
+      return it != response.headers.end() &&
+             absl::SimpleAtoi(it->second, &seconds);
+    };
+    if (header("retry-after")) {
+      wait = absl::Seconds(seconds);
+    } else if (header("x-ratelimit-reset")) {
+      wait =
+          std::max(absl::ZeroDuration(), absl::FromUnixSeconds(seconds) - now);
+    }
+    status.SetPayload(
+        kRetryAfterPayload,
+        absl::Cord(absl::StrCat(absl::ToInt64Milliseconds(wait))));
+  }
+  return status;
 }
 
 }  // namespace
+
+std::optional<absl::Duration> RetryAfterOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kRetryAfterPayload);
+  int64_t ms = 0;
+  if (!payload.has_value() || !absl::SimpleAtoi(std::string(*payload), &ms))
+    return std::nullopt;
+  return absl::Milliseconds(ms);
+}
 
 bool Token::HasScope(const std::string& scope) const {
   for (const std::string& granted : scopes) {
     if (granted == scope) return true;
   }
   return false;
+}
+
+absl::Duration RefreshMargin(absl::Duration lifetime,
+                             absl::Duration max_margin) {
+  return std::min(max_margin, lifetime * kRefreshFraction);
+}
+
+bool TokenSource::FreshEnough(const Token& token) const {
+  return now_() + RefreshMargin(token.expires - token.issued, refresh_margin_) <
+         token.expires;
 }
 
 TokenSource::TokenSource(HttpClient* http, ClientCredentials credentials,
@@ -101,8 +144,7 @@ absl::StatusOr<Token> TokenSource::Get(const std::string& audience,
                                        bool force_refresh) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = tokens_.find(audience);
-  if (!force_refresh && it != tokens_.end() &&
-      now_() + refresh_margin_ < it->second.expires) {
+  if (!force_refresh && it != tokens_.end() && FreshEnough(it->second)) {
     return it->second;
   }
   absl::StatusOr<Token> token = Request(audience);
@@ -118,7 +160,7 @@ absl::StatusOr<Token> TokenSource::Replace(const std::string& audience,
     auto it = tokens_.find(audience);
     // Another caller already replaced it.
     if (it != tokens_.end() && it->second.access_token != rejected &&
-        now_() + refresh_margin_ < it->second.expires) {
+        FreshEnough(it->second)) {
       return it->second;
     }
   }
@@ -153,7 +195,7 @@ absl::StatusOr<Token> TokenSource::Request(const std::string& audience) {
                      "domain is right"));
   }
   if (response->status != 200)
-    return TokenError(*response, credentials_.domain, audience);
+    return TokenError(*response, credentials_.domain, audience, now_());
   wire::TokenResponse parsed;
   if (!ParsesAs(response->body, &parsed) || parsed.access_token().empty() ||
       parsed.expires_in() <= 0) {
@@ -165,6 +207,7 @@ absl::StatusOr<Token> TokenSource::Request(const std::string& audience) {
   token.access_token = parsed.access_token();
   // Counted from when the request left, so the token never outlives Auth0's
   // view of it.
+  token.issued = sent;
   token.expires = sent + absl::Seconds(parsed.expires_in());
   token.scopes = absl::StrSplit(parsed.scope(), ' ', absl::SkipEmpty());
   return token;

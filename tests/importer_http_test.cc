@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -16,7 +17,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
-#include "tests/test_temp_dir.h"
 #include "gtest/gtest.h"
 #include "importer/authorized_caller.h"
 #include "importer/connections.h"
@@ -25,6 +25,7 @@
 #include "importer/remediation.h"
 #include "importer/token_source.h"
 #include "tests/sim_instance.h"
+#include "tests/test_temp_dir.h"
 
 namespace identitygraph::importer {
 namespace {
@@ -257,6 +258,20 @@ TEST_F(ImporterSimTest, TokenFailuresSayWhatToDo) {
   }
 }
 
+// Issue 14, defect 9: a 429 from the token endpoint says when to come back.
+TEST_F(ImporterSimTest, ATokenEndpoint429CarriesItsWait) {
+  SetFaults("429:nth=1,path=/oauth/token");
+  HttpClient http(Options());
+  TokenSource tokens(&http, Importer());
+  auto token = tokens.Get(kManagement);
+  ASSERT_EQ(token.status().code(), absl::StatusCode::kUnavailable);
+  std::optional<absl::Duration> wait = RetryAfterOf(token.status());
+  ASSERT_TRUE(wait.has_value());
+  EXPECT_LE(*wait, absl::Seconds(2));  // the simulator resets in a second
+  EXPECT_FALSE(RetryAfterOf(absl::UnavailableError("other")).has_value());
+  EXPECT_TRUE(tokens.Get(kManagement).ok());  // the fault was one-shot
+}
+
 TEST_F(ImporterSimTest, TokenEndpointTroubleIsRetryable) {
   SetFaults("503:path=/oauth/token");
   HttpClient http(Options());
@@ -408,6 +423,35 @@ TEST_F(ImporterSimTest, AMissingScopeNamesTheScope) {
               HasSubstr("needs read:connections"));
   EXPECT_THAT(RemediationOf(connections.status()),
               HasSubstr("reach only new tokens"));
+}
+
+// Issue 14, defect 9: tokens that live no longer than the 5-minute margin.
+class ImporterShortTokenTest : public ImporterSimTest {
+ protected:
+  static void SetUpTestSuite() { StartSimulator({"--token_lifetime=240s"}); }
+};
+
+TEST_F(ImporterShortTokenTest, ShortLivedTokensAreReusedUntilNearTheirEnd) {
+  EXPECT_EQ(RefreshMargin(absl::Hours(24), absl::Minutes(5)), absl::Minutes(5));
+  EXPECT_EQ(RefreshMargin(absl::Seconds(240), absl::Minutes(5)),
+            absl::Seconds(24));
+  HttpClient http(Options());
+  absl::Time now = absl::Now();
+  TokenSource tokens(&http, Importer(), absl::Minutes(5),
+                     [&now] { return now; });
+  auto first = tokens.Get(kManagement);
+  ASSERT_TRUE(first.ok()) << first.status();
+  for (int call = 0; call < 10; ++call) {
+    auto again = tokens.Get(kManagement);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->access_token, first->access_token) << call;
+  }
+  EXPECT_EQ(tokens.requests(), 1);
+  now += absl::Seconds(240 - 20);  // inside the 24 s margin
+  auto renewed = tokens.Get(kManagement);
+  ASSERT_TRUE(renewed.ok());
+  EXPECT_NE(renewed->access_token, first->access_token);
+  EXPECT_EQ(tokens.requests(), 2);
 }
 
 class ImporterRateLimitedTest : public ImporterSimTest {

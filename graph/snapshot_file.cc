@@ -351,7 +351,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> ParseSnapshot(
 
 absl::Status WriteSnapshotFile(const Snapshot& snapshot,
                                const std::string& path) {
-  return WriteFileAtomically(path, SerializeSnapshot(snapshot), 0644);
+  return WriteFileAtomically(path, SerializeSnapshot(snapshot), 0600);
 }
 
 absl::StatusOr<std::shared_ptr<const Snapshot>> ReadSnapshotFile(

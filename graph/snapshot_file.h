@@ -41,7 +41,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> ParseSnapshot(
     size_t cache_capacity_bytes = kDefaultCacheCapacityBytes);
 
 // Writes `snapshot` to `path` atomically and durably (see durable_file.h), mode
-// 0644.
+// 0600 (it holds every workforce user's email).
 absl::Status WriteSnapshotFile(const Snapshot& snapshot,
                                const std::string& path);
 

@@ -149,6 +149,14 @@ absl::StatusOr<std::unique_ptr<ConfigStore>> ConfigStore::Open(
   }
   absl::StatusOr<std::string> secret = LoadSecret(secret_path);
   if (!secret.ok()) return secret.status();
+  if (config.client_secret_set() && secret->empty()) {
+    // Starting would silently run without the secret the config says is set.
+    return absl::FailedPreconditionError(absl::StrCat(
+        secret_path, " is empty or missing, but ", config_path,
+        " says a client secret is set: restore the file (the secret alone, "
+        "mode 0600), or set the secret again with UpdateConfig after moving ",
+        config_path, " aside"));
+  }
   config.set_client_secret(*secret);
   config.set_client_secret_set(!secret->empty());
 

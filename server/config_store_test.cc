@@ -1,6 +1,7 @@
 #include "server/config_store.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "absl/time/time.h"
 #include "base/durable_file.h"
@@ -74,6 +75,30 @@ TEST(ConfigStoreTest, SecretLivesOnlyInItsOwnFileWithMode0600) {
   EXPECT_EQ(*ReadFile(dir.File("client_secret"), 1000), kSecret);
   EXPECT_THAT(*ReadFile(dir.File("config.json"), 100000),
               Not(HasSubstr(kSecret)));
+}
+
+// Issue 14, defect 8: a config that says a secret is set, beside an empty or
+// missing secret file, does not start silently without it.
+TEST(ConfigStoreTest, ASecretSaidToBeSetMustBeThere) {
+  for (bool remove : {false, true}) {
+    TestTempDir dir;
+    {
+      auto store = ConfigStore::Open(dir.path(), {});
+      ASSERT_TRUE(store.ok());
+      ASSERT_TRUE((*store)->Update(FullConfig(), {}, false, absl::Now()).ok());
+    }
+    if (remove) {
+      ASSERT_EQ(::unlink(dir.File("client_secret").c_str()), 0);
+    } else {
+      ASSERT_TRUE(
+          WriteFileAtomically(dir.File("client_secret"), "", 0600).ok());
+    }
+    auto reopened = ConfigStore::Open(dir.path(), {});
+    ASSERT_FALSE(reopened.ok()) << (remove ? "missing" : "empty");
+    EXPECT_EQ(reopened.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(reopened.status().message(), HasSubstr("client_secret"));
+    EXPECT_THAT(reopened.status().message(), HasSubstr("config.json"));
+  }
 }
 
 TEST(ConfigStoreTest, ValidateOnlySavesNothing) {

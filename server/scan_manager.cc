@@ -1,7 +1,11 @@
 #include "server/scan_manager.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -10,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "base/durable_file.h"
 #include "google/protobuf/util/json_util.h"
 #include "graph/snapshot_file.h"
@@ -17,6 +22,7 @@
 #include "importer/remediation.h"
 #include "re2/re2.h"
 #include "server/api_mapping.h"
+#include "server/grpc_status.h"
 #include "server/log.h"
 #include "server/proto_time.h"
 #include "server/tenant_config.h"
@@ -66,13 +72,31 @@ void CopyProgress(const importer::ImportProgress& from, v1::Scan* scan) {
   }
 }
 
-// Keeps an unreadable file aside (never deleted), so nothing is lost.
-void KeepAside(const std::string& path, const absl::Status& why) {
-  const std::string aside = path + ".unreadable";
-  std::rename(path.c_str(), aside.c_str());
+// Keeps an unreadable file aside under a name of its own
+// (PATH.unreadable-YYYYMMDDTHHMMSSZ[-N]), never over an earlier one, so
+// nothing is lost. When it cannot be moved the server must not start: it
+// would overwrite the file later.
+absl::Status KeepAside(const std::string& path, const absl::Status& why) {
+  const std::string stem = absl::StrCat(
+      path, ".unreadable-",
+      absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone()));
+  std::string aside = stem;
+  for (int n = 1; ::access(aside.c_str(), F_OK) == 0; ++n) {
+    aside = absl::StrCat(stem, "-", n);
+  }
+  if (std::rename(path.c_str(), aside.c_str()) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        why.message(), "; it could not be moved aside to ", aside, " (",
+        std::strerror(errno), "): move it away yourself, then start again"));
+  }
   LogError(absl::StrCat(why.message(), "; it was moved to ", aside,
                         " and the server starts without it"));
+  return absl::OkStatus();
 }
+
+// Numbers the history may hold: far beyond any real count of scans or
+// snapshots, and far from where adding one would overflow.
+constexpr int64_t kMaxSavedNumber = int64_t{1} << 53;
 
 }  // namespace
 
@@ -164,6 +188,25 @@ absl::Status ScanManager::Load() {
     parse.ignore_unknown_fields = true;
     if (google::protobuf::util::JsonStringToMessage(*history, &saved, parse)
             .ok()) {
+      for (const v1::Scan& scan : saved.scans()) {
+        if (ScanNumber(scan.name()) == 0 ||
+            ScanNumber(scan.name()) > kMaxSavedNumber ||
+            scan.snapshot_version() < 0 ||
+            scan.snapshot_version() > kMaxSavedNumber) {
+          saved.clear_scans();
+          if (absl::Status kept = KeepAside(
+                  history_path, absl::DataLossError(absl::StrCat(
+                                    history_path,
+                                    " holds a scan name or snapshot version "
+                                    "this server never writes (",
+                                    Echo(scan.name()), ", version ",
+                                    scan.snapshot_version(), ")")));
+              !kept.ok()) {
+            return kept;
+          }
+          break;
+        }
+      }
       // Saved newest first.
       for (auto it = saved.scans().rbegin(); it != saved.scans().rend(); ++it) {
         v1::Scan scan = *it;
@@ -179,13 +222,19 @@ absl::Status ScanManager::Load() {
         scans_.push_back(std::move(scan));
         changes_.push_back(1);
       }
-    } else {
-      KeepAside(history_path,
-                absl::DataLossError(absl::StrCat(
-                    history_path, " is not a scan history this server wrote")));
+    } else if (absl::Status kept =
+                   KeepAside(history_path,
+                             absl::DataLossError(absl::StrCat(
+                                 history_path,
+                                 " is not a scan history this server wrote")));
+               !kept.ok()) {
+      return kept;
     }
   } else if (!absl::IsNotFound(history.status())) {
-    KeepAside(history_path, history.status());
+    if (absl::Status kept = KeepAside(history_path, history.status());
+        !kept.ok()) {
+      return kept;
+    }
   }
 
   const std::string snapshot_path =
@@ -198,7 +247,10 @@ absl::Status ScanManager::Load() {
     LogInfo(absl::StrCat("serving snapshot version ", last_version_, " from ",
                          snapshot_path));
   } else if (!absl::IsNotFound(snapshot.status())) {
-    KeepAside(snapshot_path, snapshot.status());
+    if (absl::Status kept = KeepAside(snapshot_path, snapshot.status());
+        !kept.ok()) {
+      return kept;
+    }
   }
   return absl::OkStatus();
 }

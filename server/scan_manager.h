@@ -10,9 +10,10 @@
 //   (*scans)->GetIfChanged("scans/3", &seen);
 //
 // Files in the data directory: `snapshot.igs` (graph/snapshot_file.h) and
-// `scans.json` (the newest 100 scans). A snapshot file that cannot be read is
-// kept aside as `snapshot.igs.unreadable` and reported, never overwritten
-// silently. Thread-safe.
+// `scans.json` (the newest 100 scans), both mode 0600: they hold every
+// workforce user's email. A file that cannot be read (or holds numbers this
+// server never writes) is kept aside as `FILE.unreadable-TIME` and reported,
+// never overwritten; when it cannot be moved, Open fails. Thread-safe.
 #ifndef IDENTITYGRAPH_SERVER_SCAN_MANAGER_H_
 #define IDENTITYGRAPH_SERVER_SCAN_MANAGER_H_
 

@@ -1,5 +1,7 @@
 #include "server/server.h"
 
+#include <sys/stat.h>
+
 #include <memory>
 #include <string>
 #include <utility>
@@ -109,6 +111,21 @@ absl::StatusOr<std::unique_ptr<IdentityGraphServer>> IdentityGraphServer::Start(
   if (absl::Status dir = EnsureDirectory(options.data_dir, 0700); !dir.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat("--data_dir: ", dir.message()));
+  }
+  // The directory holds the secret, and every workforce user's email in the
+  // snapshot: an existing one open to others is closed.
+  struct stat data_dir_info;
+  if (::stat(options.data_dir.c_str(), &data_dir_info) == 0 &&
+      (data_dir_info.st_mode & 077) != 0) {
+    if (::chmod(options.data_dir.c_str(), 0700) != 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "--data_dir: ", options.data_dir,
+          " is open to group or others and its mode cannot be changed to "
+          "0700; change it, or choose another directory"));
+    }
+    LogWarning(absl::StrCat("--data_dir: ", options.data_dir,
+                            " was open to group or others; its mode is now "
+                            "0700"));
   }
   absl::StatusOr<Authorizer> authorizer = LoadAuthorizer(options);
   if (!authorizer.ok()) return authorizer.status();

@@ -3,20 +3,25 @@
 // last good snapshot, and a restart serves it again at once.
 #include "server/scan_manager.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "gmock/gmock.h"
 #include "base/durable_file.h"
-#include "tests/test_temp_dir.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/acme_sim_fixture.h"
 #include "tests/auth0_sim/tenant.h"
 #include "tests/import_oracle.h"
 #include "tests/sim_instance.h"
+#include "tests/test_temp_dir.h"
 
 namespace identitygraph {
 namespace {
@@ -84,6 +89,16 @@ class ScanManagerTest : public AcmeSimFixture {
     OracleOptions oracle;
     oracle.connections = {"google-workforce", "okta-saml"};
     return ExpectImport(*tenant, oracle).edges;
+  }
+
+  // The files kept aside for `file`, by their names.
+  std::vector<std::string> KeptAside(const std::string& file) {
+    std::vector<std::string> kept;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+      const std::string name = entry.path().filename().string();
+      if (absl::StartsWith(name, file + ".unreadable-")) kept.push_back(name);
+    }
+    return kept;
   }
 
   TestTempDir dir_;
@@ -166,7 +181,43 @@ TEST_F(ScanManagerTest, AnUnreadableSnapshotIsKeptAsideNotServed) {
       WriteFileAtomically(dir_.File("snapshot.igs"), "garbage", 0644).ok());
   OpenManager();
   EXPECT_EQ(holder_->Get(), nullptr);
-  EXPECT_TRUE(ReadFile(dir_.File("snapshot.igs.unreadable"), 1024).ok());
+  EXPECT_EQ(KeptAside("snapshot.igs").size(), 1u);
+}
+
+// Issue 14, defect 8: every kept file is kept, the history cannot smuggle in
+// numbers that overflow, and the files with users' emails are 0600.
+TEST_F(ScanManagerTest, DataFilesAreKeptPrivateAndEveryBadOneIsKept) {
+  ASSERT_TRUE(manager_->Start(v1::SCAN_TRIGGER_MANUAL).ok());
+  ASSERT_EQ(AwaitEnd("scans/1").state(), v1::SCAN_STATE_SUCCEEDED);
+  for (const char* file : {"snapshot.igs", "scans.json"}) {
+    struct stat info;
+    ASSERT_EQ(::stat(dir_.File(file).c_str(), &info), 0) << file;
+    EXPECT_EQ(info.st_mode & 0777, 0600u) << file;
+  }
+  manager_.reset();
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(WriteFileAtomically(dir_.File("scans.json"),
+                                    absl::StrCat("not json ", i), 0600)
+                    .ok());
+    OpenManager();
+    manager_.reset();
+  }
+  EXPECT_EQ(KeptAside("scans.json").size(), 2u) << "the first copy was lost";
+
+  ASSERT_TRUE(
+      WriteFileAtomically(
+          dir_.File("scans.json"),
+          R"({"scans": [{"name": "scans/7", "state": "SCAN_STATE_SUCCEEDED",
+                                 "snapshotVersion": "9223372036854775807"}]})",
+          0600)
+          .ok());
+  OpenManager();
+  EXPECT_EQ(KeptAside("scans.json").size(), 3u);
+  auto started = manager_->Start(v1::SCAN_TRIGGER_MANUAL);
+  ASSERT_TRUE(started.ok());
+  const v1::Scan scan = AwaitEnd(started->scan.name());
+  ASSERT_EQ(scan.state(), v1::SCAN_STATE_SUCCEEDED);
+  EXPECT_GT(scan.snapshot_version(), 0);
 }
 
 TEST_F(ScanManagerTest, TheRescanIntervalSchedulesScans) {

@@ -1,5 +1,7 @@
 // ConfigService's TestConnection and ListConnections end to end: a real
 // server over gRPC, talking HTTPS to auth0-sim's Acme tenant.
+#include <sys/stat.h>
+
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -728,6 +730,22 @@ TEST_F(ServerAuth0Test, ErrorsEchoingHugeInputStayReadable) {
   google::rpc::Status details;
   ASSERT_TRUE(details.ParseFromString(status.error_details()));
   EXPECT_LE(status.error_details().size(), kMaxErrorDetailsBytes + 512);
+}
+
+// Issue 14, defect 8: an existing data directory open to others is closed.
+TEST(DataDirectoryTest, AnOpenDataDirectoryIsTightenedAtStart) {
+  TestTempDir dir;
+  const std::string data = dir.File("data");
+  ASSERT_EQ(::mkdir(data.c_str(), 0755), 0);
+  ASSERT_EQ(::chmod(data.c_str(), 0755), 0);
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.data_dir = data;
+  auto server = IdentityGraphServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  struct stat info;
+  ASSERT_EQ(::stat(data.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0700u);
 }
 
 }  // namespace

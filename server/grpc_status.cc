@@ -44,8 +44,8 @@ grpc::Status InvalidArgumentWithViolations(
         Truncated(violation.description, kMaxErrorMessageBytes / 4);
     const std::string line = absl::StrCat("\n- ", field, ": ", description);
     if (message.size() + line.size() > kMaxErrorMessageBytes - 64 ||
-        summary.size() + bad_request.ByteSizeLong() + line.size() +
-                violation.reason.size() >
+        message.size() + line.size() + bad_request.ByteSizeLong() +
+                line.size() + violation.reason.size() >
             kMaxErrorDetailsBytes) {
       break;
     }
@@ -62,9 +62,9 @@ grpc::Status InvalidArgumentWithViolations(
   }
   google::rpc::Status details;
   details.set_code(grpc::StatusCode::INVALID_ARGUMENT);
-  // The violations travel in the BadRequest; repeating their text here would
-  // double the trailer.
-  details.set_message(std::string(summary));
+  // Clients such as buf curl show this message rather than grpc-message: the
+  // same text, counted once more against the bound above.
+  details.set_message(message);
   details.add_details()->PackFrom(bad_request);
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message,
                       details.SerializeAsString());

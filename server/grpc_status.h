@@ -18,7 +18,8 @@ namespace identitygraph {
 // Bounds on what an error carries, so that it fits in gRPC's trailing
 // metadata (8 KiB by default in the C++ and Python clients; past that the
 // caller sees RESOURCE_EXHAUSTED instead of the error): caller input echoed in
-// a message, a whole message, and a BadRequest's serialized details.
+// a message, a whole message, and the serialized google.rpc.Status details
+// (which repeat the message beside the BadRequest).
 inline constexpr size_t kMaxEchoedBytes = 100;
 inline constexpr size_t kMaxErrorMessageBytes = 2048;
 inline constexpr size_t kMaxErrorDetailsBytes = 3072;

@@ -214,56 +214,80 @@ std::optional<RuleViolation> CheckTenantDomain(
           "audience is always on the canonical domain"));
 }
 
-std::optional<RuleViolation> CheckExtensionApiUrl(absl::string_view url) {
+namespace {
+
+// The parts of an extension API URL, or why it is not one.
+struct ExtensionUrl {
+  std::string scheme, host, path, query, fragment;
+};
+
+// Checks where requests to `url` would go: https, to an Authorization
+// Extension host, with no user name or port. The path is the full check's.
+std::optional<RuleViolation> CheckExtensionHost(absl::string_view url,
+                                                ExtensionUrl* parts) {
   if (url.empty()) {
     return Violation("EXTENSION_URL_REQUIRED",
                      "the Authorization Extension is enabled but its API URL "
                      "is empty; copy the URL from the extension's API page "
                      "(Authorization Dashboard > tenant menu > API)");
   }
-  std::string scheme, host, path, query, fragment;
-  if (!RE2::FullMatch(Piece(url), *kUrl, &scheme, &host, &path, &query,
-                      &fragment)) {
+  if (!RE2::FullMatch(Piece(url), *kUrl, &parts->scheme, &parts->host,
+                      &parts->path, &parts->query, &parts->fragment)) {
     return Violation(
         "EXTENSION_URL_NOT_URL",
         absl::StrCat("'", url,
                      "' is not a URL; it looks like https://TENANT."
                      "REGION.webtask.io",
                      kExtensionApiPath));
-  } else if (absl::AsciiStrToLower(scheme) != "https") {
+  }
+  const std::string& host = parts->host;
+  if (absl::AsciiStrToLower(parts->scheme) != "https") {
     return Violation(
         "EXTENSION_URL_NOT_HTTPS",
-        absl::StrCat("the URL uses ", scheme,
+        absl::StrCat("the URL uses ", parts->scheme,
                      "; the extension API is only reached over https"));
-  } else if (absl::StrContains(host, '@') ||
-             RE2::PartialMatch(Piece(host), *kPortSuffix)) {
+  }
+  if (absl::StrContains(host, '@') ||
+      RE2::PartialMatch(Piece(host), *kPortSuffix)) {
     return Violation(
         "EXTENSION_URL_HAS_USERINFO_OR_PORT",
         "remove the user name or port from the URL; use it exactly as the "
         "extension's API page shows it");
-  } else if (HasUppercase(host)) {
+  }
+  if (HasUppercase(host)) {
     return Violation("EXTENSION_URL_NOT_LOWERCASE",
                      absl::StrCat("write the host in lowercase: ",
                                   absl::AsciiStrToLower(host)));
-  } else if (!RE2::FullMatch(Piece(host), *kExtensionHost)) {
+  }
+  if (!RE2::FullMatch(Piece(host), *kExtensionHost)) {
     return Violation(
         "EXTENSION_URL_HOST",
         absl::StrCat(
             "'", host,
             "' is not an Authorization Extension host; the API URL looks "
-            "like "
-            "https://TENANT.REGION.webtask.io",
+            "like https://TENANT.REGION.webtask.io",
             kExtensionApiPath,
             " (or .webtask.run), as shown on the extension's API page"));
-  } else if (!query.empty() || !fragment.empty()) {
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<RuleViolation> CheckExtensionApiUrl(absl::string_view url) {
+  ExtensionUrl parts;
+  if (auto problem = CheckExtensionHost(url, &parts)) return problem;
+  if (!parts.query.empty() || !parts.fragment.empty()) {
     return Violation(
         "EXTENSION_URL_HAS_QUERY",
         "remove the query or fragment (after '?' or '#') from the URL");
-  } else if (path != kExtensionApiPath &&
-             path != absl::StrCat(kExtensionApiPath, "/")) {
+  }
+  if (parts.path != kExtensionApiPath &&
+      parts.path != absl::StrCat(kExtensionApiPath, "/")) {
     return Violation(
         "EXTENSION_URL_PATH",
-        absl::StrCat("the path must be ", kExtensionApiPath, ", not '", path,
+        absl::StrCat("the path must be ", kExtensionApiPath, ", not '",
+                     parts.path,
                      "'; copy the whole URL from the extension's API page"));
   }
   return std::nullopt;
@@ -332,13 +356,11 @@ absl::Status CheckTenantHosts(const TenantConfig& config) {
         "': it is not an Auth0 tenant domain (", problem->description, ")"));
   }
   if (config.extension.enabled) {
-    std::optional<RuleViolation> problem =
-        CheckExtensionApiUrl(config.extension.api_url);
-    // What matters here is where requests go: https to an extension host. A
-    // wrong path on the right host only fails (404), and TestConnection says
-    // so.
-    if (problem.has_value() && problem->reason != "EXTENSION_URL_PATH" &&
-        problem->reason != "EXTENSION_URL_HAS_QUERY") {
+    // Where requests go is what matters here; a wrong path on the right host
+    // only fails (404), which TestConnection's extension check reports.
+    ExtensionUrl parts;
+    if (std::optional<RuleViolation> problem =
+            CheckExtensionHost(config.extension.api_url, &parts)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "refusing to contact the Authorization Extension at '",
           config.extension.api_url, "' (", problem->description, ")"));

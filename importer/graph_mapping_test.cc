@@ -6,8 +6,8 @@
 
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
-#include "tests/edge_lines.h"
 #include "gtest/gtest.h"
+#include "tests/edge_lines.h"
 
 namespace identitygraph::importer {
 namespace {

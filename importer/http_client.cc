@@ -8,10 +8,21 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
 namespace identitygraph::importer {
+
+std::optional<int64_t> HeaderNumber(
+    const std::map<std::string, std::string>& headers,
+    const std::string& name) {
+  auto it = headers.find(name);
+  int64_t value = 0;
+  if (it == headers.end() || !absl::SimpleAtoi(it->second, &value))
+    return std::nullopt;
+  return value;
+}
 namespace {
 
 struct Collector {

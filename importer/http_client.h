@@ -29,8 +29,10 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -78,6 +80,11 @@ struct HttpResponse {
   std::map<std::string, std::string> headers;
   std::string body;
 };
+
+// The integer value of header `name` (lowercase), or nullopt when it is
+// missing or not a number.
+std::optional<int64_t> HeaderNumber(
+    const std::map<std::string, std::string>& headers, const std::string& name);
 
 class HttpClient {
  public:

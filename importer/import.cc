@@ -253,14 +253,8 @@ class Importer {
       absl::Duration wait = options_.retry.Backoff(attempt, 0.5);
       if (std::optional<absl::Duration> asked = RetryAfterOf(token.status())) {
         if (*asked > RateLimiter::kMaxHeaderWait) {
-          return WithRemediation(
-              absl::UnavailableError(absl::StrCat(
-                  "Auth0's token endpoint answered 429 and asks to wait ",
-                  absl::FormatDuration(*asked), ", longer than the ",
-                  absl::FormatDuration(RateLimiter::kMaxHeaderWait),
-                  " this server waits for a rate limit")),
-              "Another client may be requesting tokens for this application "
-              "in a loop: check the tenant's logs, then try again");
+          return RateLimiter::WaitTooLong(*asked,
+                                          "a 429 from the token endpoint");
         }
         wait = *asked;
       }

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "importer/cancellation.h"
+#include "importer/http_client.h"
 #include "importer/remediation.h"
 
 namespace identitygraph::importer {
@@ -20,15 +21,6 @@ constexpr absl::Duration kMinWait = absl::Milliseconds(1);
 // Anchors for measuring the rate: one per half second, for half a minute.
 constexpr absl::Duration kAnchorSpacing = absl::Milliseconds(500);
 constexpr absl::Duration kMaxWindow = absl::Seconds(30);
-
-std::optional<int64_t> Number(const std::map<std::string, std::string>& headers,
-                              const std::string& name) {
-  auto it = headers.find(name);
-  int64_t value = 0;
-  if (it == headers.end() || !absl::SimpleAtoi(it->second, &value))
-    return std::nullopt;
-  return value;
-}
 
 }  // namespace
 
@@ -81,6 +73,19 @@ absl::Duration RateLimiter::TakeOrWait(absl::Time now, int64_t* id,
   return kProbeWait;
 }
 
+absl::Status RateLimiter::WaitTooLong(absl::Duration wait,
+                                      absl::string_view asked_by) {
+  return WithRemediation(
+      absl::UnavailableError(absl::StrCat(
+          "Auth0 (or a proxy in front of it) asks to wait ",
+          absl::FormatDuration(absl::Trunc(wait, absl::Seconds(1))), " (",
+          asked_by, "), longer than the ", absl::FormatDuration(kMaxHeaderWait),
+          " this server waits for a rate limit")),
+      "Another client may be using the tenant's whole rate limit, or a proxy "
+      "answers for Auth0: check the tenant's logs (Monitoring > Logs, "
+      "rate-limit events) and the outbound proxy, then try again");
+}
+
 absl::StatusOr<RateLimiter::Turn> RateLimiter::AwaitTurn(
     const std::atomic<bool>& cancelled) {
   absl::Duration total, dictated_total;
@@ -96,21 +101,9 @@ absl::StatusOr<RateLimiter::Turn> RateLimiter::AwaitTurn(
         waited_ += total;
         return Turn{id, total};
       }
-      if (dictated_by != nullptr) {
-        if (dictated_total + wait > kMaxHeaderWait) {
-          waited_ += total;
-          return WithRemediation(
-              absl::UnavailableError(absl::StrCat(
-                  "Auth0 (or a proxy in front of it) asks to wait ",
-                  absl::FormatDuration(absl::Trunc(wait, absl::Seconds(1))),
-                  " before the next request (", dictated_by,
-                  "), longer than the ", absl::FormatDuration(kMaxHeaderWait),
-                  " this server waits for a rate limit")),
-              "Another client may be using the tenant's whole rate limit, or "
-              "a proxy answers for Auth0: check the tenant's logs (Monitoring "
-              "> Logs, rate-limit events) and the outbound proxy, then try "
-              "again");
-        }
+      if (dictated_by != nullptr && dictated_total + wait > kMaxHeaderWait) {
+        waited_ += total;
+        return WaitTooLong(wait, dictated_by);
       }
     }
     if (dictated_by != nullptr) {
@@ -183,9 +176,11 @@ void RateLimiter::Observe(const Turn& turn, long status,
   const Pending request = found->second;
   pending_.erase(found);
   const std::optional<int64_t> remaining =
-      Number(headers, "x-ratelimit-remaining");
-  const std::optional<int64_t> reset = Number(headers, "x-ratelimit-reset");
-  const std::optional<int64_t> limit = Number(headers, "x-ratelimit-limit");
+      HeaderNumber(headers, "x-ratelimit-remaining");
+  const std::optional<int64_t> reset =
+      HeaderNumber(headers, "x-ratelimit-reset");
+  const std::optional<int64_t> limit =
+      HeaderNumber(headers, "x-ratelimit-limit");
   if (remaining.has_value()) {
     const bool first = mode_ != Mode::kTracked;
     Refill(now);
@@ -218,7 +213,7 @@ void RateLimiter::Observe(const Turn& turn, long status,
     const char* by =
         (rate_ <= 0 && reset_ > now) ? "x-ratelimit-reset" : nullptr;
     // Retry-After (seconds) is the server's own word; it wins when longer.
-    if (auto after = Number(headers, "retry-after")) {
+    if (auto after = HeaderNumber(headers, "retry-after")) {
       if (now + absl::Seconds(*after) > until) by = "Retry-After";
       until = std::max(until, now + absl::Seconds(*after));
     }

@@ -72,6 +72,10 @@ class RateLimiter {
   // would hold a scan RUNNING (and TestConnection unanswered) for as long as
   // it says.
   static constexpr absl::Duration kMaxHeaderWait = absl::Seconds(60);
+  // The error for a `wait` past kMaxHeaderWait that `asked_by` (a header, or
+  // the answer carrying it) asks for: UNAVAILABLE, with what to do.
+  static absl::Status WaitTooLong(absl::Duration wait,
+                                  absl::string_view asked_by);
 
   // Waits until a request may go out; UNAVAILABLE, naming the header, when the
   // headers ask for more than kMaxHeaderWait; CANCELLED as soon as `cancelled`

@@ -86,17 +86,12 @@ absl::Status TokenError(const HttpResponse& response, const std::string& domain,
     // The token endpoint has a rate limit of its own: its headers say when
     // to come back, which beats a guessed backoff.
     absl::Duration wait = absl::Seconds(1);
-    int64_t seconds = 0;
-    auto header = [&](const char* name) {
-      auto it = response.headers.find(name);
-      return it != response.headers.end() &&
-             absl::SimpleAtoi(it->second, &seconds);
-    };
-    if (header("retry-after")) {
-      wait = absl::Seconds(seconds);
-    } else if (header("x-ratelimit-reset")) {
+    if (auto after = HeaderNumber(response.headers, "retry-after")) {
+      wait = absl::Seconds(*after);
+    } else if (auto reset =
+                   HeaderNumber(response.headers, "x-ratelimit-reset")) {
       wait =
-          std::max(absl::ZeroDuration(), absl::FromUnixSeconds(seconds) - now);
+          std::max(absl::ZeroDuration(), absl::FromUnixSeconds(*reset) - now);
     }
     status.SetPayload(
         kRetryAfterPayload,

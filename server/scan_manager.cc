@@ -98,6 +98,19 @@ absl::Status KeepAside(const std::string& path, const absl::Status& why) {
 // snapshots, and far from where adding one would overflow.
 constexpr int64_t kMaxSavedNumber = int64_t{1} << 53;
 
+// The first saved scan with a name or version this server never writes.
+const v1::Scan* FirstMisfit(const v1::ListScansResponse& saved) {
+  for (const v1::Scan& scan : saved.scans()) {
+    const int64_t number = ScanNumber(scan.name());
+    if (number == 0 || number > kMaxSavedNumber ||
+        scan.snapshot_version() < 0 ||
+        scan.snapshot_version() > kMaxSavedNumber) {
+      return &scan;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 bool ScanEnded(const v1::Scan& scan) {
@@ -188,23 +201,16 @@ absl::Status ScanManager::Load() {
     parse.ignore_unknown_fields = true;
     if (google::protobuf::util::JsonStringToMessage(*history, &saved, parse)
             .ok()) {
-      for (const v1::Scan& scan : saved.scans()) {
-        if (ScanNumber(scan.name()) == 0 ||
-            ScanNumber(scan.name()) > kMaxSavedNumber ||
-            scan.snapshot_version() < 0 ||
-            scan.snapshot_version() > kMaxSavedNumber) {
-          saved.clear_scans();
-          if (absl::Status kept = KeepAside(
-                  history_path, absl::DataLossError(absl::StrCat(
-                                    history_path,
-                                    " holds a scan name or snapshot version "
-                                    "this server never writes (",
-                                    Echo(scan.name()), ", version ",
-                                    scan.snapshot_version(), ")")));
-              !kept.ok()) {
-            return kept;
-          }
-          break;
+      if (const v1::Scan* misfit = FirstMisfit(saved)) {
+        const absl::Status why = absl::DataLossError(absl::StrCat(
+            history_path,
+            " holds a scan name or snapshot version this server never writes "
+            "(",
+            Echo(misfit->name()), ", version ", misfit->snapshot_version(),
+            ")"));
+        saved.clear_scans();
+        if (absl::Status kept = KeepAside(history_path, why); !kept.ok()) {
+          return kept;
         }
       }
       // Saved newest first.

@@ -31,7 +31,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "graph/graph_builder.h"
+#include "graph/graph_types.h"
 #include "graph/snapshot_holder.h"
 #include "identitygraph/v1/scan_service.pb.h"
 #include "importer/import.h"

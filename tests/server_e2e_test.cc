@@ -13,9 +13,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "gmock/gmock.h"
 #include "base/durable_file.h"
-#include "tests/test_temp_dir.h"
+#include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "identitygraph/v1/access_service.grpc.pb.h"
@@ -25,6 +24,7 @@
 #include "tests/import_oracle.h"
 #include "tests/server_process.h"
 #include "tests/server_process_fixture.h"
+#include "tests/test_temp_dir.h"
 
 namespace identitygraph {
 namespace {

@@ -6,11 +6,10 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "base/durable_file.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include "base/durable_file.h"
-#include "tests/test_temp_dir.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -19,6 +18,7 @@
 #include "identitygraph/v1/config_service.grpc.pb.h"
 #include "identitygraph/v1/scan_service.grpc.pb.h"
 #include "server/server.h"
+#include "tests/test_temp_dir.h"
 
 namespace identitygraph {
 namespace {

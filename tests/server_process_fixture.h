@@ -11,7 +11,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/durable_file.h"
-#include "tests/test_temp_dir.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "identitygraph/v1/access_service.grpc.pb.h"
@@ -19,6 +18,7 @@
 #include "identitygraph/v1/scan_service.grpc.pb.h"
 #include "tests/acme_sim_fixture.h"
 #include "tests/server_process.h"
+#include "tests/test_temp_dir.h"
 
 namespace identitygraph {
 

@@ -10,13 +10,13 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "gmock/gmock.h"
 #include "base/durable_file.h"
-#include "tests/test_temp_dir.h"
+#include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "identitygraph/v1/config_service.grpc.pb.h"
+#include "tests/test_temp_dir.h"
 
 namespace identitygraph {
 namespace {

@@ -15,10 +15,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "tests/test_temp_dir.h"
 #include "importer/http_client.h"
 #include "nlohmann/json.hpp"
 #include "tests/server_process.h"
+#include "tests/test_temp_dir.h"
 
 namespace identitygraph {
 

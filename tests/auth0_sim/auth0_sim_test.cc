@@ -15,10 +15,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
-#include "tests/test_temp_dir.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/server_process.h"
+#include "tests/test_temp_dir.h"
 
 namespace identitygraph::sim {
 namespace {

@@ -41,7 +41,6 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "base/durable_file.h"
-#include "tests/test_temp_dir.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "identitygraph/v1/access_service.grpc.pb.h"
@@ -50,6 +49,7 @@
 #include "tests/auth0_sim/generator.h"
 #include "tests/server_process.h"
 #include "tests/sim_instance.h"
+#include "tests/test_temp_dir.h"
 
 ABSL_FLAG(std::string, spec,
           "users=100000,connections=3,groups=5000,roles=2000,apps=1000,"

@@ -18,11 +18,16 @@ AccessServiceImpl::AccessServiceImpl(const Authorizer& authorizer,
                                      const graph::SnapshotHolder& holder,
                                      const ScanManager& scans,
                                      graph::QueryLimits limits)
-    : authorizer_(authorizer), holder_(holder), scans_(scans), limits_(limits) {
-#define IDENTITYGRAPH_USE_ALLOCATOR(Name) \
-  SetMessageAllocatorFor_##Name(&Name##_allocator_);
-  IDENTITYGRAPH_ACCESS_RPCS(IDENTITYGRAPH_USE_ALLOCATOR)
-#undef IDENTITYGRAPH_USE_ALLOCATOR
+    : ParsingService(authorizer, Role::kReader),
+      authorizer_(authorizer),
+      holder_(holder),
+      scans_(scans),
+      limits_(limits) {
+#define IDENTITYGRAPH_PARSE_REQUESTS(Name)                 \
+  ParseRequestsOf("identitygraph.v1.AccessService." #Name, \
+                  &AccessServiceImpl::Name, &Name##_allocator_);
+  IDENTITYGRAPH_ACCESS_RPCS(IDENTITYGRAPH_PARSE_REQUESTS)
+#undef IDENTITYGRAPH_PARSE_REQUESTS
 }
 
 grpc::ServerUnaryReactor* AccessServiceImpl::CheckAccess(

@@ -12,6 +12,7 @@
 #include "identitygraph/v1/access_service.grpc.pb.h"
 #include "server/arena_allocator.h"
 #include "server/auth.h"
+#include "server/parsing_service.h"
 #include "server/scan_manager.h"
 
 namespace identitygraph {
@@ -29,7 +30,8 @@ namespace identitygraph {
   X(LookupEntities)                  \
   X(GetGraphStats)
 
-class AccessServiceImpl final : public v1::AccessService::CallbackService {
+class AccessServiceImpl final
+    : public ParsingService<v1::AccessService::CallbackService> {
  public:
   // All must outlive the service. `limits` bound every query's work.
   AccessServiceImpl(const Authorizer& authorizer,

@@ -16,6 +16,27 @@
 #include "server/tenant_config.h"
 
 namespace identitygraph {
+
+ConfigServiceImpl::ConfigServiceImpl(const Authorizer& authorizer,
+                                     ConfigStore& store,
+                                     importer::HttpClientOptions auth0_http,
+                                     WorkerPool& workers)
+    : ParsingService(authorizer, Role::kAdmin),
+      authorizer_(authorizer),
+      store_(store),
+      auth0_http_(std::move(auth0_http)),
+      workers_(workers) {
+  constexpr absl::string_view kService = "identitygraph.v1.ConfigService.";
+  ParseRequestsOf(absl::StrCat(kService, "GetConfig"),
+                  &ConfigServiceImpl::GetConfig);
+  ParseRequestsOf(absl::StrCat(kService, "UpdateConfig"),
+                  &ConfigServiceImpl::UpdateConfig);
+  ParseRequestsOf(absl::StrCat(kService, "TestConnection"),
+                  &ConfigServiceImpl::TestConnection);
+  ParseRequestsOf(absl::StrCat(kService, "ListConnections"),
+                  &ConfigServiceImpl::ListConnections);
+}
+
 grpc::ServerUnaryReactor* ConfigServiceImpl::GetConfig(
     grpc::CallbackServerContext* context, const v1::GetConfigRequest*,
     v1::GetConfigResponse* response) {

@@ -17,19 +17,18 @@
 #include "importer/import.h"
 #include "server/auth.h"
 #include "server/config_store.h"
+#include "server/parsing_service.h"
 #include "server/worker_pool.h"
 
 namespace identitygraph {
 
-class ConfigServiceImpl final : public v1::ConfigService::CallbackService {
+class ConfigServiceImpl final
+    : public ParsingService<v1::ConfigService::CallbackService> {
  public:
   // All must outlive the service.
   ConfigServiceImpl(const Authorizer& authorizer, ConfigStore& store,
-                    importer::HttpClientOptions auth0_http, WorkerPool& workers)
-      : authorizer_(authorizer),
-        store_(store),
-        auth0_http_(std::move(auth0_http)),
-        workers_(workers) {}
+                    importer::HttpClientOptions auth0_http,
+                    WorkerPool& workers);
 
   grpc::ServerUnaryReactor* GetConfig(grpc::CallbackServerContext* context,
                                       const v1::GetConfigRequest* request,

@@ -10,6 +10,26 @@
 #include "server/page_token.h"
 
 namespace identitygraph {
+
+ScanServiceImpl::ScanServiceImpl(const Authorizer& authorizer,
+                                 ScanManager& scans, WorkerPool& workers)
+    : ParsingService(authorizer, Role::kAdmin),
+      authorizer_(authorizer),
+      scans_(scans),
+      workers_(workers),
+      watchers_(scans) {
+  constexpr absl::string_view kService = "identitygraph.v1.ScanService.";
+  ParseRequestsOf(absl::StrCat(kService, "StartRescan"),
+                  &ScanServiceImpl::StartRescan);
+  ParseRequestsOf(absl::StrCat(kService, "GetScan"), &ScanServiceImpl::GetScan);
+  ParseRequestsOf(absl::StrCat(kService, "ListScans"),
+                  &ScanServiceImpl::ListScans);
+  ParseRequestsOf(absl::StrCat(kService, "WatchScan"),
+                  &ScanServiceImpl::WatchScan);
+  ParseRequestsOf(absl::StrCat(kService, "CancelScan"),
+                  &ScanServiceImpl::CancelScan);
+}
+
 grpc::ServerUnaryReactor* ScanServiceImpl::StartRescan(
     grpc::CallbackServerContext* context, const v1::StartRescanRequest*,
     v1::StartRescanResponse* response) {

@@ -8,21 +8,19 @@
 
 #include "identitygraph/v1/scan_service.grpc.pb.h"
 #include "server/auth.h"
+#include "server/parsing_service.h"
 #include "server/scan_manager.h"
 #include "server/scan_watchers.h"
 #include "server/worker_pool.h"
 
 namespace identitygraph {
 
-class ScanServiceImpl final : public v1::ScanService::CallbackService {
+class ScanServiceImpl final
+    : public ParsingService<v1::ScanService::CallbackService> {
  public:
   // All must outlive the service.
   ScanServiceImpl(const Authorizer& authorizer, ScanManager& scans,
-                  WorkerPool& workers)
-      : authorizer_(authorizer),
-        scans_(scans),
-        workers_(workers),
-        watchers_(scans) {}
+                  WorkerPool& workers);
 
   // Ends every WatchScan stream (UNAVAILABLE) so that shutdown need not wait
   // for scans to end; called before the gRPC server stops.

@@ -14,6 +14,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "server/log.h"
+#include "server/parsed_request.h"
 #include "server/tenant_config.h"
 
 namespace identitygraph {
@@ -152,6 +153,7 @@ absl::StatusOr<std::unique_ptr<IdentityGraphServer>> IdentityGraphServer::Start(
       new IdentityGraphServer(*std::move(store), *std::move(authorizer),
                               std::move(holder), *std::move(scans), options));
 
+  RateLimitProtobufLog();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

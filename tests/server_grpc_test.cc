@@ -6,12 +6,15 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "base/durable_file.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "identitygraph/v1/access_service.grpc.pb.h"
@@ -280,6 +283,98 @@ TEST_F(ServerGrpcTest, FieldMaskUpdatesOnlyNamedFields) {
   EXPECT_EQ(out.config().connection_patterns(0), "^corp-.*$");
   EXPECT_EQ(out.config().connections(0), "google-workforce");
   EXPECT_EQ(out.config().revision(), 2);
+}
+
+// Sends `bytes` as the request of `method` ("/package.Service/Method").
+grpc::Status CallWithBytes(const std::shared_ptr<grpc::Channel>& channel,
+                           const std::string& method, const std::string& bytes,
+                           absl::string_view token) {
+  grpc::GenericStub stub(channel);
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  std::unique_ptr<grpc::ClientContext> context = ServerGrpcTest::Context(token);
+  grpc::Status status;
+  absl::Notification done;
+  stub.UnaryCall(context.get(), method, grpc::StubOptions(), &request,
+                 &response, [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  return status;
+}
+
+TEST_F(ServerGrpcTest, UnparseableRequestsAreInvalidArgumentOnEveryRpc) {
+  // Bytes that are no protobuf message: a field tag whose varint never ends.
+  const std::string garbage = "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff";
+  int methods = 0;
+  for (const char* service_name :
+       {"identitygraph.v1.AccessService", "identitygraph.v1.ConfigService",
+        "identitygraph.v1.ScanService"}) {
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+            service_name);
+    ASSERT_NE(service, nullptr);
+    const bool admin_only =
+        std::string(service_name) != "identitygraph.v1.AccessService";
+    for (int i = 0; i < service->method_count(); ++i) {
+      const google::protobuf::MethodDescriptor* method = service->method(i);
+      SCOPED_TRACE(method->full_name());
+      const std::string path =
+          absl::StrCat("/", service_name, "/", method->name());
+      ++methods;
+      testing::internal::CaptureStderr();
+      grpc::Status refused =
+          CallWithBytes(channel_, path, garbage, kAdminToken);
+      grpc::Status unauthenticated = CallWithBytes(channel_, path, garbage, "");
+      grpc::Status reader =
+          CallWithBytes(channel_, path, garbage, kReaderToken);
+      EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+      EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+      EXPECT_THAT(refused.error_message(),
+                  HasSubstr(absl::StrCat("not a valid ",
+                                         method->input_type()->full_name())));
+      // Nobody learns about a request before showing a token.
+      EXPECT_EQ(unauthenticated.error_code(),
+                grpc::StatusCode::UNAUTHENTICATED);
+      EXPECT_EQ(reader.error_code(), admin_only
+                                         ? grpc::StatusCode::PERMISSION_DENIED
+                                         : grpc::StatusCode::INVALID_ARGUMENT);
+    }
+  }
+  EXPECT_EQ(methods, 19);
+}
+
+TEST_F(ServerGrpcTest, AStringThatIsNotUtf8NamesItsFieldAndLogsNothing) {
+  v1::CheckAccessRequest check;
+  check.mutable_user()->set_email("ada\xc3@example.com");
+  check.mutable_application()->set_name("Payroll");
+  v1::UpdateConfigRequest update;
+  update.mutable_config()->set_domain("acme\xff.us.auth0.com");
+  // Serializing them logs protobuf's warning here, in the client.
+  const std::string check_bytes = check.SerializePartialAsString();
+  const std::string update_bytes = update.SerializePartialAsString();
+  testing::internal::CaptureStderr();
+  grpc::Status check_status =
+      CallWithBytes(channel_, "/identitygraph.v1.AccessService/CheckAccess",
+                    check_bytes, kReaderToken);
+  grpc::Status update_status =
+      CallWithBytes(channel_, "/identitygraph.v1.ConfigService/UpdateConfig",
+                    update_bytes, kAdminToken);
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+  EXPECT_EQ(check_status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(check_status.error_message(),
+              HasSubstr("identitygraph.v1.EntityRef.email is not valid UTF-8"));
+  EXPECT_EQ(update_status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(update_status.error_message(),
+              HasSubstr("identitygraph.v1.Config.domain is not valid UTF-8"));
+  // A request that parses still reaches its handler.
+  grpc::Status valid =
+      CallWithBytes(channel_, "/identitygraph.v1.AccessService/CheckAccess",
+                    v1::CheckAccessRequest().SerializeAsString(), kReaderToken);
+  EXPECT_NE(valid.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(valid.error_code(), grpc::StatusCode::UNIMPLEMENTED);
 }
 
 TEST_F(ServerGrpcTest, OversizedRequestsAreRefused) {

@@ -215,17 +215,9 @@ absl::Status ScanManager::Load() {
       }
       // Saved newest first.
       for (auto it = saved.scans().rbegin(); it != saved.scans().rend(); ++it) {
-        v1::Scan scan = *it;
-        if (!ScanEnded(scan)) {
-          scan.set_state(v1::SCAN_STATE_FAILED);
-          scan.mutable_error()->set_code("ABORTED");
-          scan.mutable_error()->set_message(
-              "the server stopped while this scan ran");
-          scan.mutable_error()->set_remediation("Start a new scan.");
-        }
-        next_number_ = std::max(next_number_, ScanNumber(scan.name()) + 1);
-        last_version_ = std::max(last_version_, scan.snapshot_version());
-        scans_.push_back(std::move(scan));
+        next_number_ = std::max(next_number_, ScanNumber(it->name()) + 1);
+        last_version_ = std::max(last_version_, it->snapshot_version());
+        scans_.push_back(*it);
         changes_.push_back(1);
       }
     } else if (absl::Status kept =
@@ -247,8 +239,31 @@ absl::Status ScanManager::Load() {
       absl::StrCat(options_.data_dir, "/", kSnapshotFile);
   absl::StatusOr<std::shared_ptr<const graph::Snapshot>> snapshot =
       graph::ReadSnapshotFile(snapshot_path, options_.cache_capacity_bytes);
+  // Only the newest scan can have been running when the server stopped.
+  v1::Scan* interrupted =
+      !scans_.empty() && !ScanEnded(scans_.back()) ? &scans_.back() : nullptr;
+  const bool repair_history = interrupted != nullptr;
   if (snapshot.ok()) {
-    last_version_ = std::max(last_version_, (*snapshot)->version());
+    const int64_t version = (*snapshot)->version();
+    if (version > last_version_ && interrupted != nullptr) {
+      // The server stopped after writing the scan's snapshot and before
+      // recording its end (Step::kSnapshotWritten): the scan succeeded.
+      interrupted->set_state(v1::SCAN_STATE_SUCCEEDED);
+      interrupted->set_snapshot_version(version);
+      interrupted->mutable_progress()->set_phase(v1::SCAN_PHASE_PUBLISH);
+      *interrupted->mutable_end_time() =
+          ToProtoTimestamp((*snapshot)->create_time());
+      LogWarning(absl::StrCat(
+          interrupted->name(), " wrote snapshot version ", version,
+          " but the server stopped before recording its end; recorded it as "
+          "succeeded"));
+      interrupted = nullptr;
+    } else if (version > last_version_) {
+      LogWarning(absl::StrCat(snapshot_path, " holds version ", version,
+                              ", which no scan in the history published (the "
+                              "history was lost or kept aside)"));
+    }
+    last_version_ = std::max(last_version_, version);
     holder_.Publish(*std::move(snapshot));
     LogInfo(absl::StrCat("serving snapshot version ", last_version_, " from ",
                          snapshot_path));
@@ -258,6 +273,14 @@ absl::Status ScanManager::Load() {
       return kept;
     }
   }
+  if (interrupted != nullptr) {
+    interrupted->set_state(v1::SCAN_STATE_FAILED);
+    interrupted->mutable_error()->set_code("ABORTED");
+    interrupted->mutable_error()->set_message(
+        "the server stopped while this scan ran");
+    interrupted->mutable_error()->set_remediation("Start a new scan.");
+  }
+  if (repair_history) SaveHistory();
   return absl::OkStatus();
 }
 
@@ -282,6 +305,7 @@ absl::StatusOr<ScanManager::Started> ScanManager::Start(
   scans_.push_back(scan);
   changes_.push_back(1);
   SaveHistory();
+  AfterStep(Step::kStartRecorded);
   running_ = true;
   cancel_ = false;
   // The previous worker has left Finish (running_ was false): joining is
@@ -317,6 +341,7 @@ void ScanManager::Run(int64_t number, importer::TenantConfig tenant) {
   };
   absl::StatusOr<importer::ImportResult> result =
       importer::Import(tenant, options_.import, cancel_, on_progress);
+  AfterStep(Step::kImported);
 
   std::shared_ptr<const graph::Snapshot> snapshot;
   absl::Status failure = result.status();
@@ -340,6 +365,7 @@ void ScanManager::Run(int64_t number, importer::TenantConfig tenant) {
         absl::StrCat(options_.data_dir, "/", kSnapshotFile);
     // Written before it is published: a restart serves what readers saw.
     failure = graph::WriteSnapshotFile(*snapshot, path);
+    if (failure.ok()) AfterStep(Step::kSnapshotWritten);
     if (!failure.ok()) {
       failure = importer::WithRemediation(
           absl::InternalError(absl::StrCat("could not write the snapshot: ",
@@ -350,6 +376,7 @@ void ScanManager::Run(int64_t number, importer::TenantConfig tenant) {
   }
 
   EndScan(name, failure, std::move(snapshot), version);
+  AfterStep(Step::kEndRecorded);
   NotifyChanged(name);
 }
 

@@ -11,9 +11,12 @@
 //
 // Files in the data directory: `snapshot.igs` (graph/snapshot_file.h) and
 // `scans.json` (the newest 100 scans), both mode 0600: they hold every
-// workforce user's email. A file that cannot be read (or holds numbers this
-// server never writes) is kept aside as `FILE.unreadable-TIME` and reported,
-// never overwritten; when it cannot be moved, Open fails. Thread-safe.
+// workforce user's email. The snapshot is written before the history records
+// the scan's end; a server that stopped in between finds a snapshot newer
+// than the history knows and records its scan as succeeded when it opens. A
+// file that cannot be read (or holds numbers this server never writes) is kept
+// aside as `FILE.unreadable-TIME` and reported, never overwritten; when it
+// cannot be moved, Open fails. Thread-safe.
 #ifndef IDENTITYGRAPH_SERVER_SCAN_MANAGER_H_
 #define IDENTITYGRAPH_SERVER_SCAN_MANAGER_H_
 
@@ -47,12 +50,27 @@ int64_t ScanNumber(absl::string_view name);
 
 class ScanManager {
  public:
+  // The steps of a scan that leave something in the data directory, in order.
+  // A crash between any two leaves files that Open reconciles: the history
+  // and the served snapshot agree after a restart.
+  enum class Step {
+    kStartRecorded,    // the history holds the scan as RUNNING
+    kImported,         // the import finished; nothing written yet
+    kSnapshotWritten,  // snapshot.igs holds the new version
+    kEndRecorded,      // the history holds how the scan ended
+  };
+
   struct Options {
     std::string data_dir;
     // How scans import, and how they reach Auth0 (`import.http`).
     importer::ImportOptions import;
     // The memory bound of each snapshot's query caches, together.
     size_t cache_capacity_bytes = graph::kDefaultCacheCapacityBytes;
+    // For tests that kill the process after each step
+    // (tests/scan_crash_child.cc); unset in the server. Called on the thread
+    // that took the step, sometimes with the manager's lock held: it must not
+    // call the manager.
+    std::function<void(Step)> after_step;
   };
 
   // Loads the history and the last snapshot (published into `holder`).
@@ -114,6 +132,9 @@ class ScanManager {
   // Index into scans_ of `name`, or an error.
   absl::StatusOr<size_t> Find(const std::string& name) const;
   void SaveHistory();  // with mutex_ held
+  void AfterStep(Step step) const {
+    if (options_.after_step) options_.after_step(step);
+  }
   void Finish(size_t index, v1::ScanState state);
 
   ConfigStore& store_;

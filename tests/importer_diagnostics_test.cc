@@ -15,6 +15,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kExtensionUrl[] =
     "https://acme.us12.webtask.io/adf6e2f2b84784b57522e3b19dfc9201/api";
@@ -75,7 +76,7 @@ TEST_F(DiagnosticsTest, AWellConfiguredApplicationPassesEveryCheck) {
   EXPECT_THAT(Find(d, "connection_audience")->message,
               HasSubstr("google-workforce: "));
   EXPECT_THAT(Find(d, "authorization_extension_api")->message,
-              HasSubstr("5 groups, 4 roles"));
+              HasSubstr("5 groups and 4 roles"));
 }
 
 // Each failure of the token request, and what the operator is told to do.
@@ -197,6 +198,26 @@ TEST_F(DiagnosticsTest, ExtensionProblemsSayWhereToLook) {
   EXPECT_EQ(token->status, CheckStatus::kFailed);
   EXPECT_THAT(token->remediation,
               HasSubstr("auth0-authorization-extension-api"));
+
+  // A token with read:roles alone: the advice a scan gives too.
+  d = Run(Config("EXTROLESONLYxxxxxxxxxxxxxxxxxx12",
+                 "acme-extrolesonly-secret-0123456789abcdef"));
+  token = Find(d, "authorization_extension_token");
+  EXPECT_EQ(token->status, CheckStatus::kFailed);
+  EXPECT_THAT(token->message, HasSubstr("it has: read:roles"));
+  EXPECT_THAT(token->remediation, HasSubstr("read:configuration"));
+  EXPECT_THAT(token->missing_scopes, ElementsAre("read:configuration"));
+  EXPECT_EQ(Find(d, "authorization_extension_api")->status,
+            CheckStatus::kSkipped);
+
+  // Without read:configuration the check reads /roles only, and says so
+  // instead of reporting "0 groups".
+  d = Run(Config("EXTSPLITxxxxxxxxxxxxxxxxxxxxxx13",
+                 "acme-extsplit-secret-0123456789abcdef"));
+  api = Find(d, "authorization_extension_api");
+  EXPECT_EQ(api->status, CheckStatus::kOk) << api->message;
+  EXPECT_THAT(api->message, HasSubstr("roles (groups are read by scans"));
+  EXPECT_THAT(api->message, Not(HasSubstr("0 groups")));
 }
 
 TEST_F(DiagnosticsTest, AnUnreachableTenantSaysToCheckTheNetwork) {

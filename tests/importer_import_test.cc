@@ -211,6 +211,35 @@ TEST_F(AcmeImportTest, AMissingOptionalScopeSkipsWithAWarningNamingIt) {
   EXPECT_EQ(edges, expected) << EdgeDifference(expected, edges);
 }
 
+TEST_F(AcmeImportTest, AnExtensionTokenWithoutItsScopesFailsBeforeAnyRead) {
+  int64_t requests = 0;
+  absl::StatusOr<ImportResult> result = RunImport(
+      AcmeConfig("EXTROLESONLYxxxxxxxxxxxxxxxxxx12",
+                 "acme-extrolesonly-secret-0123456789abcdef"),
+      FastOptions(*sim_),
+      [&](const ImportProgress& progress) { requests = progress.requests; });
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(result.status().message(),
+              HasSubstr("the extension token lacks read:configuration (or "
+                        "read:groups and read:roles); it has: read:roles"));
+  // The advice TestConnection gives for the same token.
+  EXPECT_THAT(RemediationOf(result.status()), HasSubstr("read:configuration"));
+  EXPECT_THAT(RemediationOf(result.status()),
+              HasSubstr("auth0-authorization-extension-api"));
+  // Only the tokens were requested: no Management API read was spent.
+  EXPECT_EQ(requests, 0);
+}
+
+TEST_F(AcmeImportTest, AnExtensionReadThroughGroupsAndRolesMatchesTheExport) {
+  absl::StatusOr<ImportResult> result =
+      RunImport(AcmeConfig("EXTSPLITxxxxxxxxxxxxxxxxxxxxxx13",
+                           "acme-extsplit-secret-0123456789abcdef"),
+                FastOptions(*sim_));
+  ASSERT_TRUE(result.ok()) << result.status();
+  const std::set<std::string> edges = Edges(*result);
+  EXPECT_EQ(edges, expected_->edges) << EdgeDifference(expected_->edges, edges);
+}
+
 TEST_F(AcmeImportTest, MissingRequiredScopesFailNamingEveryOne) {
   absl::StatusOr<ImportResult> result =
       RunImport(AcmeConfig("LIMITEDxxxxxxxxxxxxxxxxxxxxxxxx7",

@@ -20,6 +20,7 @@
 #include "tests/acme_sim_fixture.h"
 #include "tests/auth0_sim/tenant.h"
 #include "tests/import_oracle.h"
+#include "tests/server_process.h"
 #include "tests/sim_instance.h"
 #include "tests/test_temp_dir.h"
 
@@ -171,6 +172,55 @@ TEST_F(ScanManagerTest, ARestartServesTheLastSnapshotAndKeepsTheHistory) {
   EXPECT_EQ(next->scan.name(), "scans/2");
   EXPECT_EQ(AwaitEnd("scans/2").snapshot_version(), 2);
   EXPECT_EQ(manager_->List().front().name(), "scans/2");
+}
+
+TEST_F(ScanManagerTest, HistoryAndServedSnapshotAgreeAfterAKillAtEveryStep) {
+  ASSERT_TRUE(manager_->Start(v1::SCAN_TRIGGER_MANUAL).ok());
+  ASSERT_EQ(AwaitEnd("scans/1").state(), v1::SCAN_STATE_SUCCEEDED);
+  struct Case {
+    ScanManager::Step kill_after;
+    bool published;  // whether the killed scan's snapshot is served after
+  };
+  const Case cases[] = {
+      {ScanManager::Step::kStartRecorded, false},
+      {ScanManager::Step::kImported, false},
+      {ScanManager::Step::kSnapshotWritten, true},
+      {ScanManager::Step::kEndRecorded, true},
+  };
+  int64_t served = 1;
+  std::string publisher = "scans/1";
+  for (const Case& c : cases) {
+    SCOPED_TRACE(static_cast<int>(c.kill_after));
+    manager_.reset();
+    const importer::HttpClientOptions http = sim_->HttpOptions();
+    ServerProcess::Exit killed =
+        ServerProcess::Run(IDENTITYGRAPH_SCAN_CRASH_CHILD,
+                           {dir_.path(), http.connect_to, http.ca_file,
+                            absl::StrCat(static_cast<int>(c.kill_after))});
+    ASSERT_EQ(killed.exit_code, -1) << killed.output;
+    OpenManager();
+    const v1::Scan newest = manager_->List().front();
+    ASSERT_NE(holder_->Get(), nullptr);
+    if (c.published) {
+      ++served;
+      publisher = newest.name();
+      EXPECT_EQ(newest.state(), v1::SCAN_STATE_SUCCEEDED)
+          << newest.DebugString();
+      EXPECT_EQ(newest.snapshot_version(), served);
+    } else {
+      EXPECT_EQ(newest.state(), v1::SCAN_STATE_FAILED) << newest.DebugString();
+      EXPECT_EQ(newest.error().code(), "ABORTED");
+      EXPECT_EQ(newest.snapshot_version(), 0);
+    }
+    EXPECT_EQ(holder_->Get()->version(), served);
+    EXPECT_EQ(manager_->ScanOfVersion(served), publisher);
+  }
+  // What a restart repaired stays repaired, and the next scan goes on.
+  OpenManager();
+  EXPECT_EQ(manager_->List()[1].state(), v1::SCAN_STATE_SUCCEEDED);
+  auto next = manager_->Start(v1::SCAN_TRIGGER_MANUAL);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(AwaitEnd(next->scan.name()).snapshot_version(), served + 1);
 }
 
 TEST_F(ScanManagerTest, AnUnreadableSnapshotIsKeptAsideNotServed) {

@@ -1,5 +1,6 @@
 #include "importer/auth0_rules.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "importer/import.h"
 #include "importer/re2_util.h"
+#include "importer/remediation.h"
 
 namespace identitygraph::importer {
 namespace {
@@ -401,6 +403,21 @@ const Capability& CapabilityNamed(absl::string_view name) {
     if (capability.name == name) return capability;
   }
   return kAll->front();  // unreachable for the names this file defines
+}
+
+absl::Status CheckExtensionScopes(const std::vector<std::string>& scopes) {
+  auto has = [&](absl::string_view scope) {
+    return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
+  };
+  if (has("read:configuration") || (has("read:groups") && has("read:roles"))) {
+    return absl::OkStatus();
+  }
+  return WithRemediation(
+      absl::PermissionDeniedError(absl::StrCat(
+          "the extension token lacks read:configuration (or read:groups and "
+          "read:roles); it has: ",
+          scopes.empty() ? "none" : absl::StrJoin(scopes, " "))),
+      GrantScopes("read:configuration", kExtensionApiName));
 }
 
 }  // namespace identitygraph::importer

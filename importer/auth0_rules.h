@@ -93,6 +93,15 @@ std::vector<Capability> Capabilities(bool include_organizations);
 // The capability called `name`; REQUIRES: it exists.
 const Capability& CapabilityNamed(absl::string_view name);
 
+// The Authorization Extension API's scopes: read:configuration (one export
+// of everything), or read:groups and read:roles (two reads).
+// PERMISSION_DENIED with what the token has and the remediation when
+// `scopes` allow neither; the import and TestConnection give the same advice.
+absl::Status CheckExtensionScopes(const std::vector<std::string>& scopes);
+// The extension API's name in the Dashboard, for remediations.
+inline constexpr absl::string_view kExtensionApiName =
+    "auth0-authorization-extension-api";
+
 }  // namespace identitygraph::importer
 
 #endif  // IDENTITYGRAPH_IMPORTER_AUTH0_RULES_H_

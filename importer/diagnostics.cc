@@ -255,22 +255,15 @@ class Diagnoser {
       return;
     }
     const std::vector<std::string>& scopes = token->scopes;
-    auto has = [&](const char* scope) {
-      return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
-    };
-    const bool configuration = has("read:configuration");
-    if (!configuration && !(has("read:groups") && has("read:roles"))) {
-      std::vector<std::string> missing = {"read:configuration"};
-      Add({"authorization_extension_token", CheckStatus::kFailed,
-           absl::StrCat("the extension token lacks read:configuration (or "
-                        "read:groups and read:roles); it has: ",
-                        scopes.empty() ? "none" : absl::StrJoin(scopes, " ")),
-           GrantScopes("read:configuration",
-                       "auth0-authorization-extension-api"),
-           missing});
+    if (absl::Status lacking = CheckExtensionScopes(scopes); !lacking.ok()) {
+      Check check = Failed("authorization_extension_token", lacking);
+      check.missing_scopes = {"read:configuration"};
+      Add(std::move(check));
       Skip("authorization_extension_api", "skipped: the token lacks scopes");
       return;
     }
+    const bool configuration = std::find(scopes.begin(), scopes.end(),
+                                         "read:configuration") != scopes.end();
     Add({"authorization_extension_token",
          CheckStatus::kOk,
          absl::StrCat("got an extension token (", audience, ") with ",
@@ -296,10 +289,16 @@ class Diagnoser {
       Add(std::move(check));
       return;
     }
+    // Say what this read measured: /roles carries no groups.
     Add({"authorization_extension_api",
          CheckStatus::kOk,
-         absl::StrCat("the extension answered: ", document.groups_size(),
-                      " groups, ", document.roles_size(), " roles"),
+         configuration
+             ? absl::StrCat("the extension's export holds ",
+                            document.groups_size(), " groups and ",
+                            document.roles_size(), " roles")
+             : absl::StrCat("the extension lists ", document.roles_size(),
+                            " roles (groups are read by scans, not counted "
+                            "by this check)"),
          "",
          {}});
   }

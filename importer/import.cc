@@ -291,6 +291,12 @@ class Importer {
       absl::StatusOr<Token> extension =
           TokenWithRetries(config_.extension.audience);
       if (!extension.ok()) return extension.status();
+      // Before any Management API read: a scan that cannot read the
+      // extension fails in one request, not after the whole import.
+      if (absl::Status scopes = CheckExtensionScopes(extension->scopes);
+          !scopes.ok()) {
+        return scopes;
+      }
       extension_scopes_ = extension->scopes;
     }
     return absl::OkStatus();

@@ -1,5 +1,6 @@
 #include "importer/authorized_caller.h"
 
+#include <optional>
 #include <random>
 #include <string>
 #include <utility>
@@ -7,12 +8,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "importer/cancellation.h"
+#include "importer/rate_limited.h"
 
 namespace identitygraph::importer {
 
 AuthorizedCaller::AuthorizedCaller(HttpClient* http, TokenSource* tokens,
                                    RateLimiter* limiter, RetryPolicy policy,
                                    const std::atomic<bool>* cancelled,
+                                   WaitMeter* waits,
                                    std::function<double()> random,
                                    RateLimiter::Sleeper sleep)
     : http_(http),
@@ -20,6 +23,7 @@ AuthorizedCaller::AuthorizedCaller(HttpClient* http, TokenSource* tokens,
       limiter_(limiter),
       policy_(policy),
       cancelled_(cancelled),
+      waits_(waits),
       random_(std::move(random)),
       sleep_(std::move(sleep)) {
   if (!random_) {
@@ -55,10 +59,13 @@ absl::StatusOr<HttpResponse> AuthorizedCaller::Call(
   bool refreshed =
       false;  // one fresh token per call: a second expiry is not a lapse
   std::string last_trouble;
-  std::string rejected;  // the token an API called expired
+  std::string rejected;          // the token an API called expired
+  int rate_limited = 0;          // 429 answers
+  std::optional<int64_t> reset;  // the last 429's x-ratelimit-reset
   for (int attempt = 1; attempt <= policy_.max_attempts; ++attempt) {
     if (attempt > 1) ++retries_;
-    absl::StatusOr<RateLimiter::Turn> turn = limiter_->AwaitTurn(*cancelled_);
+    absl::StatusOr<RateLimiter::Turn> turn =
+        limiter_->AwaitTurn(*cancelled_, waits_);
     if (!turn.ok()) return turn.status();
     absl::StatusOr<Token> token = refresh_token
                                       ? tokens_->Replace(audience, rejected)
@@ -85,8 +92,11 @@ absl::StatusOr<HttpResponse> AuthorizedCaller::Call(
         }
         if (!RetryPolicy::IsRetryableStatus(response->status)) return response;
         last_trouble = absl::StrCat("HTTP ", response->status);
-        if (response->status == 429)
+        if (response->status == 429) {
+          ++rate_limited;
+          reset = HeaderNumber(response->headers, "x-ratelimit-reset");
           continue;  // the limiter already waits for the reset
+        }
       } else {
         limiter_->Abandon(*turn);
         if (!absl::IsUnavailable(response.status()) &&
@@ -103,6 +113,17 @@ absl::StatusOr<HttpResponse> AuthorizedCaller::Call(
         return slept;
       }
     }
+  }
+  if (rate_limited == policy_.max_attempts) {
+    return RateLimited(
+        absl::ResourceExhaustedError(absl::StrCat(
+            "Auth0 rate-limited every attempt (", rate_limited,
+            " answers of HTTP 429) at ", request.method, " ", request.url,
+            ": the tenant's rate limit is in use, by other clients or by "
+            "this server's scans")),
+        reset.has_value()
+            ? std::optional<absl::Time>(absl::FromUnixSeconds(*reset))
+            : std::nullopt);
   }
   return absl::UnavailableError(
       absl::StrCat("gave up on ", request.url, " after ", policy_.max_attempts,

@@ -25,15 +25,18 @@
 #include "importer/http_client.h"
 #include "importer/rate_limiter.h"
 #include "importer/token_source.h"
+#include "importer/wait_meter.h"
 
 namespace identitygraph::importer {
 
 class AuthorizedCaller {
  public:
-  // Everything pointed to must outlive the caller. `random` gives jitter in [0,
-  // 1); `sleep` waits out backoff (tests pass fakes).
+  // Everything pointed to must outlive the caller. `waits` (optional) counts
+  // the time this caller's requests wait on the limiter. `random` gives
+  // jitter in [0, 1); `sleep` waits out backoff (tests pass fakes).
   AuthorizedCaller(HttpClient* http, TokenSource* tokens, RateLimiter* limiter,
                    RetryPolicy policy, const std::atomic<bool>* cancelled,
+                   WaitMeter* waits = nullptr,
                    std::function<double()> random = nullptr,
                    RateLimiter::Sleeper sleep = absl::SleepFor);
 
@@ -56,6 +59,7 @@ class AuthorizedCaller {
   RateLimiter* const limiter_;
   const RetryPolicy policy_;
   const std::atomic<bool>* const cancelled_;
+  WaitMeter* const waits_;
   std::function<double()> random_;
   const RateLimiter::Sleeper sleep_;
   std::atomic<int64_t> requests_{0};

@@ -15,6 +15,7 @@
 #include "importer/auth0_rules.h"
 #include "importer/authorized_caller.h"
 #include "importer/management_fetchers.h"
+#include "importer/rate_limited.h"
 #include "importer/rate_limiter.h"
 #include "importer/remediation.h"
 #include "importer/token_source.h"
@@ -31,11 +32,18 @@ constexpr int64_t kManyUsers = 100000;
 // attempts than a scan: an operator is waiting.
 struct Session {
   Session(const TenantConfig& config, const HttpClientOptions& options,
-          const std::atomic<bool>* cancelled)
+          const std::atomic<bool>* cancelled, TenantLimiters* shared)
       : http(options),
         tokens(&http, {config.domain, config.client_id, config.client_secret}),
-        caller(&http, &tokens, &limiter, Policy(),
+        limiters(shared != nullptr ? shared : &own_limiters),
+        caller(&http, &tokens,
+               &limiters->For(config.domain, config.rate_limit_share), Policy(),
                cancelled != nullptr ? cancelled : &never_cancelled),
+        extension_caller(&http, &tokens,
+                         &limiters->For(UrlHost(config.extension.api_url),
+                                        config.rate_limit_share),
+                         Policy(),
+                         cancelled != nullptr ? cancelled : &never_cancelled),
         api{&caller, config.domain} {}
   static RetryPolicy Policy() {
     RetryPolicy policy;
@@ -46,25 +54,35 @@ struct Session {
   }
   HttpClient http;
   TokenSource tokens;
-  RateLimiter limiter;
+  TenantLimiters own_limiters;  // when the server shares none
+  TenantLimiters* limiters;
   std::atomic<bool> never_cancelled{false};
-  AuthorizedCaller caller;
+  AuthorizedCaller caller;            // the Management API
+  AuthorizedCaller extension_caller;  // the Authorization Extension API
   ManagementApi api;
 };
 
+// A check that could not pass; rate-limit trouble is told apart (it says
+// nothing about what was checked).
 Check Failed(std::string name, const absl::Status& status) {
-  return Check{std::move(name),
-               CheckStatus::kFailed,
-               std::string(status.message()),
-               RemediationOf(status),
-               {}};
+  Check check{std::move(name),
+              CheckStatus::kFailed,
+              std::string(status.message()),
+              RemediationOf(status),
+              {},
+              std::nullopt};
+  if (IsRateLimited(status)) {
+    check.status = CheckStatus::kRateLimited;
+    check.rate_limit_reset = RateLimitResetOf(status);
+  }
+  return check;
 }
 
 class Diagnoser {
  public:
   Diagnoser(const TenantConfig& config, const HttpClientOptions& http,
-            const std::atomic<bool>* cancelled)
-      : config_(config), session_(config, http, cancelled) {}
+            const std::atomic<bool>* cancelled, TenantLimiters* limiters)
+      : config_(config), session_(config, http, cancelled, limiters) {}
 
   Diagnosis Run() {
     if (ManagementToken()) {
@@ -74,7 +92,10 @@ class Diagnoser {
     }
     if (config_.extension.enabled) Extension();
     for (const Check& check : diagnosis_.checks) {
-      if (check.status == CheckStatus::kFailed) diagnosis_.ok = false;
+      if (check.status == CheckStatus::kFailed ||
+          check.status == CheckStatus::kRateLimited) {
+        diagnosis_.ok = false;
+      }
     }
     return std::move(diagnosis_);
   }
@@ -274,7 +295,7 @@ class Diagnoser {
     wire::ExtensionDocument document;
     const std::string path = configuration ? "/configuration/export" : "/roles";
     absl::Status read = GetJson(
-        session_.caller,
+        session_.extension_caller,
         {"the extension's data",
          configuration ? "read:configuration" : "read:roles"},
         absl::StrCat(absl::StripSuffix(config_.extension.api_url, "/"), path),
@@ -312,7 +333,8 @@ class Diagnoser {
 }  // namespace
 
 Diagnosis Diagnose(const TenantConfig& config, const HttpClientOptions& http,
-                   const std::atomic<bool>* cancelled) {
+                   const std::atomic<bool>* cancelled,
+                   TenantLimiters* limiters) {
   if (absl::Status hosts = CheckTenantHosts(config); !hosts.ok()) {
     Diagnosis refused;
     refused.ok = false;
@@ -325,14 +347,15 @@ Diagnosis Diagnose(const TenantConfig& config, const HttpClientOptions& http,
          {}});
     return refused;
   }
-  return Diagnoser(config, http, cancelled).Run();
+  return Diagnoser(config, http, cancelled, limiters).Run();
 }
 
 absl::StatusOr<std::vector<TenantConnection>> ListTenantConnections(
     const TenantConfig& config, const HttpClientOptions& http,
-    const std::atomic<bool>* cancelled, int count_limit) {
+    const std::atomic<bool>* cancelled, int count_limit,
+    TenantLimiters* limiters) {
   if (absl::Status hosts = CheckTenantHosts(config); !hosts.ok()) return hosts;
-  Session session(config, http, cancelled);
+  Session session(config, http, cancelled, limiters);
   absl::StatusOr<Token> token = session.tokens.Get(session.api.audience());
   if (!token.ok()) return token.status();
   absl::StatusOr<std::vector<Connection>> all =

@@ -15,17 +15,20 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "importer/connections.h"
 #include "importer/http_client.h"
 #include "importer/import.h"
+#include "importer/tenant_limiters.h"
 
 namespace identitygraph::importer {
 
-enum class CheckStatus { kOk, kWarning, kFailed, kSkipped };
+enum class CheckStatus { kOk, kWarning, kFailed, kSkipped, kRateLimited };
 
 struct Check {
   std::string name;  // e.g. "management_api_token", "scopes_applications"
@@ -33,17 +36,23 @@ struct Check {
   std::string message;
   std::string remediation;
   std::vector<std::string> missing_scopes;
+  // kRateLimited: when Auth0 said the budget is full again, if it said.
+  std::optional<absl::Time> rate_limit_reset;
 };
 
 struct Diagnosis {
   std::vector<Check> checks;  // in the order they ran
-  bool ok = true;             // no check failed
+  bool ok = true;             // no check failed or was rate-limited
 };
 
 // `cancelled` (optional) stops the checks within 100 ms when raised: the
-// remaining ones fail with CANCELLED.
+// remaining ones fail with CANCELLED. `limiters` (optional) are the server's,
+// shared with its scans. A check that Auth0 rate-limited is kRateLimited,
+// with when Auth0 said its budget is full again: nothing is known to be wrong
+// with what it checks.
 Diagnosis Diagnose(const TenantConfig& config, const HttpClientOptions& http,
-                   const std::atomic<bool>* cancelled = nullptr);
+                   const std::atomic<bool>* cancelled = nullptr,
+                   TenantLimiters* limiters = nullptr);
 
 // One connection of the tenant, as ListConnections shows it.
 struct TenantConnection {
@@ -61,7 +70,7 @@ inline constexpr int kConnectionsCounted = 50;
 absl::StatusOr<std::vector<TenantConnection>> ListTenantConnections(
     const TenantConfig& config, const HttpClientOptions& http,
     const std::atomic<bool>* cancelled = nullptr,
-    int count_limit = kConnectionsCounted);
+    int count_limit = kConnectionsCounted, TenantLimiters* limiters = nullptr);
 
 }  // namespace identitygraph::importer
 

@@ -116,19 +116,21 @@ class Importer {
         progress_(on_progress, options.progress_interval),
         token_http_(options.http),
         tokens_(&token_http_,
-                {config.domain, config.client_id, config.client_secret}) {
+                {config.domain, config.client_id, config.client_secret}),
+        management_limiter_(LimiterFor(config.domain)),
+        extension_limiter_(LimiterFor(UrlHost(config.extension.api_url))) {
     const int count = std::max(1, options.concurrency);
     for (int i = 0; i < count; ++i) {
       Worker& worker = workers_.emplace_back();
       worker.http = std::make_unique<HttpClient>(options.http);
       worker.caller = std::make_unique<AuthorizedCaller>(
           worker.http.get(), &tokens_, &management_limiter_, options.retry,
-          &cancelled_);
+          &cancelled_, &waits_);
       worker.api = {worker.caller.get(), config.domain};
     }
     extension_caller_ = std::make_unique<AuthorizedCaller>(
         workers_[0].http.get(), &tokens_, &extension_limiter_, options.retry,
-        &cancelled_);
+        &cancelled_, &waits_);
     progress_.set_counters([this](ImportProgress* p) {
       for (const Worker& worker : workers_) {
         p->requests += worker.caller->requests();
@@ -136,9 +138,14 @@ class Importer {
       }
       p->requests += extension_caller_->requests();
       p->retries += extension_caller_->retries();
-      p->rate_limit_wait =
-          management_limiter_.waited() + extension_limiter_.waited();
+      p->rate_limit_wait = waits_.Total(absl::Now());
     });
+  }
+
+  RateLimiter& LimiterFor(absl::string_view host) {
+    TenantLimiters* limiters =
+        options_.limiters != nullptr ? options_.limiters : &own_limiters_;
+    return limiters->For(host, config_.rate_limit_share);
   }
 
   absl::StatusOr<ImportResult> Run() {
@@ -628,9 +635,14 @@ class Importer {
   Progress progress_;
   HttpClient token_http_;
   TokenSource tokens_;
-  RateLimiter management_limiter_;
-  // The extension runs elsewhere (webtask) with budgets of its own.
-  RateLimiter extension_limiter_;
+  // The server's (shared with its other calls to the same hosts) or the
+  // import's own. The extension runs elsewhere (webtask) with budgets of its
+  // own.
+  TenantLimiters own_limiters_;
+  RateLimiter& management_limiter_;
+  RateLimiter& extension_limiter_;
+  // When at least one of this import's requests waited for its turn.
+  WaitMeter waits_;
   std::vector<Worker> workers_;
   std::unique_ptr<AuthorizedCaller> extension_caller_;
   std::vector<std::string> scopes_;

@@ -41,6 +41,7 @@
 #include "importer/graph_mapping.h"
 #include "importer/http_client.h"
 #include "importer/rate_limiter.h"
+#include "importer/tenant_limiters.h"
 #include "importer/user_fetcher.h"
 
 namespace identitygraph::importer {
@@ -48,6 +49,9 @@ namespace identitygraph::importer {
 // What to import. The server validates it before it gets here; Import,
 // Diagnose and ListTenantConnections still refuse a domain or extension URL
 // that is not Auth0's (CheckTenantHosts in auth0_rules.h).
+// Scans and checks use half the tenant's rate limit unless told otherwise.
+inline constexpr double kDefaultRateLimitShare = 0.5;
+
 struct TenantConfig {
   std::string domain;  // canonical: acme.us.auth0.com
   // Auth0 Private Cloud host suffixes under which LABEL.SUFFIX is a tenant.
@@ -63,6 +67,10 @@ struct TenantConfig {
   } extension;
   bool include_organizations = false;
   bool login_reachability = false;
+  // The part of the tenant's rate limit scans and checks may use, in (0, 1]
+  // (import_options.rate_limit_share / 100): the rest is left to the
+  // tenant's other clients.
+  double rate_limit_share = kDefaultRateLimitShare;
 };
 
 struct ImportOptions {
@@ -74,6 +82,9 @@ struct ImportOptions {
   UserFetchOptions users;
   // Least time between two progress reports (phase changes always report).
   absl::Duration progress_interval = absl::Milliseconds(250);
+  // The server's limiters, one per Auth0 host, shared with TestConnection;
+  // null: the import paces with limiters of its own.
+  TenantLimiters* limiters = nullptr;
 };
 
 // In the order they run (the API's ScanPhase has the same order).

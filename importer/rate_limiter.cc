@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "importer/cancellation.h"
 #include "importer/http_client.h"
+#include "importer/rate_limited.h"
 #include "importer/remediation.h"
 
 namespace identitygraph::importer {
@@ -51,15 +52,38 @@ absl::Duration RateLimiter::TakeOrWait(absl::Time now, int64_t* id,
   }
   if (mode_ == Mode::kTracked) {
     Refill(now);
-    if (tokens_ >= 1) {
+    const bool shared = share_ < 1;
+    if (shared && rate_ > 0 && now > share_refilled_) {
+      share_tokens_ = std::min(
+          std::max(1.0, share_ * static_cast<double>(limit_)),
+          share_tokens_ +
+              share_ * rate_ * absl::ToDoubleSeconds(now - share_refilled_));
+    }
+    share_refilled_ = std::max(share_refilled_, now);
+    const bool own_token = !shared || share_tokens_ >= 1;
+    if (tokens_ >= 1 && own_token) {
       tokens_ -= 1;
+      if (shared) share_tokens_ -= 1;
       *id = Admit(now);
       return absl::ZeroDuration();
+    }
+    if (tokens_ >= 1 && rate_ > 0) {
+      // Our own pacing, not the header's: no cap applies.
+      return std::max(kMinWait,
+                      absl::Seconds((1 - share_tokens_) / (share_ * rate_)));
     }
     // The rate is learnt from x-ratelimit-reset: its waits are the header's.
     *dictated_by = "x-ratelimit-reset";
     if (rate_ > 0) {
-      return std::max(kMinWait, absl::Seconds((1 - tokens_) / rate_));
+      const absl::Duration wait =
+          std::max(kMinWait, absl::Seconds((1 - tokens_) / rate_));
+      // The rate is a lower bound, and may be far below the truth (after a
+      // 429 storm): Auth0's reset says when the bucket is full, whatever the
+      // rate.
+      if (!trust_reset_ || reset_ == absl::InfinitePast() ||
+          now + wait <= reset_) {
+        return wait;
+      }
     }
     if (now < reset_) return reset_ - now;
     *dictated_by = nullptr;
@@ -75,22 +99,46 @@ absl::Duration RateLimiter::TakeOrWait(absl::Time now, int64_t* id,
 
 absl::Status RateLimiter::WaitTooLong(absl::Duration wait,
                                       absl::string_view asked_by) {
-  return WithRemediation(
-      absl::UnavailableError(absl::StrCat(
-          "Auth0 (or a proxy in front of it) asks to wait ",
-          absl::FormatDuration(absl::Trunc(wait, absl::Seconds(1))), " (",
-          asked_by, "), longer than the ", absl::FormatDuration(kMaxHeaderWait),
-          " this server waits for a rate limit")),
-      "Another client may be using the tenant's whole rate limit, or a proxy "
-      "answers for Auth0: check the tenant's logs (Monitoring > Logs, "
-      "rate-limit events) and the outbound proxy, then try again");
+  return MarkRateLimited(
+      WithRemediation(
+          absl::UnavailableError(absl::StrCat(
+              "Auth0 (or a proxy in front of it) asks to wait ",
+              absl::FormatDuration(absl::Trunc(wait, absl::Seconds(1))), " (",
+              asked_by, "), longer than the ",
+              absl::FormatDuration(kMaxHeaderWait),
+              " this server waits for a rate limit")),
+          "Another client may be using the tenant's whole rate limit, or a "
+          "proxy "
+          "answers for Auth0: check the tenant's logs (Monitoring > Logs, "
+          "rate-limit events) and the outbound proxy, then try again"),
+      absl::Now() + wait);
+}
+
+void RateLimiter::set_share(double share) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  share = std::clamp(share, 0.01, 1.0);
+  if (share != share_) {
+    share_ = share;
+    share_tokens_ =
+        std::min(share_tokens_, share_ * static_cast<double>(limit_));
+  }
 }
 
 absl::StatusOr<RateLimiter::Turn> RateLimiter::AwaitTurn(
-    const std::atomic<bool>& cancelled) {
+    const std::atomic<bool>& cancelled, WaitMeter* meter) {
   absl::Duration total, dictated_total;
+  bool waiting = false;
+  auto stop_waiting = [&] {
+    if (!waiting) return;
+    const absl::Time now = now_();
+    waits_.End(now);
+    if (meter != nullptr) meter->End(now);
+  };
   while (true) {
-    if (cancelled.load()) return Cancelled();
+    if (cancelled.load()) {
+      stop_waiting();
+      return Cancelled();
+    }
     absl::Duration wait;
     const char* dictated_by = nullptr;
     {
@@ -98,13 +146,19 @@ absl::StatusOr<RateLimiter::Turn> RateLimiter::AwaitTurn(
       int64_t id = -1;
       wait = TakeOrWait(now_(), &id, &dictated_by);
       if (wait <= absl::ZeroDuration()) {
-        waited_ += total;
+        stop_waiting();
         return Turn{id, total};
       }
       if (dictated_by != nullptr && dictated_total + wait > kMaxHeaderWait) {
-        waited_ += total;
+        stop_waiting();
         return WaitTooLong(wait, dictated_by);
       }
+    }
+    if (!waiting) {
+      waiting = true;
+      const absl::Time now = now_();
+      waits_.Begin(now);
+      if (meter != nullptr) meter->Begin(now);
     }
     if (dictated_by != nullptr) {
       dictated_total += std::min(wait, kCancelCheckInterval);
@@ -203,6 +257,10 @@ void RateLimiter::Observe(const Turn& turn, long status,
     }
     const double told = static_cast<double>(*remaining - later);
     if (first || tokens_ < told || tokens_ > *remaining + 1) tokens_ = told;
+    if (first) {
+      share_tokens_ = std::max(1.0, share_ * static_cast<double>(limit_));
+      share_refilled_ = now;
+    }
   } else if (status != 429 && mode_ == Mode::kUnknown) {
     mode_ = Mode::kUnlimited;  // no figures: nothing to pace by
   }
@@ -238,10 +296,7 @@ void RateLimiter::Abandon(const Turn& turn) {
   pending_.erase(turn.id);
 }
 
-absl::Duration RateLimiter::waited() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return waited_;
-}
+absl::Duration RateLimiter::waited() const { return waits_.Total(now_()); }
 
 double RateLimiter::rate() const {
   std::lock_guard<std::mutex> lock(mutex_);

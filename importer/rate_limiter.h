@@ -50,6 +50,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "importer/wait_meter.h"
 
 namespace identitygraph::importer {
 
@@ -79,9 +80,17 @@ class RateLimiter {
 
   // Waits until a request may go out; UNAVAILABLE, naming the header, when the
   // headers ask for more than kMaxHeaderWait; CANCELLED as soon as `cancelled`
-  // is seen true.
-  absl::StatusOr<Turn> AwaitTurn(const std::atomic<bool>& cancelled)
+  // is seen true. A wait is also counted on `meter` when one is given (one
+  // import's share of a limiter other callers use too).
+  absl::StatusOr<Turn> AwaitTurn(const std::atomic<bool>& cancelled,
+                                 WaitMeter* meter = nullptr)
       ABSL_LOCKS_EXCLUDED(mutex_);
+
+  // The part of the tenant's limit its callers may use, in (0, 1]: they keep
+  // to `share` of the refill rate and of the bucket (a bucket of their own,
+  // that size, refilled at that part of the measured rate), and leave the
+  // rest to the tenant's other clients. 1 uses all of it.
+  void set_share(double share) ABSL_LOCKS_EXCLUDED(mutex_);
 
   // Learns from the answer to `turn`'s request: its HTTP status and
   // lowercased headers.
@@ -91,7 +100,7 @@ class RateLimiter {
   // `turn`'s request got no answer (the network failed, or it never left).
   void Abandon(const Turn& turn) ABSL_LOCKS_EXCLUDED(mutex_);
 
-  // Total time callers have waited.
+  // The time during which at least one caller was waiting.
   absl::Duration waited() const ABSL_LOCKS_EXCLUDED(mutex_);
   // The refill rate it paces to (requests per second); 0 while unknown.
   double rate() const ABSL_LOCKS_EXCLUDED(mutex_);
@@ -152,7 +161,12 @@ class RateLimiter {
   // Whether the reset time may bound the rate; a 429 that should not have
   // happened says this tenant's reset means something else.
   bool trust_reset_ ABSL_GUARDED_BY(mutex_) = true;
-  absl::Duration waited_ ABSL_GUARDED_BY(mutex_);
+  double share_ ABSL_GUARDED_BY(mutex_) = 1;
+  // Callers' own bucket when share_ < 1: share_ of the limit, refilled at
+  // share_ of the rate.
+  double share_tokens_ ABSL_GUARDED_BY(mutex_) = 0;
+  absl::Time share_refilled_ ABSL_GUARDED_BY(mutex_);
+  WaitMeter waits_;
 };
 
 // When to try a failed request again.

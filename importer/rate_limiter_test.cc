@@ -10,6 +10,8 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "importer/tenant_limiters.h"
+#include "importer/wait_meter.h"
 
 namespace identitygraph::importer {
 namespace {
@@ -251,6 +253,114 @@ TEST(RetryPolicyTest, BackoffGrowsIsCappedAndJittered) {
   EXPECT_EQ(policy.Backoff(20, 1.0), absl::Seconds(30));
   EXPECT_EQ(policy.Backoff(4, 0.5), absl::Seconds(2));
   EXPECT_EQ(policy.Backoff(4, 0.0), absl::ZeroDuration());
+}
+
+// Auth0's token bucket for one tenant, answering with its real figures.
+class TenantBucket {
+ public:
+  TenantBucket(int limit, double rate, absl::Time now)
+      : limit_(limit), rate_(rate), tokens_(limit), refilled_(now) {}
+  // A request at `now`: its status and headers.
+  std::pair<long, std::map<std::string, std::string>> Take(absl::Time now) {
+    Refill(now);
+    const bool admitted = tokens_ >= 1;
+    if (admitted) tokens_ -= 1;
+    lowest_ = std::min(lowest_, tokens_);
+    const double to_full = (limit_ - tokens_) / rate_;
+    return {
+        admitted ? 200 : 429,
+        {{"x-ratelimit-limit", std::to_string(limit_)},
+         {"x-ratelimit-remaining",
+          std::to_string(static_cast<int64_t>(std::floor(tokens_)))},
+         // Epoch seconds, rounded up: the bucket is surely full then.
+         {"x-ratelimit-reset",
+          std::to_string(static_cast<int64_t>(std::ceil(
+              absl::ToDoubleSeconds(now - absl::UnixEpoch()) + to_full)))}}};
+  }
+  double lowest() const { return lowest_; }
+
+ private:
+  void Refill(absl::Time now) {
+    tokens_ = std::min<double>(
+        limit_, tokens_ + rate_ * absl::ToDoubleSeconds(now - refilled_));
+    refilled_ = now;
+  }
+  const int limit_;
+  const double rate_;
+  double tokens_;
+  absl::Time refilled_;
+  double lowest_ = 1e9;
+};
+
+TEST(RateLimiterTest, AShareKeepsToItsPartOfTheRateAndTheBurst) {
+  for (const double share : {1.0, 0.5, 0.2}) {
+    SCOPED_TRACE(share);
+    absl::Time now = absl::FromUnixSeconds(1790000000);
+    const absl::Time start = now;
+    TenantBucket tenant(50, 10, now);
+    // Another client of the tenant, once a second, must never see a 429.
+    int other_429s = 0;
+    absl::Time other_next = now;
+    auto other_client = [&] {
+      while (other_next <= now) {
+        if (tenant.Take(other_next).first == 429) ++other_429s;
+        other_next += absl::Seconds(1);
+      }
+    };
+    std::atomic<bool> cancelled{false};
+    RateLimiter limiter([&] { return now; },
+                        [&](absl::Duration d) {
+                          now += d;
+                          other_client();
+                        });
+    limiter.set_share(share);
+    int sent = 0, ours_429 = 0;
+    while (now - start < absl::Seconds(60)) {
+      absl::StatusOr<RateLimiter::Turn> turn = limiter.AwaitTurn(cancelled);
+      ASSERT_TRUE(turn.ok()) << turn.status();
+      auto [status, headers] = tenant.Take(now);
+      if (status == 429) ++ours_429;
+      limiter.Observe(*turn, status, headers);
+      ++sent;
+      now += absl::Milliseconds(20);  // the request's round trip
+      other_client();
+    }
+    // At most its share of the burst and of 60 s of refill (the other client
+    // takes 60 of the 650 the tenant allows in that time).
+    EXPECT_LE(sent, share * (50 + 10 * 60) + 5);
+    EXPECT_GE(sent, 0.8 * share * (50 + 9 * 60));
+    if (share < 1) {
+      EXPECT_EQ(other_429s, 0);
+      EXPECT_EQ(ours_429, 0);
+      // Its burst took its share of the bucket, no more.
+      EXPECT_GE(tenant.lowest(), (1 - share) * 50 - 2);
+    }
+  }
+}
+
+TEST(WaitMeterTest, OverlappingWaitsCountOnce) {
+  const absl::Time t0 = absl::FromUnixSeconds(1790000000);
+  WaitMeter meter;
+  meter.Begin(t0);
+  meter.Begin(t0 + absl::Seconds(1));
+  EXPECT_EQ(meter.Total(t0 + absl::Seconds(2)), absl::Seconds(2));
+  meter.End(t0 + absl::Seconds(2));
+  meter.End(t0 + absl::Seconds(3));
+  meter.Begin(t0 + absl::Seconds(10));
+  meter.End(t0 + absl::Seconds(11));
+  // Four thread-seconds of waiting in 0..3 and one in 10..11: 4 s of time.
+  EXPECT_EQ(meter.Total(t0 + absl::Seconds(20)), absl::Seconds(4));
+}
+
+TEST(TenantLimitersTest, OneLimiterPerHostWhatEverAsksForIt) {
+  TenantLimiters limiters;
+  RateLimiter& scan = limiters.For("acme.us.auth0.com", 0.5);
+  RateLimiter& check = limiters.For("ACME.us.auth0.com", 0.5);
+  EXPECT_EQ(&scan, &check);
+  EXPECT_NE(&scan, &limiters.For("acme.us12.webtask.io", 0.5));
+  EXPECT_EQ(UrlHost("https://acme.us12.webtask.io/adf6/api"),
+            "acme.us12.webtask.io");
+  EXPECT_EQ(UrlHost("https://acme.us.auth0.com:443/x"), "acme.us.auth0.com");
 }
 
 }  // namespace

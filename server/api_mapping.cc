@@ -218,6 +218,8 @@ v1::CheckStatus ToApi(importer::CheckStatus status) {
       return v1::CHECK_STATUS_FAILED;
     case importer::CheckStatus::kSkipped:
       return v1::CHECK_STATUS_SKIPPED;
+    case importer::CheckStatus::kRateLimited:
+      return v1::CHECK_STATUS_RATE_LIMITED;
   }
   return v1::CHECK_STATUS_UNSPECIFIED;
 }

@@ -106,7 +106,8 @@ TEST(ApiMappingTest, CheckStatusesAndAudiencesCoverTheApi) {
   std::set<int> statuses, audiences;
   for (importer::CheckStatus status :
        {importer::CheckStatus::kOk, importer::CheckStatus::kWarning,
-        importer::CheckStatus::kFailed, importer::CheckStatus::kSkipped}) {
+        importer::CheckStatus::kFailed, importer::CheckStatus::kSkipped,
+        importer::CheckStatus::kRateLimited}) {
     statuses.insert(ToApi(status));
   }
   EXPECT_EQ(statuses.size() + 1,  // + UNSPECIFIED

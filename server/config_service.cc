@@ -13,6 +13,7 @@
 #include "server/config_update.h"
 #include "server/grpc_status.h"
 #include "server/log.h"
+#include "server/proto_time.h"
 #include "server/tenant_config.h"
 
 namespace identitygraph {
@@ -20,12 +21,14 @@ namespace identitygraph {
 ConfigServiceImpl::ConfigServiceImpl(const Authorizer& authorizer,
                                      ConfigStore& store,
                                      importer::HttpClientOptions auth0_http,
-                                     WorkerPool& workers)
+                                     WorkerPool& workers,
+                                     importer::TenantLimiters& limiters)
     : ParsingService(authorizer, Role::kAdmin),
       authorizer_(authorizer),
       store_(store),
       auth0_http_(std::move(auth0_http)),
-      workers_(workers) {
+      workers_(workers),
+      limiters_(limiters) {
   constexpr absl::string_view kService = "identitygraph.v1.ConfigService.";
   ParseRequestsOf(absl::StrCat(kService, "GetConfig"),
                   &ConfigServiceImpl::GetConfig);
@@ -135,11 +138,11 @@ grpc::ServerUnaryReactor* ConfigServiceImpl::TestConnection(
   // holds whatever the request says.
   return RunOnCandidate(
       context, request->config(), request->update_mask(),
-      [response](const importer::TenantConfig& config,
-                 const importer::HttpClientOptions& http,
-                 const std::atomic<bool>& cancelled) {
+      [this, response](const importer::TenantConfig& config,
+                       const importer::HttpClientOptions& http,
+                       const std::atomic<bool>& cancelled) {
         const importer::Diagnosis diagnosis =
-            importer::Diagnose(config, http, &cancelled);
+            importer::Diagnose(config, http, &cancelled, &limiters_);
         for (const importer::Check& check : diagnosis.checks) {
           v1::ConnectionCheck* out = response->add_checks();
           out->set_name(check.name);
@@ -148,6 +151,10 @@ grpc::ServerUnaryReactor* ConfigServiceImpl::TestConnection(
           out->set_remediation(check.remediation);
           for (const std::string& scope : check.missing_scopes)
             out->add_missing_scopes(scope);
+          if (check.rate_limit_reset.has_value()) {
+            *out->mutable_rate_limit_reset() =
+                ToProtoTimestamp(*check.rate_limit_reset);
+          }
         }
         response->set_ok(diagnosis.ok);
         return grpc::Status::OK;
@@ -160,11 +167,13 @@ grpc::ServerUnaryReactor* ConfigServiceImpl::ListConnections(
     v1::ListConnectionsResponse* response) {
   return RunOnCandidate(
       context, request->config(), request->update_mask(),
-      [response](const importer::TenantConfig& config,
-                 const importer::HttpClientOptions& http,
-                 const std::atomic<bool>& cancelled) {
+      [this, response](const importer::TenantConfig& config,
+                       const importer::HttpClientOptions& http,
+                       const std::atomic<bool>& cancelled) {
         absl::StatusOr<std::vector<importer::TenantConnection>> connections =
-            importer::ListTenantConnections(config, http, &cancelled);
+            importer::ListTenantConnections(config, http, &cancelled,
+                                            importer::kConnectionsCounted,
+                                            &limiters_);
         if (!connections.ok()) return ToGrpcStatus(connections.status());
         for (const importer::TenantConnection& c : *connections) {
           v1::TenantConnection* out = response->add_connections();

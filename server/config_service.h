@@ -15,6 +15,7 @@
 #include "identitygraph/v1/config_service.grpc.pb.h"
 #include "importer/http_client.h"
 #include "importer/import.h"
+#include "importer/tenant_limiters.h"
 #include "server/auth.h"
 #include "server/config_store.h"
 #include "server/parsing_service.h"
@@ -27,8 +28,8 @@ class ConfigServiceImpl final
  public:
   // All must outlive the service.
   ConfigServiceImpl(const Authorizer& authorizer, ConfigStore& store,
-                    importer::HttpClientOptions auth0_http,
-                    WorkerPool& workers);
+                    importer::HttpClientOptions auth0_http, WorkerPool& workers,
+                    importer::TenantLimiters& limiters);
 
   grpc::ServerUnaryReactor* GetConfig(grpc::CallbackServerContext* context,
                                       const v1::GetConfigRequest* request,
@@ -69,6 +70,7 @@ class ConfigServiceImpl final
   ConfigStore& store_;
   const importer::HttpClientOptions auth0_http_;
   WorkerPool& workers_;
+  importer::TenantLimiters& limiters_;
 };
 
 }  // namespace identitygraph

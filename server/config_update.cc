@@ -31,6 +31,7 @@ constexpr absl::string_view kUpdatablePaths[] = {
     "import_options.include_organizations",
     "import_options.login_reachability",
     "import_options.rescan_interval",
+    "import_options.rate_limit_share",
 };
 constexpr absl::string_view kOutputOnlyPaths[] = {"client_secret_set",
                                                   "client_secret_update_time",
@@ -65,6 +66,7 @@ FieldMask ImplicitMask(const v1::Config& patch) {
     add("import_options.include_organizations");
   if (import.login_reachability()) add("import_options.login_reachability");
   if (import.has_rescan_interval()) add("import_options.rescan_interval");
+  if (import.rate_limit_share() != 0) add("import_options.rate_limit_share");
   return mask;
 }
 

@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "importer/auth0_rules.h"
+#include "importer/import.h"
 #include "importer/re2_util.h"
 #include "re2/re2.h"
 
@@ -186,6 +187,14 @@ void CheckExtension(const v1::AuthorizationExtension& extension,
 
 void CheckImportOptions(const v1::ImportOptions& options,
                         std::vector<FieldViolation>& out) {
+  if (options.rate_limit_share() < 0 || options.rate_limit_share() > 100) {
+    out.push_back(Violation(
+        "config.import_options.rate_limit_share", "RATE_LIMIT_SHARE_INVALID",
+        absl::StrCat("the rate-limit share is a percentage of the tenant's "
+                     "rate limit, 1 to 100 (0 or unset means ",
+                     static_cast<int>(importer::kDefaultRateLimitShare * 100),
+                     "); got ", options.rate_limit_share())));
+  }
   if (!options.has_rescan_interval()) return;
   constexpr absl::string_view kField = "config.import_options.rescan_interval";
   const auto& interval = options.rescan_interval();

@@ -290,6 +290,18 @@ INSTANTIATE_TEST_SUITE_P(
                    },
                    "config.authorization_extension.audience",
                    "EXTENSION_AUDIENCE_INVALID"},
+        ConfigCase{"RateLimitShareAboveAll",
+                   [](v1::Config& c) {
+                     c.mutable_import_options()->set_rate_limit_share(101);
+                   },
+                   "config.import_options.rate_limit_share",
+                   "RATE_LIMIT_SHARE_INVALID"},
+        ConfigCase{"RateLimitShareNegative",
+                   [](v1::Config& c) {
+                     c.mutable_import_options()->set_rate_limit_share(-5);
+                   },
+                   "config.import_options.rate_limit_share",
+                   "RATE_LIMIT_SHARE_INVALID"},
         ConfigCase{"RescanTooOften",
                    [](v1::Config& c) {
                      c.mutable_import_options()

@@ -90,16 +90,18 @@ int ClampToInt(int64_t value) {
 }  // namespace
 
 IdentityGraphServer::IdentityGraphServer(
+    std::unique_ptr<importer::TenantLimiters> limiters,
     std::unique_ptr<ConfigStore> store, Authorizer authorizer,
     std::unique_ptr<graph::SnapshotHolder> holder,
     std::unique_ptr<ScanManager> scans, const ServerOptions& options)
-    : store_(std::move(store)),
+    : limiters_(std::move(limiters)),
+      store_(std::move(store)),
       authorizer_(std::move(authorizer)),
       holder_(std::move(holder)),
       scans_(std::move(scans)),
       admin_workers_("admin calls", kAdminWorkers, kAdminCallsQueued),
       config_service_(authorizer_, *store_, Auth0HttpOptions(options),
-                      admin_workers_),
+                      admin_workers_, *limiters_),
       access_service_(authorizer_, *holder_, *scans_,
                       {static_cast<size_t>(options.query_max_visited),
                        options.query_max_paths}),
@@ -141,7 +143,9 @@ absl::StatusOr<std::unique_ptr<IdentityGraphServer>> IdentityGraphServer::Start(
   if (!store.ok()) return store.status();
 
   auto holder = std::make_unique<graph::SnapshotHolder>();
+  auto limiters = std::make_unique<importer::TenantLimiters>();
   ScanManager::Options scan_options;
+  scan_options.import.limiters = limiters.get();
   scan_options.data_dir = options.data_dir;
   scan_options.import.http = Auth0HttpOptions(options);
   scan_options.cache_capacity_bytes = options.query_cache_bytes;
@@ -149,9 +153,9 @@ absl::StatusOr<std::unique_ptr<IdentityGraphServer>> IdentityGraphServer::Start(
       ScanManager::Open(**store, *holder, std::move(scan_options));
   if (!scans.ok()) return scans.status();
 
-  std::unique_ptr<IdentityGraphServer> server(
-      new IdentityGraphServer(*std::move(store), *std::move(authorizer),
-                              std::move(holder), *std::move(scans), options));
+  std::unique_ptr<IdentityGraphServer> server(new IdentityGraphServer(
+      std::move(limiters), *std::move(store), *std::move(authorizer),
+      std::move(holder), *std::move(scans), options));
 
   RateLimitProtobufLog();
   grpc::EnableDefaultHealthCheckService(true);

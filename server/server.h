@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "graph/snapshot_holder.h"
 #include "grpcpp/server.h"
+#include "importer/tenant_limiters.h"
 #include "server/access_service.h"
 #include "server/auth.h"
 #include "server/config_service.h"
@@ -54,11 +55,14 @@ class IdentityGraphServer {
   void Wait();
 
  private:
-  IdentityGraphServer(std::unique_ptr<ConfigStore> store, Authorizer authorizer,
+  IdentityGraphServer(std::unique_ptr<importer::TenantLimiters> limiters,
+                      std::unique_ptr<ConfigStore> store, Authorizer authorizer,
                       std::unique_ptr<graph::SnapshotHolder> holder,
                       std::unique_ptr<ScanManager> scans,
                       const ServerOptions& options);
 
+  // One rate limiter per Auth0 host for scans and TestConnection alike.
+  std::unique_ptr<importer::TenantLimiters> limiters_;
   std::unique_ptr<ConfigStore> store_;
   Authorizer authorizer_;
   std::unique_ptr<graph::SnapshotHolder> holder_;

@@ -37,6 +37,10 @@ absl::StatusOr<importer::TenantConfig> ToTenantConfig(
     out.extension.audience = extension.audience();
   out.include_organizations = config.import_options().include_organizations();
   out.login_reachability = config.import_options().login_reachability();
+  if (const int32_t share = config.import_options().rate_limit_share();
+      share > 0) {
+    out.rate_limit_share = share / 100.0;
+  }
   return out;
 }
 

@@ -220,6 +220,32 @@ TEST_F(DiagnosticsTest, ExtensionProblemsSayWhereToLook) {
   EXPECT_THAT(api->message, Not(HasSubstr("0 groups")));
 }
 
+TEST_F(DiagnosticsTest, RateLimitTroubleIsItsOwnOutcomeWithTheResetTime) {
+  // Another client of the tenant spends the budget while the connections are
+  // read: that says nothing about the connection selection.
+  ASSERT_TRUE(sim_->SetFaults("429:fraction=1,path=/api/v2/connections").ok());
+  TenantConfig config = Config();
+  config.extension.enabled = false;
+  const absl::Time before = absl::Now();
+  Diagnosis d = Run(config);
+  ASSERT_TRUE(sim_->ClearFaults().ok());
+  EXPECT_FALSE(d.ok);
+  const Check* connections = Find(d, "selected_connections");
+  ASSERT_NE(connections, nullptr) << Describe(d);
+  EXPECT_EQ(connections->status, CheckStatus::kRateLimited) << Describe(d);
+  EXPECT_THAT(connections->message, HasSubstr("rate-limited every attempt"));
+  EXPECT_THAT(connections->remediation, HasSubstr("Wait until"));
+  EXPECT_THAT(connections->remediation, HasSubstr("rate_limit_share"));
+  ASSERT_TRUE(connections->rate_limit_reset.has_value());
+  EXPECT_GE(*connections->rate_limit_reset, before - absl::Seconds(1));
+  EXPECT_LE(*connections->rate_limit_reset, absl::Now() + absl::Minutes(1));
+  for (const Check& c : d.checks) {
+    if (c.name != "selected_connections") {
+      EXPECT_NE(c.status, CheckStatus::kFailed) << Describe(d);
+    }
+  }
+}
+
 TEST_F(DiagnosticsTest, AnUnreachableTenantSaysToCheckTheNetwork) {
   HttpClientOptions http = sim_->HttpOptions();
   http.connect_to = "127.0.0.1:1";  // nothing listens there

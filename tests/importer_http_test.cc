@@ -294,8 +294,8 @@ class CallerFixture {
     RetryPolicy policy;
     policy.max_attempts = max_attempts;
     caller_ = std::make_unique<AuthorizedCaller>(
-        &http_, &tokens_, &limiter_, policy, &cancelled_, [] { return 0.5; },
-        [this](absl::Duration d) { backoff_ += d; });
+        &http_, &tokens_, &limiter_, policy, &cancelled_, nullptr,
+        [] { return 0.5; }, [this](absl::Duration d) { backoff_ += d; });
   }
   AuthorizedCaller& caller() { return *caller_; }
   TokenSource& tokens() { return tokens_; }
@@ -349,7 +349,7 @@ TEST_F(ImporterSimTest, ACancelDuringABackoffStopsWithin100Milliseconds) {
   std::promise<void> backing_off;
   std::atomic<bool> signalled{false};
   AuthorizedCaller caller(
-      &http, &tokens, &limiter, policy, &cancelled, [] { return 1.0; },
+      &http, &tokens, &limiter, policy, &cancelled, nullptr, [] { return 1.0; },
       [&](absl::Duration d) {
         if (!signalled.exchange(true)) backing_off.set_value();
         absl::SleepFor(d);

@@ -247,11 +247,12 @@ int Main() {
 
   if (!absl::GetFlag(FLAGS_rate_limited)) return same ? 0 : 1;
 
-  // 2. At an enterprise production tenant's limit.
+  // 2. At an enterprise production tenant's limit, all of it.
   constexpr double kBurst = 50, kPerSecond = 16;
   flags = base;
   flags.push_back(absl::StrCat("--rate_burst=", kBurst));
   flags.push_back(absl::StrCat("--rate_per_second=", kPerSecond));
+  config.rate_limit_share = 1;
   Run limited;
   if (!RunImport(flags, config, &limited)) return 1;
   const int64_t requests = limited.result.report.requests;
@@ -260,11 +261,28 @@ int Main() {
   std::printf(
       "at 50 burst, 16/s: %.1f s wall for %lld requests; bound (requests - "
       "burst) / 16 = %.1f s (%+.1f%%); %lld answered 429; waited for the "
-      "limit %.1f s (all workers)\n",
+      "limit %.1f s (time some worker waited)\n",
       limited.seconds, static_cast<long long>(requests), bound,
       100.0 * (limited.seconds - bound) / bound,
       static_cast<long long>(limited.stats.value("rate_limited", -1)),
       absl::ToDoubleSeconds(limited.result.report.rate_limit_wait));
+
+  // 3. The same at the default share, leaving half to the tenant's others.
+  config.rate_limit_share = importer::kDefaultRateLimitShare;
+  Run polite;
+  if (!RunImport(flags, config, &polite)) return 1;
+  const double share = importer::kDefaultRateLimitShare;
+  const int64_t polite_requests = polite.result.report.requests;
+  const double polite_bound =
+      (polite_requests - 1 - share * kBurst) / (share * kPerSecond);
+  std::printf(
+      "at the default share (%.0f%%): %.1f s wall for %lld requests; bound "
+      "(requests - share of the burst) / share of 16/s = %.1f s (%+.1f%%); "
+      "%lld answered 429; waited %.1f s\n",
+      100 * share, polite.seconds, static_cast<long long>(polite_requests),
+      polite_bound, 100.0 * (polite.seconds - polite_bound) / polite_bound,
+      static_cast<long long>(polite.stats.value("rate_limited", -1)),
+      absl::ToDoubleSeconds(polite.result.report.rate_limit_wait));
   return same ? 0 : 1;
 }
 

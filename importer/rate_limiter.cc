@@ -67,13 +67,14 @@ absl::Duration RateLimiter::TakeOrWait(absl::Time now, int64_t* id,
       *id = Admit(now);
       return absl::ZeroDuration();
     }
+    // The rate is learnt from x-ratelimit-reset: its waits are the header's,
+    // and capped as such (a reset a day ahead proves a rate of nearly
+    // nothing).
+    *dictated_by = "x-ratelimit-reset";
     if (tokens_ >= 1 && rate_ > 0) {
-      // Our own pacing, not the header's: no cap applies.
       return std::max(kMinWait,
                       absl::Seconds((1 - share_tokens_) / (share_ * rate_)));
     }
-    // The rate is learnt from x-ratelimit-reset: its waits are the header's.
-    *dictated_by = "x-ratelimit-reset";
     if (rate_ > 0) {
       const absl::Duration wait =
           std::max(kMinWait, absl::Seconds((1 - tokens_) / rate_));

@@ -361,6 +361,7 @@ TEST(TenantLimitersTest, OneLimiterPerHostWhatEverAsksForIt) {
   EXPECT_EQ(UrlHost("https://acme.us12.webtask.io/adf6/api"),
             "acme.us12.webtask.io");
   EXPECT_EQ(UrlHost("https://acme.us.auth0.com:443/x"), "acme.us.auth0.com");
+  EXPECT_EQ(UrlHost("hTtps://acme.us12.webtask.io/a"), "acme.us12.webtask.io");
 }
 
 }  // namespace

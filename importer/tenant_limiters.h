@@ -17,7 +17,6 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/string_view.h"
 #include "importer/rate_limiter.h"
 
@@ -42,10 +41,13 @@ class TenantLimiters {
       ABSL_GUARDED_BY(mutex_);
 };
 
-// The host of an https URL ("https://acme.us12.webtask.io/abc/api" ->
-// "acme.us12.webtask.io").
+// The host of a URL ("https://acme.us12.webtask.io/abc/api" ->
+// "acme.us12.webtask.io"); schemes are case-insensitive ("HTTPS://" too, as
+// the fuzzer found).
 inline absl::string_view UrlHost(absl::string_view url) {
-  absl::ConsumePrefix(&url, "https://");
+  if (const size_t scheme = url.find("://"); scheme != url.npos) {
+    url.remove_prefix(scheme + 3);
+  }
   return url.substr(0, url.find_first_of("/:?#"));
 }
 

@@ -13,8 +13,8 @@ packages=(
   libcurl4-openssl-dev libre2-dev libboost-graph-dev libssl-dev
   # The Auth0 tenant simulator (tests/auth0_sim): HTTPS server and JSON.
   libcpp-httplib-dev nlohmann-json3-dev zlib1g-dev
-  # Tests and benchmarks.
-  libgtest-dev libgmock-dev libbenchmark-dev
+  # Tests and benchmarks; clang's libFuzzer for the fuzz targets (scripts/fuzz.sh).
+  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   # Demo and test scripts: certificates.
   openssl ca-certificates
   # The generated clients (clients/): Python with Debian's gRPC, Go offline against

@@ -3,7 +3,8 @@
 # generated clients, runs every CTest test (the clients' examples against a live server
 # included), lints the API with buf and checks it against the previous commit's with
 # `buf breaking`, then builds and tests again under ASan+UBSan, runs
-# the graph engine's and the importer's tests (their concurrency included) under TSan, and
+# the graph engine's and the importer's tests (their concurrency included) under TSan,
+# runs each libFuzzer target for FUZZ_SECONDS (default 20; scripts/fuzz.sh), and
 # last builds and tests everything again with Bazel, checking that both builds name the
 # same sources. TSan
 # covers only those: Debian's gRPC and Abseil are not built for it, so tests through them
@@ -56,6 +57,10 @@ if ((sanitizers)); then
   # The simulator is the tests' tool, not what is under test: the plain build's serves.
   IDENTITYGRAPH_AUTH0_SIM="$top/build/tests/auth0_sim/auth0-sim" TSAN_OPTIONS=halt_on_error=1 \
     ctest --test-dir build-tsan -L 'graph|importer' --output-on-failure -j2
+
+  # Every build above replays the fuzz targets' seeds (label fuzz); this one fuzzes.
+  echo "== fuzzers: clang libFuzzer with ASan+UBSan, ${FUZZ_SECONDS:=20} s each"
+  scripts/fuzz.sh "$FUZZ_SECONDS"
 fi
 
 echo "== Bazel: the same sources in both builds, then bazel build and test //..."

@@ -26,6 +26,10 @@ const identitygraph::ServerOptions kDefaults;
 
 ABSL_FLAG(std::string, listen, kDefaults.listen,
           "host:port to serve gRPC on; port 0 picks a free port and logs it");
+ABSL_FLAG(std::string, log_format, "text",
+          "How log lines are written to stderr: text (TIME SEVERITY message) "
+          "or json (one {\"time\", \"severity\", \"message\"} object per "
+          "line, for log shippers)");
 ABSL_FLAG(std::string, data_dir, "",
           "Required. Directory for the configuration, the client secret (mode "
           "0600), scan "
@@ -118,6 +122,17 @@ int main(int argc, char** argv) {
                  positional[1]);
     return 2;
   }
+
+  identitygraph::LogFormat log_format;
+  if (!identitygraph::ParseLogFormat(absl::GetFlag(FLAGS_log_format),
+                                     &log_format)) {
+    std::fprintf(stderr,
+                 "identitygraph-server: --log_format must be text or json, "
+                 "not '%s'\n",
+                 absl::GetFlag(FLAGS_log_format).c_str());
+    return 2;
+  }
+  identitygraph::SetLogFormat(log_format);
 
   identitygraph::ServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);

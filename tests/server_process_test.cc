@@ -8,14 +8,18 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "base/durable_file.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "identitygraph/v1/config_service.grpc.pb.h"
+#include "re2/re2.h"
 #include "tests/test_temp_dir.h"
 
 namespace identitygraph {
@@ -150,9 +154,35 @@ TEST_F(ServerProcessTest, HelpListsTheFlags) {
         "--tls_cert_file", "--tls_key_file", "--tls_client_ca_file",
         "--auth0_connect_to", "--auth0_ca_file",
         "--private_cloud_domain_suffixes", "--max_receive_message_bytes",
-        "--shutdown_grace"}) {
+        "--shutdown_grace", "--log_format"}) {
     EXPECT_THAT(help.output, HasSubstr(flag));
   }
+}
+
+TEST_F(ServerProcessTest, JsonLogsAreOneObjectPerLine) {
+  std::vector<std::string> args = Args();
+  args.push_back("--log_format=json");
+  auto server = ServerProcess::Start(IDENTITYGRAPH_SERVER_BINARY, args);
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_EQ((*server)->Stop(SIGTERM), 0);
+  const std::string output = (*server)->output();
+  static const LazyRE2 kJsonLine = {
+      R"re(\{"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z",)re"
+      R"re("severity":"(INFO|WARNING|ERROR)","message":"([^"\\]|\\.)*"\})re"};
+  int lines = 0;
+  for (const std::string& line : std::vector<std::string>(
+           absl::StrSplit(output, '\n', absl::SkipEmpty()))) {
+    EXPECT_TRUE(RE2::FullMatch(line, *kJsonLine)) << line;
+    ++lines;
+  }
+  EXPECT_GE(lines, 3);  // listening, reads need no token, stopped
+  EXPECT_THAT(output, HasSubstr("\"message\":\"identitygraph-server stopped"));
+
+  args.back() = "--log_format=xml";
+  ServerProcess::Exit refused =
+      ServerProcess::Run(IDENTITYGRAPH_SERVER_BINARY, args);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.output, HasSubstr("--log_format must be text or json"));
 }
 
 TEST_F(ServerProcessTest, LogsOnceThatReadsNeedNoToken) {

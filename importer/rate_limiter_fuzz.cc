@@ -65,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                         if (slept > budget) cancelled = true;
                       });
   std::vector<RateLimiter::Turn> out;
-  for (int ops = 0; !in.empty() && ops < 200; ++ops) {
+  for (int ops = 0; !in.empty() && ops < 64; ++ops) {
     switch (in.Byte() % 5) {
       case 0: {
         slept = absl::ZeroDuration();

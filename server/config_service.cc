@@ -91,20 +91,8 @@ grpc::Status ConfigServiceImpl::AdmitCandidate(
   const v1::Config saved = store_.GetWithSecret();
   ConfigUpdateResult update =
       ApplyConfigUpdate(saved, patch, mask, store_.validator_options());
-  // The saved secret was given for the saved tenant and application; a
-  // candidate pointing elsewhere must bring its own, or it would be posted to
-  // whichever tenant the candidate names.
-  if (update.violations.empty() && !update.secret_changed &&
-      !saved.client_secret().empty() &&
-      (update.merged.domain() != saved.domain() ||
-       update.merged.client_id() != saved.client_id())) {
-    update.violations.push_back(
-        {"config.client_secret", "CANDIDATE_NEEDS_SECRET",
-         "the candidate changes the domain or the client id, so it must bring "
-         "its own client secret: the saved one is only ever sent to the "
-         "saved tenant and application. Set client_secret in the candidate "
-         "(and name it in update_mask)"});
-  }
+  // Among the violations: a candidate that points at another tenant or
+  // application without its own secret (the saved one is never sent there).
   if (!update.violations.empty()) {
     return InvalidArgumentWithViolations(
         "the candidate configuration is not valid; fix these fields:",

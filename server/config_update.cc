@@ -132,6 +132,19 @@ ConfigUpdateResult ApplyConfigUpdate(const v1::Config& saved,
 
   result.violations = ValidateConfig(result.merged, updated, options);
   if (!result.violations.empty()) return result;
+  // A secret belongs to one application of one tenant: never send the saved
+  // one to another (TestConnection's candidates and saved updates alike).
+  if (!result.secret_changed && !saved.client_secret().empty() &&
+      (result.merged.domain() != saved.domain() ||
+       result.merged.client_id() != saved.client_id())) {
+    result.violations.push_back(
+        {"config.client_secret", "NEW_APPLICATION_NEEDS_SECRET",
+         "changing the domain or the client id needs that application's "
+         "client secret too: the saved one is only ever sent to the saved "
+         "tenant and application. Set client_secret as well (and name it in "
+         "update_mask when you give one)"});
+    return result;
+  }
 
   if (absl::EndsWith(result.merged.authorization_extension().api_url(), "/")) {
     result.merged.mutable_authorization_extension()

@@ -1,5 +1,7 @@
 #include "server/config_update.h"
 
+#include <functional>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -29,14 +31,55 @@ google::protobuf::FieldMask Mask(std::initializer_list<const char*> paths) {
 
 TEST(ApplyConfigUpdateTest, WithoutMaskCopiesOnlySetFieldsAndKeepsTheSecret) {
   v1::Config patch;
-  patch.set_domain("acme.eu.auth0.com");
+  patch.add_connection_patterns("okta-.*");
   ConfigUpdateResult result = ApplyConfigUpdate(Saved(), patch, {}, {});
   ASSERT_THAT(result.violations, IsEmpty());
-  EXPECT_EQ(result.merged.domain(), "acme.eu.auth0.com");
+  EXPECT_EQ(result.merged.domain(), Saved().domain());
   EXPECT_EQ(result.merged.client_id(), "client1234567890");
   EXPECT_EQ(result.merged.client_secret(), "saved-secret-0123456789");
   EXPECT_THAT(result.merged.connections(), ElementsAre("google-workforce"));
+  EXPECT_THAT(result.merged.connection_patterns(), ElementsAre("okta-.*"));
   EXPECT_FALSE(result.secret_changed);
+}
+
+// The saved secret belongs to the saved application of the saved tenant: an
+// update pointing elsewhere brings its own, or it would be sent there.
+TEST(ApplyConfigUpdateTest, AnotherTenantOrApplicationNeedsItsOwnSecret) {
+  struct Case {
+    const char* name;
+    std::function<void(v1::Config&)> change;
+    bool with_secret;
+    bool refused;
+  } cases[] = {
+      {"domain", [](v1::Config& c) { c.set_domain("evil.eu.auth0.com"); },
+       false, true},
+      {"client id", [](v1::Config& c) { c.set_client_id("otherclient12345"); },
+       false, true},
+      {"domain with its secret",
+       [](v1::Config& c) { c.set_domain("acme.eu.auth0.com"); }, true, false},
+      {"connections only",
+       [](v1::Config& c) { c.add_connections("okta-saml"); }, false, false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    v1::Config patch;
+    c.change(patch);
+    if (c.with_secret) patch.set_client_secret("eu-secret-0123456789");
+    ConfigUpdateResult result = ApplyConfigUpdate(Saved(), patch, {}, {});
+    if (c.refused) {
+      ASSERT_EQ(result.violations.size(), 1u);
+      EXPECT_EQ(result.violations[0].field, "config.client_secret");
+      EXPECT_EQ(result.violations[0].reason, "NEW_APPLICATION_NEEDS_SECRET");
+    } else {
+      EXPECT_THAT(result.violations, IsEmpty());
+    }
+  }
+  // Before any secret is saved there is nothing to protect.
+  v1::Config unsaved = Saved();
+  unsaved.clear_client_secret();
+  v1::Config patch;
+  patch.set_domain("acme.eu.auth0.com");
+  EXPECT_THAT(ApplyConfigUpdate(unsaved, patch, {}, {}).violations, IsEmpty());
 }
 
 TEST(ApplyConfigUpdateTest, MaskReplacesListsAndCanClearThem) {
@@ -81,7 +124,7 @@ TEST(ApplyConfigUpdateTest, OutputOnlyFieldsInThePatchAreIgnored) {
   v1::Config patch;
   patch.set_revision(99);
   patch.set_client_secret_set(false);
-  patch.set_domain("acme.eu.auth0.com");
+  patch.add_connections("okta-saml");
   ConfigUpdateResult result = ApplyConfigUpdate(Saved(), patch, {}, {});
   ASSERT_THAT(result.violations, IsEmpty());
   EXPECT_EQ(result.merged.revision(), 4);

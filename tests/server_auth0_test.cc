@@ -643,7 +643,8 @@ TEST_F(ServerAuth0Test, ACandidateForAnotherTenantMustBringItsOwnSecret) {
     grpc::Status status =
         config_->TestConnection(Context().get(), request, &out);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << field;
-    EXPECT_THAT(status.error_message(), HasSubstr("its own client secret"));
+    EXPECT_THAT(status.error_message(),
+                HasSubstr("that application's client secret"));
     EXPECT_THAT(status.error_message(), HasSubstr("config.client_secret"));
     v1::ListConnectionsRequest list;
     *list.mutable_config() = request.config();
@@ -659,6 +660,23 @@ TEST_F(ServerAuth0Test, ACandidateForAnotherTenantMustBringItsOwnSecret) {
       "acme-nogrant-secret-0123456789abcdef");
   v1::TestConnectionResponse out;
   EXPECT_TRUE(config_->TestConnection(Context().get(), own, &out).ok());
+
+  // Saving works the same way: a scan would otherwise send the saved secret
+  // to the tenant the update names.
+  v1::GetConfigResponse before;
+  ASSERT_TRUE(config_->GetConfig(Context().get(), {}, &before).ok());
+  v1::UpdateConfigRequest update;
+  update.mutable_config()->set_domain("evil-tenant.us.auth0.com");
+  v1::UpdateConfigResponse updated;
+  grpc::Status refused =
+      config_->UpdateConfig(Context().get(), update, &updated);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(refused.error_message(),
+              HasSubstr("that application's client secret"));
+  v1::GetConfigResponse after;
+  ASSERT_TRUE(config_->GetConfig(Context().get(), {}, &after).ok());
+  EXPECT_EQ(after.config().domain(), before.config().domain());
+  EXPECT_EQ(after.config().revision(), before.config().revision());
 }
 
 // Issue 14, defects 5 and 6: unknown enum values and non-canonical scan names

@@ -109,9 +109,8 @@ absl::Status RateLimiter::WaitTooLong(absl::Duration wait,
               absl::FormatDuration(kMaxHeaderWait),
               " this server waits for a rate limit")),
           "Another client may be using the tenant's whole rate limit, or a "
-          "proxy "
-          "answers for Auth0: check the tenant's logs (Monitoring > Logs, "
-          "rate-limit events) and the outbound proxy, then try again"),
+          "proxy answers for Auth0: check the tenant's logs (Monitoring > "
+          "Logs, rate-limit events) and the outbound proxy, then try again"),
       absl::Now() + wait);
 }
 

@@ -25,6 +25,23 @@ std::optional<int64_t> HeaderNumber(
 }
 namespace {
 
+// The observer's status label: the HTTP status, or what came instead.
+std::string ExchangeOutcome(const absl::StatusOr<HttpResponse>& response) {
+  if (response.ok()) return absl::StrCat(response->status);
+  switch (response.status().code()) {
+    case absl::StatusCode::kDeadlineExceeded:
+      return "timeout";
+    case absl::StatusCode::kCancelled:
+      return "cancelled";
+    case absl::StatusCode::kResourceExhausted:
+      return "too_large";
+    case absl::StatusCode::kUnavailable:
+      return "network_error";
+    default:  // a body sink refused what came
+      return "failed";
+  }
+}
+
 struct Collector {
   CURL* curl;
   HttpResponse* response;
@@ -106,6 +123,15 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   }
   if (curl_ == nullptr)
     return absl::InternalError("libcurl could not make a handle");
+  if (options_.observer == nullptr) return Exchange(request);
+  const absl::Time start = absl::Now();
+  absl::StatusOr<HttpResponse> response = Exchange(request);
+  options_.observer->OnExchange(EndpointTemplate(request.url),
+                                ExchangeOutcome(response), absl::Now() - start);
+  return response;
+}
+
+absl::StatusOr<HttpResponse> HttpClient::Exchange(const HttpRequest& request) {
   // Reset clears per-request options but keeps the connection cache: keep-alive
   // survives.
   curl_easy_reset(curl_);

@@ -41,6 +41,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "importer/http_observer.h"
 
 typedef void CURL;
 
@@ -57,6 +58,8 @@ struct HttpClientOptions {
   // Largest (decompressed) body accepted, unless the request streams it.
   size_t max_body_bytes = size_t{1} << 30;
   std::string user_agent = "identitygraph-importer/0.1";
+  // Told about every exchange (metrics); must outlive the clients. Optional.
+  HttpObserver* observer = nullptr;
 };
 
 struct HttpRequest {
@@ -96,6 +99,8 @@ class HttpClient {
   absl::StatusOr<HttpResponse> Send(const HttpRequest& request);
 
  private:
+  absl::StatusOr<HttpResponse> Exchange(const HttpRequest& request);
+
   HttpClientOptions options_;
   CURL* curl_;
 };

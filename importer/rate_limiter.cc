@@ -156,6 +156,7 @@ absl::StatusOr<RateLimiter::Turn> RateLimiter::AwaitTurn(
     }
     if (!waiting) {
       waiting = true;
+      waits_begun_.fetch_add(1, std::memory_order_relaxed);
       const absl::Time now = now_();
       waits_.Begin(now);
       if (meter != nullptr) meter->Begin(now);

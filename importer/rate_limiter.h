@@ -102,6 +102,8 @@ class RateLimiter {
 
   // The time during which at least one caller was waiting.
   absl::Duration waited() const ABSL_LOCKS_EXCLUDED(mutex_);
+  // How many turns had to wait (each counted once, however long it waited).
+  int64_t waits() const { return waits_begun_.load(std::memory_order_relaxed); }
   // The refill rate it paces to (requests per second); 0 while unknown.
   double rate() const ABSL_LOCKS_EXCLUDED(mutex_);
 
@@ -162,6 +164,7 @@ class RateLimiter {
   // happened says this tenant's reset means something else.
   bool trust_reset_ ABSL_GUARDED_BY(mutex_) = true;
   double share_ ABSL_GUARDED_BY(mutex_) = 1;
+  std::atomic<int64_t> waits_begun_{0};
   // Callers' own bucket when share_ < 1: share_ of the limit, refilled at
   // share_ of the rate.
   double share_tokens_ ABSL_GUARDED_BY(mutex_) = 0;

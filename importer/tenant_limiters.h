@@ -35,8 +35,17 @@ class TenantLimiters {
     return *limiter;
   }
 
+  // Calls `visit(host, limiter)` for every limiter made so far (metrics), in
+  // no particular order, with the registry's lock held: `visit` must not call
+  // For.
+  template <typename Visit>
+  void ForEach(Visit visit) const ABSL_LOCKS_EXCLUDED(mutex_) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [host, limiter] : limiters_) visit(host, *limiter);
+  }
+
  private:
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   absl::flat_hash_map<std::string, std::unique_ptr<RateLimiter>> limiters_
       ABSL_GUARDED_BY(mutex_);
 };

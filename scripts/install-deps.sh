@@ -11,6 +11,8 @@ packages=(
   # Libraries.
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libcurl4-openssl-dev libre2-dev libboost-graph-dev libssl-dev
+  # Metrics (--metrics_listen): the Prometheus client library and its HTTP exposer.
+  prometheus-cpp-dev
   # The Auth0 tenant simulator (tests/auth0_sim): HTTPS server and JSON.
   libcpp-httplib-dev nlohmann-json3-dev zlib1g-dev
   # Tests and benchmarks; clang's libFuzzer for the fuzz targets (scripts/fuzz.sh).

@@ -26,6 +26,10 @@ const identitygraph::ServerOptions kDefaults;
 
 ABSL_FLAG(std::string, listen, kDefaults.listen,
           "host:port to serve gRPC on; port 0 picks a free port and logs it");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port (an IP address) to serve Prometheus metrics on at "
+          "/metrics, over plain HTTP and without a token; port 0 picks a "
+          "free port and logs it. Unset: no metrics");
 ABSL_FLAG(std::string, log_format, "text",
           "How log lines are written to stderr: text (TIME SEVERITY message) "
           "or json (one {\"time\", \"severity\", \"message\"} object per "
@@ -136,6 +140,7 @@ int main(int argc, char** argv) {
 
   identitygraph::ServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.admin_token_file = absl::GetFlag(FLAGS_admin_token_file);
   options.reader_token_file = absl::GetFlag(FLAGS_reader_token_file);

@@ -415,6 +415,7 @@ void ScanManager::Finish(size_t index, v1::ScanState state) {
   running_ = false;
   SaveHistory();
   changed_.notify_all();
+  if (options_.on_ended) options_.on_ended(scan);
 }
 
 void ScanManager::SaveHistory() {

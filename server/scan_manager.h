@@ -71,6 +71,10 @@ class ScanManager {
     // that took the step, sometimes with the manager's lock held: it must not
     // call the manager.
     std::function<void(Step)> after_step;
+    // Called with each scan this manager ran once it has ended and its end is
+    // saved (metrics). Called with the manager's lock held: it must not block
+    // or call the manager.
+    std::function<void(const v1::Scan&)> on_ended;
   };
 
   // Loads the history and the last snapshot (published into `holder`).

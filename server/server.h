@@ -23,6 +23,7 @@
 #include "server/auth.h"
 #include "server/config_service.h"
 #include "server/config_store.h"
+#include "server/metrics.h"
 #include "server/scan_manager.h"
 #include "server/scan_service.h"
 #include "server/server_options.h"
@@ -55,12 +56,16 @@ class IdentityGraphServer {
   void Wait();
 
  private:
-  IdentityGraphServer(std::unique_ptr<importer::TenantLimiters> limiters,
+  IdentityGraphServer(std::unique_ptr<Metrics> metrics,
+                      std::unique_ptr<importer::TenantLimiters> limiters,
                       std::unique_ptr<ConfigStore> store, Authorizer authorizer,
                       std::unique_ptr<graph::SnapshotHolder> holder,
                       std::unique_ptr<ScanManager> scans,
                       const ServerOptions& options);
 
+  // First, so it goes last: everything below reports to it. Null without
+  // --metrics_listen.
+  std::unique_ptr<Metrics> metrics_;
   // One rate limiter per Auth0 host for scans and TestConnection alike.
   std::unique_ptr<importer::TenantLimiters> limiters_;
   std::unique_ptr<ConfigStore> store_;

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "importer/re2_util.h"
 #include "re2/re2.h"
@@ -51,6 +52,19 @@ absl::Status CheckPositive(absl::string_view flag, absl::Duration value) {
 absl::Status ValidateServerOptions(const ServerOptions& options) {
   if (absl::Status s = CheckHostPort("listen", options.listen); !s.ok())
     return s;
+  if (!options.metrics_listen.empty()) {
+    if (absl::Status s =
+            CheckHostPort("metrics_listen", options.metrics_listen);
+        !s.ok()) {
+      return s;
+    }
+    if (options.metrics_listen == options.listen &&
+        !absl::EndsWith(options.listen, ":0")) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--metrics_listen=", options.metrics_listen,
+          " is the gRPC address (--listen); give metrics a port of their own"));
+    }
+  }
   if (options.data_dir.empty()) {
     return absl::InvalidArgumentError(
         "--data_dir is required: name a directory the server may write; it "

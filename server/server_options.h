@@ -20,6 +20,11 @@ struct ServerOptions {
   // Required.
   std::string data_dir;
 
+  // HOST:PORT (an IP address) to serve Prometheus metrics on, over plain
+  // HTTP and without a token: bind it to an address only the monitoring
+  // network reaches. Empty (the default): no metrics.
+  std::string metrics_listen;
+
   // Bearer-token files (see auth.h). Without an admin file admin RPCs are
   // disabled; without a reader file reads need no token.
   std::string admin_token_file;

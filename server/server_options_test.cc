@@ -55,6 +55,21 @@ INSTANTIATE_TEST_SUITE_P(
         OptionsCase{"BigPort",
                     [](ServerOptions& o) { o.listen = "127.0.0.1:70000"; },
                     "--listen"},
+        OptionsCase{
+            "Metrics",
+            [](ServerOptions& o) { o.metrics_listen = "127.0.0.1:9464"; }, ""},
+        OptionsCase{"MetricsAnyPort",
+                    [](ServerOptions& o) {
+                      o.listen = "127.0.0.1:0";
+                      o.metrics_listen = "127.0.0.1:0";
+                    },
+                    ""},
+        OptionsCase{"MetricsWithoutPort",
+                    [](ServerOptions& o) { o.metrics_listen = "127.0.0.1"; },
+                    "--metrics_listen"},
+        OptionsCase{"MetricsOnTheGrpcPort",
+                    [](ServerOptions& o) { o.metrics_listen = o.listen; },
+                    "--metrics_listen"},
         OptionsCase{"NoDataDir", [](ServerOptions& o) { o.data_dir.clear(); },
                     "--data_dir"},
         OptionsCase{"CertWithoutKey",

@@ -44,8 +44,10 @@ absl::StatusOr<importer::TenantConfig> ToTenantConfig(
   return out;
 }
 
-importer::HttpClientOptions Auth0HttpOptions(const ServerOptions& options) {
+importer::HttpClientOptions Auth0HttpOptions(const ServerOptions& options,
+                                             importer::HttpObserver* observer) {
   importer::HttpClientOptions out;
+  out.observer = observer;
   out.connect_to = options.auth0_connect_to;
   out.ca_file = options.auth0_ca_file;
   return out;

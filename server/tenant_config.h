@@ -19,7 +19,10 @@ namespace identitygraph {
 absl::StatusOr<importer::TenantConfig> ToTenantConfig(
     const v1::Config& config, const ValidatorOptions& options);
 
-importer::HttpClientOptions Auth0HttpOptions(const ServerOptions& options);
+// How the server's importers reach Auth0; every exchange is told to
+// `observer` (metrics) when it is not null.
+importer::HttpClientOptions Auth0HttpOptions(
+    const ServerOptions& options, importer::HttpObserver* observer = nullptr);
 
 }  // namespace identitygraph
 

@@ -2,6 +2,7 @@
 // binary) against auth0-sim over HTTPS, driven over gRPC as an operator and a
 // service would. Every user's applications equal what the fixture implies;
 // a failing scan keeps the last snapshot; a restart serves the same answers.
+#include <curl/curl.h>
 #include <signal.h>
 
 #include <chrono>
@@ -11,8 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "base/durable_file.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
@@ -20,6 +24,7 @@
 #include "identitygraph/v1/access_service.grpc.pb.h"
 #include "identitygraph/v1/config_service.grpc.pb.h"
 #include "identitygraph/v1/scan_service.grpc.pb.h"
+#include "re2/re2.h"
 #include "tests/auth0_sim/tenant.h"
 #include "tests/import_oracle.h"
 #include "tests/server_process.h"
@@ -30,6 +35,7 @@ namespace identitygraph {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Which applications each user reaches by authorization, worked out from the
 // oracle's edge lines with a plain fixpoint (independent of the graph code).
@@ -150,6 +156,196 @@ TEST_F(ServerE2eTest, EveryServiceChecksItsToken) {
   // Past auth, before any scan: no graph yet.
   EXPECT_EQ(access_->GetGraphStats(As(kReader).get(), {}, &stats).error_code(),
             grpc::StatusCode::UNAVAILABLE);
+}
+
+// A metrics sample: its name and labels ("name{a=\"1\"}" split), its value.
+struct Sample {
+  std::string name;
+  std::map<std::string, std::string> labels;
+  double value = 0;
+};
+
+// Parses Prometheus' text format (the lines that are samples).
+std::vector<Sample> ParseMetrics(const std::string& text) {
+  static const LazyRE2 kLine = {
+      R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$)"};
+  static const LazyRE2 kLabel = {
+      R"re(([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?)re"};
+  std::vector<Sample> out;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    std::string name, labels, value;
+    if (line.empty() || line[0] == '#' ||
+        !RE2::FullMatch(std::string(line), *kLine, &name, &labels, &value)) {
+      continue;
+    }
+    Sample& sample = out.emplace_back();
+    sample.name = name;
+    re2::StringPiece rest(labels);
+    std::string key, label_value;
+    while (RE2::Consume(&rest, *kLabel, &key, &label_value)) {
+      sample.labels[key] = label_value;
+    }
+    EXPECT_TRUE(absl::SimpleAtod(value, &sample.value)) << line;
+  }
+  return out;
+}
+
+// The value of the one sample of `name` whose labels include `labels`; 0
+// (the value of a series not made yet) when there is none.
+double Value(const std::vector<Sample>& samples, const std::string& name,
+             const std::map<std::string, std::string>& labels = {}) {
+  double found = 0;
+  int matches = 0;
+  for (const Sample& sample : samples) {
+    if (sample.name != name) continue;
+    bool all = true;
+    for (const auto& [key, value] : labels) {
+      auto it = sample.labels.find(key);
+      all = all && it != sample.labels.end() && it->second == value;
+    }
+    if (all) {
+      found = sample.value;
+      ++matches;
+    }
+  }
+  EXPECT_LE(matches, 1) << name << " matched more than one series";
+  return found;
+}
+
+size_t OnWrite(char* data, size_t size, size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+// GET `url` over plain HTTP, as Prometheus scrapes.
+std::string HttpGet(const std::string& url) {
+  std::string body;
+  CURL* curl = curl_easy_init();
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnWrite);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  const CURLcode code = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_cleanup(curl);
+  EXPECT_EQ(code, CURLE_OK) << curl_easy_strerror(code);
+  EXPECT_EQ(status, 200);
+  return body;
+}
+
+TEST_F(ServerE2eTest, MetricsCountRealCallsScansAndAuth0Requests) {
+  EXPECT_EQ(server_->Stop(SIGTERM), 0);
+  StartServer({"--metrics_listen=127.0.0.1:0"});
+  std::string url;
+  ASSERT_TRUE(RE2::PartialMatch(server_->output(),
+                                R"(metrics on (http://\S+/metrics))", &url))
+      << server_->output();
+  const std::vector<Sample> before = ParseMetrics(HttpGet(url));
+  EXPECT_EQ(Value(before, "identitygraph_snapshot_version"), 0);
+  EXPECT_EQ(Value(before, "identitygraph_scan_running"), 0);
+
+  Configure("acme-importer-secret-0123456789abcdef");
+  // Another client of the tenant spends its budget once: the scan waits.
+  ASSERT_TRUE(sim_->SetFaults("429:nth=1,path=/api/v2/roles").ok());
+  const v1::Scan scan = Scan();
+  ASSERT_EQ(scan.state(), v1::SCAN_STATE_SUCCEEDED);
+  v1::CheckAccessRequest check;
+  check.mutable_user()->set_email("ada@acme.com");
+  check.mutable_application()->set_name("Payroll");
+  for (int i = 0; i < 3; ++i) {
+    v1::CheckAccessResponse response;
+    ASSERT_TRUE(access_->CheckAccess(As(kReader).get(), check, &response).ok());
+    EXPECT_TRUE(response.allowed());
+  }
+  check.mutable_user()->set_email("nobody@acme.com");
+  v1::CheckAccessResponse response;
+  EXPECT_EQ(
+      access_->CheckAccess(As(kReader).get(), check, &response).error_code(),
+      grpc::StatusCode::NOT_FOUND);
+  v1::GetGraphStatsResponse stats;
+  ASSERT_TRUE(access_->GetGraphStats(As(kReader).get(), {}, &stats).ok());
+
+  const std::vector<Sample> after = ParseMetrics(HttpGet(url));
+  const std::map<std::string, std::string> check_access = {
+      {"grpc_service", "identitygraph.v1.AccessService"},
+      {"grpc_method", "CheckAccess"},
+      {"grpc_type", "unary"}};
+  auto with_code = [&](const char* code) {
+    std::map<std::string, std::string> labels = check_access;
+    labels["grpc_code"] = code;
+    return labels;
+  };
+  EXPECT_EQ(Value(after, "grpc_server_started_total", check_access), 4);
+  EXPECT_EQ(Value(after, "grpc_server_handled_total", with_code("OK")), 3);
+  EXPECT_EQ(Value(after, "grpc_server_handled_total", with_code("NotFound")),
+            1);
+  EXPECT_EQ(Value(after, "grpc_server_handling_seconds_count", check_access),
+            4);
+  std::map<std::string, std::string> slowest = check_access;
+  slowest["le"] = "+Inf";
+  EXPECT_EQ(Value(after, "grpc_server_handling_seconds_bucket", slowest), 4);
+  EXPECT_EQ(Value(after, "grpc_server_handled_total",
+                  {{"grpc_method", "UpdateConfig"}, {"grpc_code", "OK"}}),
+            1);
+
+  EXPECT_EQ(Value(after, "identitygraph_scans_total",
+                  {{"trigger", "manual"}, {"state", "succeeded"}}),
+            1);
+  EXPECT_EQ(Value(after, "identitygraph_scan_duration_seconds_count",
+                  {{"trigger", "manual"}, {"state", "succeeded"}}),
+            1);
+  EXPECT_EQ(Value(after, "identitygraph_scan_running"), 0);
+  EXPECT_EQ(Value(after, "identitygraph_snapshot_version"),
+            scan.snapshot_version());
+  EXPECT_GE(Value(after, "identitygraph_snapshot_age_seconds"), 0);
+  for (const v1::EntityKindCount& count : stats.entities()) {
+    const std::string kind = absl::AsciiStrToLower(
+        absl::StripPrefix(v1::EntityKind_Name(count.kind()), "ENTITY_KIND_"));
+    EXPECT_EQ(Value(after, "identitygraph_graph_entities", {{"kind", kind}}),
+              count.count())
+        << kind;
+  }
+  double lookups = 0;
+  for (const v1::CacheStats& cache : stats.caches()) {
+    lookups += Value(after, "identitygraph_query_cache_hits_total",
+                     {{"cache", cache.name()}}) +
+               Value(after, "identitygraph_query_cache_misses_total",
+                     {{"cache", cache.name()}});
+  }
+  EXPECT_GE(lookups, 3);  // the three checks that found their user
+
+  // The scan's requests, by template: one token per audience, the roles
+  // listing, each role's users (ids never become labels).
+  EXPECT_GE(Value(after, "identitygraph_auth0_requests_total",
+                  {{"endpoint", "/oauth/token"}, {"status", "200"}}),
+            2);
+  EXPECT_GE(Value(after, "identitygraph_auth0_requests_total",
+                  {{"endpoint", "/api/v2/roles"}, {"status", "200"}}),
+            1);
+  EXPECT_GE(
+      Value(after, "identitygraph_auth0_requests_total",
+            {{"endpoint", "/api/v2/roles/{id}/users"}, {"status", "200"}}),
+      1);
+  for (const Sample& sample : after) {
+    auto endpoint = sample.labels.find("endpoint");
+    if (endpoint != sample.labels.end()) {
+      EXPECT_THAT(endpoint->second, Not(HasSubstr("rol_"))) << sample.name;
+    }
+  }
+  EXPECT_GE(Value(after, "identitygraph_auth0_request_duration_seconds_count",
+                  {{"endpoint", "/api/v2/roles"}}),
+            1);
+  EXPECT_EQ(Value(after, "identitygraph_auth0_requests_total",
+                  {{"endpoint", "/api/v2/roles"}, {"status", "429"}}),
+            1);
+  const std::map<std::string, std::string> tenant = {
+      {"host", "acme.us.auth0.com"}};
+  EXPECT_GE(Value(after, "identitygraph_auth0_rate_limit_waits_total", tenant),
+            1);
+  EXPECT_GT(
+      Value(after, "identitygraph_auth0_rate_limit_wait_seconds_total", tenant),
+      0);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "base/durable_file.h"
@@ -33,15 +34,18 @@ class ServerProcessFixture : public AcmeSimFixture {
     ASSERT_TRUE(sim_->ClearFaults().ok());
     StartServer();
   }
-  void StartServer() {
+  // `extra_flags` go after the fixture's own.
+  void StartServer(const std::vector<std::string>& extra_flags = {}) {
     importer::HttpClientOptions http = sim_->HttpOptions();
-    auto server = ServerProcess::Start(
-        IDENTITYGRAPH_SERVER_BINARY,
-        {"--listen=127.0.0.1:0", absl::StrCat("--data_dir=", dir_.File("data")),
-         absl::StrCat("--admin_token_file=", dir_.File("admin")),
-         absl::StrCat("--reader_token_file=", dir_.File("reader")),
-         absl::StrCat("--auth0_connect_to=", http.connect_to),
-         absl::StrCat("--auth0_ca_file=", http.ca_file)});
+    std::vector<std::string> flags = {
+        "--listen=127.0.0.1:0",
+        absl::StrCat("--data_dir=", dir_.File("data")),
+        absl::StrCat("--admin_token_file=", dir_.File("admin")),
+        absl::StrCat("--reader_token_file=", dir_.File("reader")),
+        absl::StrCat("--auth0_connect_to=", http.connect_to),
+        absl::StrCat("--auth0_ca_file=", http.ca_file)};
+    flags.insert(flags.end(), extra_flags.begin(), extra_flags.end());
+    auto server = ServerProcess::Start(IDENTITYGRAPH_SERVER_BINARY, flags);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     auto channel = grpc::CreateChannel(server_->address(),

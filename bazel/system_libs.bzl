@@ -37,6 +37,7 @@ _LIBRARIES = {
     "gtest_main": (["gtest_main", "gmock"], [], "libgtest-dev"),
     "httplib": (["cpp-httplib"], ["-lssl", "-lcrypto"], "libcpp-httplib-dev"),
     "nlohmann_json": (["nlohmann_json"], [], "nlohmann-json3-dev"),
+    "prometheus": (["prometheus-cpp-core", "prometheus-cpp-pull"], [], "prometheus-cpp-dev"),
     "protobuf": (["protobuf"], [], "libprotobuf-dev"),
     "re2": (["re2"], [], "libre2-dev"),
     "zlib": (["zlib"], [], "zlib1g-dev"),

@@ -3,9 +3,11 @@
 # the Acme tenant, over HTTPS with a throw-away CA) and identitygraph-server against it with
 # a fresh data directory and admin token, then drives the server through buf curl
 # (reflection only, as an operator would): configuration, TestConnection, ListConnections,
-# a rescan watched to its end, and access checks with their explaining paths.
+# a rescan watched to its end, access checks with their explaining paths, and a few of the
+# server's Prometheus metrics.
 # Usage: scripts/demo.sh [--stop]   (--stop: stop both processes at the end)
-# Environment: IDENTITYGRAPH_DEMO_PORT (default 50051), IDENTITYGRAPH_DEMO_SIM_PORT (8443).
+# Environment: IDENTITYGRAPH_DEMO_PORT (default 50051), IDENTITYGRAPH_DEMO_SIM_PORT (8443),
+# IDENTITYGRAPH_DEMO_METRICS_PORT (9464).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -13,6 +15,7 @@ stop_at_end=0
 [[ ${1:-} == --stop ]] && stop_at_end=1
 port=${IDENTITYGRAPH_DEMO_PORT:-50051}
 sim_port=${IDENTITYGRAPH_DEMO_SIM_PORT:-8443}
+metrics_port=${IDENTITYGRAPH_DEMO_METRICS_PORT:-9464}
 
 scripts/install-deps.sh
 echo "== building identitygraph-server and auth0-sim"
@@ -41,7 +44,7 @@ chmod 600 "$demo/admin.token"
 admin_token=$(cat "$demo/admin.token")
 echo "== starting identitygraph-server on 127.0.0.1:$port, its Auth0 requests going to auth0-sim"
 build/server/identitygraph-server --listen="127.0.0.1:$port" --data_dir="$demo/data" \
-  --admin_token_file="$demo/admin.token" \
+  --admin_token_file="$demo/admin.token" --metrics_listen="127.0.0.1:$metrics_port" \
   --auth0_connect_to="127.0.0.1:$sim_port" --auth0_ca_file="$demo/sim/ca.pem" \
   >"$demo/server.log" 2>&1 &
 server_pid=$!
@@ -122,6 +125,12 @@ show "A mistake, and how the server explains it" admin \
 show "Without the admin token" none identitygraph.v1.ConfigService/GetConfig '{}'
 
 echo
+echo "== A few of the server's metrics (Prometheus' text format), after the calls above"
+metrics_filter='^(grpc_server_handled_total.*CheckAccess|identitygraph_(snapshot_version|scans_total|graph_entities)|identitygraph_auth0_requests_total.*(oauth/token|roles/\{id\}/users))'
+echo "\$ curl -s http://127.0.0.1:$metrics_port/metrics | grep -E '$metrics_filter'"
+curl -s "http://127.0.0.1:$metrics_port/metrics" | grep -E "$metrics_filter"
+
+echo
 if ((stop_at_end)); then
   kill -TERM "$server_pid" "$sim_pid"
   wait "$server_pid" "$sim_pid" || true
@@ -129,7 +138,8 @@ if ((stop_at_end)); then
   cat "$demo/server.log"
   rm -rf "$demo"
 else
-  echo "== identitygraph-server is running on 127.0.0.1:$port (pid $server_pid),"
+  echo "== identitygraph-server is running on 127.0.0.1:$port (pid $server_pid; metrics on"
+  echo "   http://127.0.0.1:$metrics_port/metrics),"
   echo "   auth0-sim on 127.0.0.1:$sim_port (pid $sim_pid)"
   echo "   data: $demo/data   logs: $demo/server.log $demo/sim.log"
   echo "   admin token: export ADMIN_TOKEN=\$(cat $demo/admin.token)"

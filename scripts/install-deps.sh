@@ -17,8 +17,8 @@ packages=(
   libcpp-httplib-dev nlohmann-json3-dev zlib1g-dev
   # Tests and benchmarks; clang's libFuzzer for the fuzz targets (scripts/fuzz.sh).
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
-  # Demo and test scripts: certificates.
-  openssl ca-certificates
+  # Demo and test scripts: certificates; curl for the demo's look at the metrics.
+  openssl ca-certificates curl
   # The generated clients (clients/): Python with Debian's gRPC, Go offline against
   # Debian's Go packages (protobuf APIv2, and the 1.5 github.com/golang/protobuf that
   # gRPC-Go's codec needs for APIv2 messages). Node's come from npm (clients/node).

@@ -17,8 +17,9 @@ constexpr int kMaxPaths = 10;
 AccessServiceImpl::AccessServiceImpl(const Authorizer& authorizer,
                                      const graph::SnapshotHolder& holder,
                                      const ScanManager& scans,
-                                     graph::QueryLimits limits)
-    : ParsingService(authorizer, Role::kReader),
+                                     graph::QueryLimits limits,
+                                     RpcMetrics* rpcs)
+    : ParsingService(authorizer, Role::kReader, rpcs),
       authorizer_(authorizer),
       holder_(holder),
       scans_(scans),

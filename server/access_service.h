@@ -33,10 +33,12 @@ namespace identitygraph {
 class AccessServiceImpl final
     : public ParsingService<v1::AccessService::CallbackService> {
  public:
-  // All must outlive the service. `limits` bound every query's work.
+  // All must outlive the service. `limits` bound every query's work; calls
+  // are counted in `rpcs` when it is not null.
   AccessServiceImpl(const Authorizer& authorizer,
                     const graph::SnapshotHolder& holder,
-                    const ScanManager& scans, graph::QueryLimits limits = {});
+                    const ScanManager& scans, graph::QueryLimits limits = {},
+                    RpcMetrics* rpcs = nullptr);
 
 #define IDENTITYGRAPH_ACCESS_RPC(Name)                                 \
   grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context, \

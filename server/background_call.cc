@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/call_metrics.h"
 
 namespace identitygraph {
 namespace {
@@ -11,12 +12,19 @@ namespace {
 // Finish, so nothing touches the reactor after it may be gone.
 class BackgroundReactor final : public grpc::ServerUnaryReactor {
  public:
+  // Made on the handler's thread: the call to count is in scope.
+  BackgroundReactor() : call_(TakeCountedCall()) {}
   void OnCancel() override { cancelled_ = true; }
   void OnDone() override { delete this; }
   const std::atomic<bool>& cancelled() const { return cancelled_; }
+  void FinishCounted(const grpc::Status& status) {
+    call_.Finished(status);
+    Finish(status);
+  }
 
  private:
   std::atomic<bool> cancelled_{false};
+  CountedCall call_;
 };
 
 }  // namespace
@@ -25,10 +33,10 @@ grpc::ServerUnaryReactor* RunInBackground(WorkerPool& pool,
                                           BackgroundWork work) {
   auto* reactor = new BackgroundReactor();
   const bool queued = pool.TrySubmit([reactor, work = std::move(work)] {
-    reactor->Finish(work(reactor->cancelled()));
+    reactor->FinishCounted(work(reactor->cancelled()));
   });
   if (!queued) {
-    reactor->Finish(grpc::Status(
+    reactor->FinishCounted(grpc::Status(
         grpc::StatusCode::RESOURCE_EXHAUSTED,
         absl::StrCat("the server is already running ", pool.threads(),
                      " such calls with ", pool.queue_limit(), " more waiting (",

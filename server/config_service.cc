@@ -22,8 +22,9 @@ ConfigServiceImpl::ConfigServiceImpl(const Authorizer& authorizer,
                                      ConfigStore& store,
                                      importer::HttpClientOptions auth0_http,
                                      WorkerPool& workers,
-                                     importer::TenantLimiters& limiters)
-    : ParsingService(authorizer, Role::kAdmin),
+                                     importer::TenantLimiters& limiters,
+                                     RpcMetrics* rpcs)
+    : ParsingService(authorizer, Role::kAdmin, rpcs),
       authorizer_(authorizer),
       store_(store),
       auth0_http_(std::move(auth0_http)),

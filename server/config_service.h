@@ -26,10 +26,12 @@ namespace identitygraph {
 class ConfigServiceImpl final
     : public ParsingService<v1::ConfigService::CallbackService> {
  public:
-  // All must outlive the service.
+  // All must outlive the service. Calls are counted in `rpcs` when it is not
+  // null.
   ConfigServiceImpl(const Authorizer& authorizer, ConfigStore& store,
                     importer::HttpClientOptions auth0_http, WorkerPool& workers,
-                    importer::TenantLimiters& limiters);
+                    importer::TenantLimiters& limiters,
+                    RpcMetrics* rpcs = nullptr);
 
   grpc::ServerUnaryReactor* GetConfig(grpc::CallbackServerContext* context,
                                       const v1::GetConfigRequest* request,

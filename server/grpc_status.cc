@@ -86,6 +86,7 @@ grpc::Status CheckCallIsLive(grpc::CallbackServerContext& context) {
 grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
                                     const grpc::Status& status) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  TakeCountedCall().Finished(status);
   reactor->Finish(status);
   return reactor;
 }

@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/status.h"
+#include "server/call_metrics.h"
 #include "server/config_validator.h"
 
 namespace identitygraph {
@@ -46,16 +47,18 @@ grpc::Status InvalidArgumentWithViolations(
 // longer use.
 grpc::Status CheckCallIsLive(grpc::CallbackServerContext& context);
 
-// A reactor for a unary callback RPC that finishes at once with `status`.
+// A reactor for a unary callback RPC that finishes at once with `status`
+// (counted as the handler's call, call_metrics.h).
 grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
                                     const grpc::Status& status);
 
 // A server-streaming reactor that writes nothing and finishes at once with
-// `status`.
+// `status` (counted as the handler's call). Made on the handler's thread.
 template <typename Response>
 class FinishedWriteReactor final : public grpc::ServerWriteReactor<Response> {
  public:
   explicit FinishedWriteReactor(const grpc::Status& status) {
+    TakeCountedCall().Finished(status);
     this->Finish(status);
   }
   void OnDone() override { delete this; }

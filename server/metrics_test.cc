@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/call_metrics.h"
 #include "server/proto_time.h"
 #include "server/rpc_metrics.h"
 
@@ -44,17 +45,71 @@ TEST(GrpcCodeNameTest, SpellsEveryCodeAsGoDoes) {
   EXPECT_EQ(GrpcCodeName(static_cast<grpc::StatusCode>(99)), "Unknown");
 }
 
-TEST(RpcMetricsTest, KnowsTheServedMethodsAndLumpsTheRest) {
+TEST(RpcMetricsTest, KnowsEveryMethodOfTheThreeServices) {
   prometheus::Registry registry;
   RpcMetrics rpcs(registry);
-  RpcMetrics& same = rpcs;
-  EXPECT_EQ(&rpcs.Find("/identitygraph.v1.AccessService/CheckAccess"),
-            &same.Find("/identitygraph.v1.AccessService/CheckAccess"));
-  EXPECT_NE(&rpcs.Find("/identitygraph.v1.AccessService/CheckAccess"),
-            &rpcs.Find("/grpc.health.v1.Health/Check"));
-  EXPECT_EQ(&rpcs.Find("/identitygraph.v1.AccessService/NoSuchMethod"),
-            &rpcs.Find("/a.caller.Chose/This"));
-  EXPECT_EQ(&rpcs.Find(""), &rpcs.Find("/x/y"));
+  RpcMetrics::Method* check =
+      rpcs.Find("identitygraph.v1.AccessService.CheckAccess");
+  ASSERT_NE(check, nullptr);
+  EXPECT_EQ(rpcs.Find("identitygraph.v1.AccessService.CheckAccess"), check);
+  EXPECT_NE(rpcs.Find("identitygraph.v1.ScanService.WatchScan"), nullptr);
+  EXPECT_NE(rpcs.Find("identitygraph.v1.ConfigService.TestConnection"),
+            nullptr);
+  EXPECT_EQ(rpcs.Find("identitygraph.v1.AccessService.NoSuchMethod"), nullptr);
+  EXPECT_EQ(rpcs.Find("grpc.health.v1.Health.Check"), nullptr);
+  EXPECT_EQ(rpcs.Find(""), nullptr);
+}
+
+// The count of `method`'s calls answered with `code`, from a scrape.
+bool Counted(const std::string& text, const std::string& method,
+             const std::string& code, int count) {
+  return text.find(absl::StrCat("grpc_server_handled_total{grpc_code=\"", code,
+                                "\",grpc_method=\"", method,
+                                "\",grpc_service=\"")) != std::string::npos &&
+         text.find(absl::StrCat("grpc_method=\"", method,
+                                "\",grpc_service=\"identitygraph.v1."
+                                "AccessService\",grpc_type=\"unary\"} ",
+                                count, "\n")) != std::string::npos;
+}
+
+TEST(CountedCallTest, TheHandlersCallIsTakenOnceAndReportedOnce) {
+  std::unique_ptr<Metrics> metrics = Metrics::Create();
+  RpcMetrics::Method* check =
+      metrics->rpcs().Find("identitygraph.v1.AccessService.CheckAccess");
+  ASSERT_NE(check, nullptr);
+  {
+    CountedCall call(check);
+    CallScope scope(call);
+    CountedCall taken = TakeCountedCall();
+    TakeCountedCall().Finished(grpc::Status::OK);  // already taken: no count
+    taken.Finished(grpc::Status(grpc::StatusCode::NOT_FOUND, "x"));
+    taken.Finished(grpc::Status::OK);  // reported already: no count
+  }
+  TakeCountedCall().Finished(grpc::Status::OK);  // outside any scope
+  CountedCall().Finished(grpc::Status::OK);      // metrics off
+  const std::string text = metrics->Scrape();
+  EXPECT_TRUE(Counted(text, "CheckAccess", "NotFound", 1)) << text;
+  EXPECT_THAT(text, Not(HasSubstr("grpc_code=\"OK\"")));
+  EXPECT_THAT(text, HasSubstr("grpc_server_started_total{grpc_method=\""
+                              "CheckAccess\",grpc_service=\"identitygraph.v1."
+                              "AccessService\",grpc_type=\"unary\"} 1\n"));
+}
+
+TEST(CountedCallTest, ScopesNestAndRestoreTheOuterCall) {
+  std::unique_ptr<Metrics> metrics = Metrics::Create();
+  CountedCall outer(
+      metrics->rpcs().Find("identitygraph.v1.AccessService.CheckAccess"));
+  CallScope outer_scope(outer);
+  {
+    CountedCall inner(
+        metrics->rpcs().Find("identitygraph.v1.AccessService.GetGraphStats"));
+    CallScope inner_scope(inner);
+    TakeCountedCall().Finished(grpc::Status::OK);
+  }
+  TakeCountedCall().Finished(grpc::Status::OK);
+  const std::string text = metrics->Scrape();
+  EXPECT_TRUE(Counted(text, "GetGraphStats", "OK", 1)) << text;
+  EXPECT_TRUE(Counted(text, "CheckAccess", "OK", 1)) << text;
 }
 
 TEST(MetricsTest, CountsAuth0ExchangesAndEndedScans) {
@@ -69,10 +124,11 @@ TEST(MetricsTest, CountsAuth0ExchangesAndEndedScans) {
   *scan.mutable_start_time() = ToProtoTimestamp(start);
   *scan.mutable_end_time() = ToProtoTimestamp(start + absl::Seconds(42));
   metrics->OnScanEnded(scan);
-  RpcMetrics::Method& check =
-      metrics->rpcs().Find("/identitygraph.v1.AccessService/CheckAccess");
-  check.Started();
-  check.Handled(grpc::StatusCode::NOT_FOUND, 0.002);
+  RpcMetrics::Method* check =
+      metrics->rpcs().Find("identitygraph.v1.AccessService.CheckAccess");
+  ASSERT_NE(check, nullptr);
+  check->Started();
+  check->Handled(grpc::StatusCode::NOT_FOUND, 0.002);
 
   const std::string text = metrics->Scrape();
   EXPECT_THAT(text, HasSubstr("identitygraph_auth0_requests_total{endpoint=\""

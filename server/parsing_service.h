@@ -15,7 +15,9 @@
 // generated SetMessageAllocatorFor_ methods must not be called (they assume
 // gRPC's own handler types): pass the allocator to ParseRequestsOf. A request
 // that does not parse is answered only after the caller's token is checked,
-// so an unauthenticated caller learns nothing about its request.
+// so an unauthenticated caller learns nothing about its request. With metrics
+// on, every call is counted (call_metrics.h): the handler's call is in scope
+// while it runs.
 #ifndef IDENTITYGRAPH_SERVER_PARSING_SERVICE_H_
 #define IDENTITYGRAPH_SERVER_PARSING_SERVICE_H_
 
@@ -26,17 +28,20 @@
 #include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/status.h"
 #include "server/auth.h"
+#include "server/call_metrics.h"
 #include "server/grpc_status.h"
 #include "server/parsed_request.h"
+#include "server/rpc_metrics.h"
 
 namespace identitygraph {
 
 template <typename CallbackService>
 class ParsingService : public CallbackService {
  protected:
-  // Callers whose requests do not parse must hold `role` to hear why.
-  ParsingService(const Authorizer& authorizer, Role role)
-      : authorizer_(authorizer), role_(role) {}
+  // Callers whose requests do not parse must hold `role` to hear why. Calls
+  // are counted in `rpcs` unless it is null.
+  ParsingService(const Authorizer& authorizer, Role role, RpcMetrics* rpcs)
+      : authorizer_(authorizer), role_(role), rpcs_(rpcs) {}
 
   template <typename Impl, typename Request, typename Response>
   void ParseRequestsOf(
@@ -48,9 +53,12 @@ class ParsingService : public CallbackService {
     auto* parsing =
         new grpc::internal::CallbackUnaryHandler<ParsedRequest<Request>,
                                                  Response>(
-            [this, handler](grpc::CallbackServerContext* context,
-                            const ParsedRequest<Request>* request,
-                            Response* response) -> grpc::ServerUnaryReactor* {
+            [this, handler, method = CountedMethod(full_method_name)](
+                grpc::CallbackServerContext* context,
+                const ParsedRequest<Request>* request,
+                Response* response) -> grpc::ServerUnaryReactor* {
+              CountedCall call(method);
+              CallScope scope(call);
               if (!request->parse_status().ok()) {
                 return FinishNow(context, Refusal(*context, *request));
               }
@@ -70,9 +78,12 @@ class ParsingService : public CallbackService {
         MethodIndex(full_method_name, Request().GetTypeName()),
         new grpc::internal::CallbackServerStreamingHandler<
             ParsedRequest<Request>, Response>(
-            [this, handler](grpc::CallbackServerContext* context,
-                            const ParsedRequest<Request>* request)
+            [this, handler, method = CountedMethod(full_method_name)](
+                grpc::CallbackServerContext* context,
+                const ParsedRequest<Request>* request)
                 -> grpc::ServerWriteReactor<Response>* {
+              CountedCall call(method);
+              CallScope scope(call);
               if (!request->parse_status().ok()) {
                 return new FinishedWriteReactor<Response>(
                     Refusal(*context, *request));
@@ -83,6 +94,10 @@ class ParsingService : public CallbackService {
   }
 
  private:
+  RpcMetrics::Method* CountedMethod(absl::string_view full_method_name) {
+    return rpcs_ == nullptr ? nullptr : rpcs_->Find(full_method_name);
+  }
+
   template <typename Request>
   grpc::Status Refusal(const grpc::CallbackServerContext& context,
                        const ParsedRequest<Request>& request) const {
@@ -92,6 +107,7 @@ class ParsingService : public CallbackService {
 
   const Authorizer& authorizer_;
   const Role role_;
+  RpcMetrics* const rpcs_;
 };
 
 }  // namespace identitygraph

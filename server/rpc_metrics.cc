@@ -1,12 +1,10 @@
 #include "server/rpc_metrics.h"
 
-#include <chrono>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <utility>
-#include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "identitygraph/v1/access_service.grpc.pb.h"
 #include "identitygraph/v1/config_service.grpc.pb.h"
@@ -24,42 +22,6 @@ const prometheus::Histogram::BucketBoundaries& HandlingBuckets() {
           0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
   return *kBuckets;
 }
-
-class CountingInterceptor final : public grpc::experimental::Interceptor {
- public:
-  explicit CountingInterceptor(RpcMetrics::Method& method)
-      : method_(method), start_(std::chrono::steady_clock::now()) {
-    method_.Started();
-  }
-
-  void Intercept(grpc::experimental::InterceptorBatchMethods* batch) override {
-    if (batch->QueryInterceptionHookPoint(
-            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
-      const std::chrono::duration<double> elapsed =
-          std::chrono::steady_clock::now() - start_;
-      method_.Handled(batch->GetSendStatus().error_code(), elapsed.count());
-    }
-    batch->Proceed();
-  }
-
- private:
-  RpcMetrics::Method& method_;
-  const std::chrono::steady_clock::time_point start_;
-};
-
-class CountingInterceptorFactory final
-    : public grpc::experimental::ServerInterceptorFactoryInterface {
- public:
-  explicit CountingInterceptorFactory(RpcMetrics& metrics)
-      : metrics_(metrics) {}
-  grpc::experimental::Interceptor* CreateServerInterceptor(
-      grpc::experimental::ServerRpcInfo* info) override {
-    return new CountingInterceptor(metrics_.Find(info->method()));
-  }
-
- private:
-  RpcMetrics& metrics_;
-};
 
 absl::string_view TypeName(const google::protobuf::MethodDescriptor& method) {
   if (method.client_streaming()) {
@@ -109,44 +71,26 @@ RpcMetrics::RpcMetrics(prometheus::Registry& registry)
                          "seconds.")
                    .Register(registry)) {
   for (const char* service : {v1::AccessService::service_full_name(),
-                                     v1::ConfigService::service_full_name(),
-                                     v1::ScanService::service_full_name()}) {
+                              v1::ConfigService::service_full_name(),
+                              v1::ScanService::service_full_name()}) {
     const google::protobuf::ServiceDescriptor* descriptor =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
             service);
     if (descriptor == nullptr) continue;  // linked in: cannot happen
     for (int i = 0; i < descriptor->method_count(); ++i) {
       const google::protobuf::MethodDescriptor& method = *descriptor->method(i);
-      Add(service, method.name(), TypeName(method));
+      methods_[method.full_name()] = std::make_unique<Method>(
+          *this,
+          prometheus::Labels{{"grpc_service", service},
+                             {"grpc_method", method.name()},
+                             {"grpc_type", std::string(TypeName(method))}});
     }
   }
-  // gRPC's own services, whose descriptors are not in the generated pool.
-  Add("grpc.health.v1.Health", "Check", "unary");
-  Add("grpc.health.v1.Health", "Watch", "server_stream");
-  Add("grpc.reflection.v1alpha.ServerReflection", "ServerReflectionInfo",
-      "bidi_stream");
-  unknown_ = std::make_unique<Method>(
-      *this, prometheus::Labels{{"grpc_service", "unknown"},
-                                {"grpc_method", "unknown"},
-                                {"grpc_type", "unknown"}});
 }
 
-void RpcMetrics::Add(absl::string_view service, absl::string_view method,
-                     absl::string_view type) {
-  methods_[absl::StrCat("/", service, "/", method)] = std::make_unique<Method>(
-      *this, prometheus::Labels{{"grpc_service", std::string(service)},
-                                {"grpc_method", std::string(method)},
-                                {"grpc_type", std::string(type)}});
-}
-
-RpcMetrics::Method& RpcMetrics::Find(absl::string_view full_name) {
+RpcMetrics::Method* RpcMetrics::Find(absl::string_view full_name) {
   auto it = methods_.find(full_name);
-  return it == methods_.end() ? *unknown_ : *it->second;
-}
-
-std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
-RpcMetrics::NewInterceptorFactory() {
-  return std::make_unique<CountingInterceptorFactory>(*this);
+  return it == methods_.end() ? nullptr : it->second.get();
 }
 
 RpcMetrics::Method::Method(RpcMetrics& metrics, prometheus::Labels labels)
@@ -157,7 +101,8 @@ RpcMetrics::Method::Method(RpcMetrics& metrics, prometheus::Labels labels)
 
 void RpcMetrics::Method::Handled(grpc::StatusCode code, double seconds) {
   seconds_.Observe(seconds);
-  const int index = static_cast<int>(code) >= 0 && code < kCodes ? code : 2;
+  const int index =
+      code >= 0 && code < kCodes ? code : grpc::StatusCode::UNKNOWN;
   prometheus::Counter* counter =
       handled_[index].load(std::memory_order_acquire);
   if (counter == nullptr) {

@@ -2,18 +2,16 @@
 // as go-grpc-prometheus exports them (SpiceDB's and OpenFGA's dashboards read
 // these): grpc_server_started_total, grpc_server_handled_total (with
 // grpc_code) and grpc_server_handling_seconds, by grpc_service, grpc_method
-// and grpc_type. A server interceptor counts every call.
+// and grpc_type, for every RPC of identitygraph's services. Calls are counted
+// by the services themselves (call_metrics.h), not by a gRPC interceptor.
 //
 //   RpcMetrics rpcs(registry);
-//   std::vector<std::unique_ptr<
-//       grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-//   creators.push_back(rpcs.NewInterceptorFactory());
-//   builder.experimental().SetInterceptorCreators(std::move(creators));
+//   RpcMetrics::Method* check =
+//       rpcs.Find("identitygraph.v1.AccessService.CheckAccess");
+//   check->Started();  ...  check->Handled(grpc::StatusCode::OK, seconds);
 //
-// The methods are known up front (identitygraph's services, health,
-// reflection), so a call costs a hash lookup and a few atomic operations;
-// a method the server does not serve is counted as grpc_method="unknown",
-// so no caller can add series. Thread-safe.
+// The methods are known up front, so a call costs a few atomic operations and
+// one histogram observation. Thread-safe.
 #ifndef IDENTITYGRAPH_SERVER_RPC_METRICS_H_
 #define IDENTITYGRAPH_SERVER_RPC_METRICS_H_
 
@@ -24,7 +22,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
-#include "grpcpp/support/server_interceptor.h"
+#include "grpcpp/support/status.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/histogram.h"
@@ -39,11 +37,6 @@ class RpcMetrics {
   explicit RpcMetrics(prometheus::Registry& registry);
   RpcMetrics(const RpcMetrics&) = delete;
   RpcMetrics& operator=(const RpcMetrics&) = delete;
-
-  // For ServerBuilder::experimental().SetInterceptorCreators; this object
-  // must outlive the server.
-  std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
-  NewInterceptorFactory();
 
   // One method's series.
   class Method {
@@ -61,20 +54,17 @@ class RpcMetrics {
     // Made on a code's first use, so only codes that happened are exported.
     std::array<std::atomic<prometheus::Counter*>, kCodes> handled_{};
   };
-  // The series of `full_name` ("/identitygraph.v1.AccessService/CheckAccess"),
-  // or of "unknown".
-  Method& Find(absl::string_view full_name);
+  // The series of the method `full_name` as its descriptor names it
+  // ("identitygraph.v1.AccessService.CheckAccess"), or null for a method
+  // that is not one of identitygraph's.
+  Method* Find(absl::string_view full_name);
 
  private:
-  void Add(absl::string_view service, absl::string_view method,
-           absl::string_view type);
-
   prometheus::Family<prometheus::Counter>& started_;
   prometheus::Family<prometheus::Counter>& handled_;
   prometheus::Family<prometheus::Histogram>& seconds_;
   // Filled in the constructor, read-only after.
   absl::flat_hash_map<std::string, std::unique_ptr<Method>> methods_;
-  std::unique_ptr<Method> unknown_;
 };
 
 // grpc_code's value for `code`, as Go's codes.Code.String() spells it ("OK",

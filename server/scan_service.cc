@@ -12,8 +12,9 @@
 namespace identitygraph {
 
 ScanServiceImpl::ScanServiceImpl(const Authorizer& authorizer,
-                                 ScanManager& scans, WorkerPool& workers)
-    : ParsingService(authorizer, Role::kAdmin),
+                                 ScanManager& scans, WorkerPool& workers,
+                                 RpcMetrics* rpcs)
+    : ParsingService(authorizer, Role::kAdmin, rpcs),
       authorizer_(authorizer),
       scans_(scans),
       workers_(workers),

@@ -18,9 +18,10 @@ namespace identitygraph {
 class ScanServiceImpl final
     : public ParsingService<v1::ScanService::CallbackService> {
  public:
-  // All must outlive the service.
+  // All must outlive the service. Calls are counted in `rpcs` when it is not
+  // null.
   ScanServiceImpl(const Authorizer& authorizer, ScanManager& scans,
-                  WorkerPool& workers);
+                  WorkerPool& workers, RpcMetrics* rpcs = nullptr);
 
   // Ends every WatchScan stream (UNAVAILABLE) so that shutdown need not wait
   // for scans to end; called before the gRPC server stops.

@@ -15,8 +15,9 @@ namespace identitygraph {
 class ScanWatchers::Stream final
     : public grpc::ServerWriteReactor<v1::WatchScanResponse> {
  public:
+  // Made on the handler's thread: the call to count is in scope.
   Stream(ScanWatchers* watchers, std::string name)
-      : watchers_(watchers), name_(std::move(name)) {}
+      : watchers_(watchers), name_(std::move(name)), call_(TakeCountedCall()) {}
 
   const std::string& name() const { return name_; }
 
@@ -51,6 +52,7 @@ class ScanWatchers::Stream final
     if (write) {
       StartWrite(&response_);
     } else {
+      call_.Finished(finish);
       Finish(finish);
     }
   }
@@ -80,6 +82,7 @@ class ScanWatchers::Stream final
       }
     }
     if (done) {
+      call_.Finished(finish);
       Finish(finish);
       return;
     }
@@ -96,6 +99,7 @@ class ScanWatchers::Stream final
  private:
   ScanWatchers* const watchers_;
   const std::string name_;
+  CountedCall call_;
   std::mutex mutex_;
   v1::WatchScanResponse response_;
   int64_t seen_ = 0;
@@ -117,7 +121,7 @@ grpc::ServerWriteReactor<v1::WatchScanResponse>* ScanWatchers::Watch(
     return new FinishedWriteReactor<v1::WatchScanResponse>(
         ToGrpcStatus(scan.status()));
   }
-  auto stream = std::make_shared<Stream>(this, name);
+  std::shared_ptr<Stream> stream;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (shutting_down_) {
@@ -126,6 +130,8 @@ grpc::ServerWriteReactor<v1::WatchScanResponse>* ScanWatchers::Watch(
                        "the server is shutting down; watch again once it is "
                        "back"));
     }
+    // Only now: the stream takes the call to count from the handler's scope.
+    stream = std::make_shared<Stream>(this, name);
     streams_.emplace(stream.get(), stream);
   }
   stream->Pump();  // the scan as it is now

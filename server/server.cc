@@ -83,6 +83,10 @@ int64_t Milliseconds(absl::Duration duration) {
   return absl::ToInt64Milliseconds(duration);
 }
 
+RpcMetrics* Rpcs(Metrics* metrics) {
+  return metrics == nullptr ? nullptr : &metrics->rpcs();
+}
+
 int ClampToInt(int64_t value) {
   return value > INT32_MAX ? INT32_MAX : static_cast<int>(value);
 }
@@ -104,11 +108,13 @@ IdentityGraphServer::IdentityGraphServer(
       admin_workers_("admin calls", kAdminWorkers, kAdminCallsQueued),
       config_service_(authorizer_, *store_,
                       Auth0HttpOptions(options, metrics_.get()), admin_workers_,
-                      *limiters_),
+                      *limiters_, Rpcs(metrics_.get())),
       access_service_(authorizer_, *holder_, *scans_,
                       {static_cast<size_t>(options.query_max_visited),
-                       options.query_max_paths}),
-      scan_service_(authorizer_, *scans_, admin_workers_) {}
+                       options.query_max_paths},
+                      Rpcs(metrics_.get())),
+      scan_service_(authorizer_, *scans_, admin_workers_,
+                    Rpcs(metrics_.get())) {}
 
 absl::StatusOr<std::unique_ptr<IdentityGraphServer>> IdentityGraphServer::Start(
     const ServerOptions& options) {
@@ -176,13 +182,6 @@ absl::StatusOr<std::unique_ptr<IdentityGraphServer>> IdentityGraphServer::Start(
   builder.RegisterService(&server->config_service_);
   builder.RegisterService(&server->access_service_);
   builder.RegisterService(&server->scan_service_);
-  if (server->metrics_ != nullptr) {
-    std::vector<
-        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-        interceptors;
-    interceptors.push_back(server->metrics_->rpcs().NewInterceptorFactory());
-    builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  }
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              options.max_concurrent_streams);

@@ -46,6 +46,10 @@ class IdentityGraphServer {
   // The address actually listened on (the chosen port when the options asked
   // for port 0).
   const std::string& address() const { return address_; }
+  // The port metrics are served on (--metrics_listen), or 0 without.
+  int metrics_port() const {
+    return metrics_ == nullptr ? 0 : metrics_->port();
+  }
 
   // Stops accepting calls and marks the health service NOT_SERVING; in-flight
   // calls may finish within `grace`, then are cancelled. Returns when the

@@ -1,11 +1,20 @@
 // The server over a real gRPC channel (in process): auth on every service,
 // ConfigService behaviour as a client sees it, the hardening limits, and the
 // health service.
+#include <curl/curl.h>
+
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "base/durable_file.h"
 #include "gmock/gmock.h"
@@ -20,6 +29,7 @@
 #include "identitygraph/v1/access_service.grpc.pb.h"
 #include "identitygraph/v1/config_service.grpc.pb.h"
 #include "identitygraph/v1/scan_service.grpc.pb.h"
+#include "server/rpc_metrics.h"
 #include "server/server.h"
 #include "tests/test_temp_dir.h"
 
@@ -40,7 +50,14 @@ class ServerGrpcTest : public ::testing::Test {
         WriteFileAtomically(dir_.File("admin"), kAdminToken, 0600).ok());
     ASSERT_TRUE(
         WriteFileAtomically(dir_.File("reader"), kReaderToken, 0600).ok());
+    StartServer();
+  }
+
+  // Starts the server (again); `metrics_listen` as the flag.
+  void StartServer(const std::string& metrics_listen = "") {
+    server_.reset();
     ServerOptions options;
+    options.metrics_listen = metrics_listen;
     options.listen = "127.0.0.1:0";
     options.data_dir = dir_.File("data");
     options.admin_token_file = dir_.File("admin");
@@ -344,6 +361,74 @@ TEST_F(ServerGrpcTest, UnparseableRequestsAreInvalidArgumentOnEveryRpc) {
     }
   }
   EXPECT_EQ(methods, 19);
+}
+
+// Every sample of `name` on the metrics page at `url`, by its labels as
+// written ({a="1",b="2"}).
+std::map<std::string, double> Samples(const std::string& url,
+                                      const std::string& name) {
+  std::string page;
+  CURL* curl = curl_easy_init();
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(
+      curl, CURLOPT_WRITEFUNCTION,
+      +[](char* data, size_t size, size_t count, void* out) {
+        static_cast<std::string*>(out)->append(data, size * count);
+        return size * count;
+      });
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &page);
+  EXPECT_EQ(curl_easy_perform(curl), CURLE_OK);
+  curl_easy_cleanup(curl);
+  std::map<std::string, double> out;
+  for (absl::string_view line : absl::StrSplit(page, '\n')) {
+    const size_t space = line.rfind(' ');
+    double value = 0;
+    if (absl::ConsumePrefix(&line, name) && absl::StartsWith(line, "{") &&
+        space != line.npos &&
+        absl::SimpleAtod(line.substr(line.rfind(' ') + 1), &value)) {
+      out[std::string(line.substr(0, line.rfind(' ')))] = value;
+    }
+  }
+  return out;
+}
+
+TEST_F(ServerGrpcTest, EveryRpcIsCountedWithTheCodeItsCallerSaw) {
+  StartServer("127.0.0.1:0");
+  ASSERT_GT(server_->metrics_port(), 0);
+  const std::string url =
+      absl::StrCat("http://127.0.0.1:", server_->metrics_port(), "/metrics");
+  std::map<std::string, double> started, handled;
+  const std::string garbage = "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff";
+  for (const char* service_name :
+       {"identitygraph.v1.AccessService", "identitygraph.v1.ConfigService",
+        "identitygraph.v1.ScanService"}) {
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+            service_name);
+    ASSERT_NE(service, nullptr);
+    for (int i = 0; i < service->method_count(); ++i) {
+      const google::protobuf::MethodDescriptor* method = service->method(i);
+      const std::string labels = absl::StrCat(
+          "grpc_method=\"", method->name(), "\",grpc_service=\"", service_name,
+          "\",grpc_type=\"",
+          method->server_streaming() ? "server_stream" : "unary", "\"");
+      const std::string path =
+          absl::StrCat("/", service_name, "/", method->name());
+      // An empty request (valid: every field unset), one that does not
+      // parse, and one without a token.
+      for (const auto& [bytes, token] :
+           std::vector<std::pair<std::string, std::string>>{
+               {"", kAdminToken}, {garbage, kAdminToken}, {"", ""}}) {
+        const grpc::Status status = CallWithBytes(channel_, path, bytes, token);
+        started[absl::StrCat("{", labels, "}")] += 1;
+        handled[absl::StrCat("{grpc_code=\"", GrpcCodeName(status.error_code()),
+                             "\",", labels, "}")] += 1;
+      }
+    }
+  }
+  EXPECT_EQ(Samples(url, "grpc_server_started_total"), started);
+  EXPECT_EQ(Samples(url, "grpc_server_handled_total"), handled);
+  EXPECT_EQ(Samples(url, "grpc_server_handling_seconds_count"), started);
 }
 
 TEST_F(ServerGrpcTest, AStringThatIsNotUtf8NamesItsFieldAndLogsNothing) {

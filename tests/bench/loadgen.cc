@@ -9,10 +9,12 @@
 // phases take turns for --duration each, --rounds times, each round starting
 // with another: Health/Check; CheckAccess (by user id and client id, random
 // pairs, cached and uncached alike, the default basic view); the same in the
-// full view. Then CheckAccess while a rescan runs, until it ends.
+// full view; and CheckAccess against a second server that serves metrics
+// (--metrics_listen). Then CheckAccess while a rescan runs, until it ends.
 // Prints requests/s and p50/p99/p999 latency per phase, each round's figures,
-// and CheckAccess against Health/Check: the median of the rounds' throughput
-// ratios and the ratio of the pooled p99s.
+// CheckAccess against Health/Check (the median of the rounds' throughput
+// ratios and the ratio of the pooled p99s), and with metrics against without.
+#include <curl/curl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -38,6 +40,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "base/durable_file.h"
@@ -46,6 +49,7 @@
 #include "identitygraph/v1/access_service.grpc.pb.h"
 #include "identitygraph/v1/config_service.grpc.pb.h"
 #include "identitygraph/v1/scan_service.grpc.pb.h"
+#include "re2/re2.h"
 #include "tests/auth0_sim/generator.h"
 #include "tests/server_process.h"
 #include "tests/sim_instance.h"
@@ -60,6 +64,9 @@ ABSL_FLAG(absl::Duration, duration, absl::Seconds(3),
 ABSL_FLAG(int, rounds, 7,
           "Rounds of the Health / CheckAccess / full view phases");
 ABSL_FLAG(int, in_flight, 64, "Calls outstanding at once");
+ABSL_FLAG(bool, metrics, true,
+          "Whether the second server serves metrics; false makes the last "
+          "phase an A/A control (two identical servers)");
 
 namespace identitygraph::bench {
 namespace {
@@ -208,6 +215,82 @@ bool AwaitScan(v1::ScanService::Stub& scans, const std::string& name) {
          update.scan().state() == v1::SCAN_STATE_SUCCEEDED;
 }
 
+// A server started on the simulator's tenant, configured and scanned.
+struct ScannedServer {
+  std::unique_ptr<ServerProcess> process;
+  std::unique_ptr<v1::ScanService::Stub> scans;
+  std::unique_ptr<v1::AccessService::Stub> access;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health;
+  double scan_seconds = 0;
+};
+
+std::unique_ptr<ScannedServer> StartScannedServer(
+    SimInstance& sim, const std::string& admin_token_file,
+    const std::string& data_dir, const v1::UpdateConfigRequest& update,
+    std::vector<std::string> extra_flags) {
+  importer::HttpClientOptions http = sim.HttpOptions();
+  std::vector<std::string> flags = {
+      "--listen=127.0.0.1:0", absl::StrCat("--data_dir=", data_dir),
+      absl::StrCat("--admin_token_file=", admin_token_file),
+      absl::StrCat("--auth0_connect_to=", http.connect_to),
+      absl::StrCat("--auth0_ca_file=", http.ca_file)};
+  flags.insert(flags.end(), extra_flags.begin(), extra_flags.end());
+  auto process = ServerProcess::Start(IDENTITYGRAPH_SERVER_BINARY, flags);
+  if (!process.ok()) {
+    std::fprintf(stderr, "server: %s\n", process.status().ToString().c_str());
+    return nullptr;
+  }
+  auto server = std::make_unique<ScannedServer>();
+  server->process = *std::move(process);
+  auto channel = grpc::CreateChannel(server->process->address(),
+                                     grpc::InsecureChannelCredentials());
+  auto config = v1::ConfigService::NewStub(channel);
+  server->scans = v1::ScanService::NewStub(channel);
+  server->access = v1::AccessService::NewStub(channel);
+  server->health = grpc::health::v1::Health::NewStub(channel);
+  v1::UpdateConfigResponse saved;
+  grpc::Status status =
+      config->UpdateConfig(AdminContext().get(), update, &saved);
+  if (!status.ok()) {
+    std::fprintf(stderr, "UpdateConfig: %s\n", status.error_message().c_str());
+    return nullptr;
+  }
+  std::string scan;
+  const absl::Time scanning = absl::Now();
+  if (!ScanToTheEnd(*server->scans, &scan) ||
+      !AwaitScan(*server->scans, scan)) {
+    return nullptr;
+  }
+  server->scan_seconds = absl::ToDoubleSeconds(absl::Now() - scanning);
+  return server;
+}
+
+// The value of the sample line of `name{labels}` (exactly as the server
+// writes it) on the metrics page at `url`, or -1.
+double ScrapeSample(const std::string& url, const std::string& series) {
+  std::string page;
+  CURL* curl = curl_easy_init();
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(
+      curl, CURLOPT_WRITEFUNCTION,
+      +[](char* data, size_t size, size_t count, void* out) {
+        static_cast<std::string*>(out)->append(data, size * count);
+        return size * count;
+      });
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &page);
+  const CURLcode code = curl_easy_perform(curl);
+  curl_easy_cleanup(curl);
+  if (code != CURLE_OK) return -1;
+  for (absl::string_view line : absl::StrSplit(page, '\n')) {
+    double value = 0;
+    if (absl::ConsumePrefix(&line, series) && absl::ConsumePrefix(&line, " ") &&
+        absl::SimpleAtod(line, &value)) {
+      return value;
+    }
+  }
+  return -1;
+}
+
 int Main() {
   const std::string spec_text = absl::GetFlag(FLAGS_spec);
   absl::StatusOr<sim::GeneratorSpec> spec = sim::ParseGeneratorSpec(spec_text);
@@ -238,26 +321,11 @@ int Main() {
     std::fprintf(stderr, "auth0-sim: %s\n", sim.status().ToString().c_str());
     return 1;
   }
+  // Two servers on the same tenant, one serving metrics: the phases against
+  // each take turns, so the cost of metrics is measured under the same
+  // conditions as the rest.
   TestTempDir dir;
   if (!WriteFileAtomically(dir.File("admin"), kAdminToken, 0600).ok()) return 1;
-  importer::HttpClientOptions http = (*sim)->HttpOptions();
-  auto server = ServerProcess::Start(
-      IDENTITYGRAPH_SERVER_BINARY,
-      {"--listen=127.0.0.1:0", absl::StrCat("--data_dir=", dir.File("data")),
-       absl::StrCat("--admin_token_file=", dir.File("admin")),
-       absl::StrCat("--auth0_connect_to=", http.connect_to),
-       absl::StrCat("--auth0_ca_file=", http.ca_file)});
-  if (!server.ok()) {
-    std::fprintf(stderr, "server: %s\n", server.status().ToString().c_str());
-    return 1;
-  }
-  auto channel = grpc::CreateChannel((*server)->address(),
-                                     grpc::InsecureChannelCredentials());
-  auto config = v1::ConfigService::NewStub(channel);
-  auto scans = v1::ScanService::NewStub(channel);
-  auto access = v1::AccessService::NewStub(channel);
-  auto health = grpc::health::v1::Health::NewStub(channel);
-
   v1::UpdateConfigRequest update;
   update.mutable_config()->set_domain(spec->domain);
   update.mutable_config()->set_client_id(spec->client_id);
@@ -268,21 +336,24 @@ int Main() {
   update.mutable_config()->mutable_authorization_extension()->set_api_url(
       absl::StrCat("https://", tenant.extension_host,
                    "/adf6e2f2b84784b57522e3b19dfc9201/api"));
-  v1::UpdateConfigResponse saved;
-  grpc::Status status =
-      config->UpdateConfig(AdminContext().get(), update, &saved);
-  if (!status.ok()) {
-    std::fprintf(stderr, "UpdateConfig: %s\n", status.error_message().c_str());
-    return 1;
-  }
-  std::string scan;
-  const absl::Time scanning = absl::Now();
-  if (!ScanToTheEnd(*scans, &scan) || !AwaitScan(*scans, scan)) return 1;
+  std::unique_ptr<ScannedServer> plain = StartScannedServer(
+      **sim, dir.File("admin"), dir.File("plain"), update, {});
+  if (plain == nullptr) return 1;
+  const bool metrics = absl::GetFlag(FLAGS_metrics);
+  std::unique_ptr<ScannedServer> measured = StartScannedServer(
+      **sim, dir.File("admin"), dir.File("metrics"), update,
+      metrics ? std::vector<std::string>{"--metrics_listen=127.0.0.1:0"}
+              : std::vector<std::string>{});
+  if (measured == nullptr) return 1;
   std::printf(
-      "tenant %s: %zu workforce users, %zu applications; scanned in "
-      "%.1f s\n",
-      spec_text.c_str(), users.size(), apps.size(),
-      absl::ToDoubleSeconds(absl::Now() - scanning));
+      "tenant %s: %zu workforce users, %zu applications; scanned in %.1f s "
+      "(and %.1f s by the second server)\n",
+      spec_text.c_str(), users.size(), apps.size(), plain->scan_seconds,
+      measured->scan_seconds);
+  v1::ScanService::Stub* scans = plain->scans.get();
+  v1::AccessService::Stub* access = plain->access.get();
+  grpc::health::v1::Health::Stub* health = plain->health.get();
+  std::string scan;
 
   const int in_flight = absl::GetFlag(FLAGS_in_flight);
   const absl::Duration duration = absl::GetFlag(FLAGS_duration);
@@ -314,8 +385,9 @@ int Main() {
   };
   std::vector<CheckSlot> check_slots(in_flight);
   for (int i = 0; i < in_flight; ++i) check_slots[i].random.seed(i + 1);
-  auto issue_check = [&](v1::CheckAccessView view) {
-    return [&, view](int slot, Load::Done done) {
+  auto issue_check = [&](v1::AccessService::Stub* access,
+                         v1::CheckAccessView view) {
+    return [&, access, view](int slot, Load::Done done) {
       CheckSlot& s = check_slots[slot];
       s.context = std::make_unique<grpc::ClientContext>();
       s.request.mutable_user()->set_id(users[s.random() % users.size()]);
@@ -330,36 +402,46 @@ int Main() {
   // alone moved between 53k and 62k/s from one 10 s run to the next), so the
   // phases take turns in short rounds and each round compares its own phases.
   struct Phase {
-    Phase(const char* name, Load::Issue issue)
-        : name(name), issue(std::move(issue)) {}
+    Phase(const char* name, Load::Issue issue, pid_t server)
+        : name(name), issue(std::move(issue)), server(server) {}
     const char* name;
     Load::Issue issue;
+    pid_t server;
     Load load;
     std::vector<double> rates;
     double server_cpu = 0, loadgen_cpu = 0;
   };
+  const pid_t plain_pid = plain->process->pid();
   Phase phases[] = {
-      {"Health/Check", issue_health},
-      {"CheckAccess", issue_check(v1::CHECK_ACCESS_VIEW_UNSPECIFIED)},
-      {"CheckAccess, full view", issue_check(v1::CHECK_ACCESS_VIEW_FULL)},
+      {"Health/Check", issue_health, plain_pid},
+      {"CheckAccess", issue_check(access, v1::CHECK_ACCESS_VIEW_UNSPECIFIED),
+       plain_pid},
+      {"CheckAccess, full view",
+       issue_check(access, v1::CHECK_ACCESS_VIEW_FULL), plain_pid},
+      {metrics ? "CheckAccess, metrics on" : "CheckAccess, 2nd server",
+       issue_check(measured->access.get(), v1::CHECK_ACCESS_VIEW_UNSPECIFIED),
+       measured->process->pid()},
   };
   constexpr int kPhases = sizeof(phases) / sizeof(phases[0]);
-  std::vector<double> ratios;
+  std::vector<double> ratios, metrics_ratios;
   for (int round = 0; round < rounds; ++round) {
     for (int i = 0; i < kPhases; ++i) {
       Phase& phase = phases[(round + i) % kPhases];
-      const double server_cpu = CpuSeconds((*server)->pid());
+      const double server_cpu = CpuSeconds(phase.server);
       const double loadgen_cpu = CpuSeconds(getpid());
       phase.rates.push_back(phase.load.Run(in_flight, duration, phase.issue));
-      phase.server_cpu += CpuSeconds((*server)->pid()) - server_cpu;
+      phase.server_cpu += CpuSeconds(phase.server) - server_cpu;
       phase.loadgen_cpu += CpuSeconds(getpid()) - loadgen_cpu;
     }
     ratios.push_back(phases[1].rates.back() / phases[0].rates.back());
+    metrics_ratios.push_back(phases[3].rates.back() / phases[1].rates.back());
     std::printf(
         "round %d: Health %.0f/s, CheckAccess %.0f/s (%.0f%%), full "
-        "view %.0f/s\n",
+        "view %.0f/s, %s %.0f/s (%.1f%%)\n",
         round + 1, phases[0].rates.back(), phases[1].rates.back(),
-        100 * ratios.back(), phases[2].rates.back());
+        100 * ratios.back(), phases[2].rates.back(),
+        metrics ? "metrics on" : "2nd server", phases[3].rates.back(),
+        100 * metrics_ratios.back());
   }
   std::vector<Figures> totals;
   for (Phase& phase : phases) {
@@ -383,7 +465,7 @@ int Main() {
   Load during;
   while (!scan_ended) {
     during.Run(in_flight, absl::Seconds(1),
-               issue_check(v1::CHECK_ACCESS_VIEW_UNSPECIFIED));
+               issue_check(access, v1::CHECK_ACCESS_VIEW_UNSPECIFIED));
   }
   watcher.join();
   Print(
@@ -397,7 +479,28 @@ int Main() {
       100 * *std::min_element(ratios.begin(), ratios.end()),
       100 * *std::max_element(ratios.begin(), ratios.end()),
       totals[1].p99_us / totals[0].p99_us);
-  (*server)->Stop(SIGTERM);
+  std::string metrics_url;
+  RE2::PartialMatch(measured->process->output(),
+                    R"(metrics on (http://\S+/metrics))", &metrics_url);
+  const double counted =
+      metrics ? ScrapeSample(metrics_url,
+                             "grpc_server_handled_total{grpc_code=\"OK\","
+                             "grpc_method=\"CheckAccess\",grpc_service=\""
+                             "identitygraph.v1.AccessService\",grpc_type=\""
+                             "unary\"}")
+              : 0;
+  std::printf(
+      "CheckAccess %s: throughput %.1f%% (median of %d rounds, from %.1f%% to "
+      "%.1f%%%s); the server counted %.0f checks, loadgen sent %lld\n",
+      metrics ? "with metrics / without"
+              : "on a second server without metrics / the first (A/A)",
+      100 * Median(metrics_ratios), rounds,
+      100 * *std::min_element(metrics_ratios.begin(), metrics_ratios.end()),
+      100 * *std::max_element(metrics_ratios.begin(), metrics_ratios.end()),
+      metrics ? "; target >= 97%" : "", counted,
+      static_cast<long long>(totals[3].calls));
+  measured->process->Stop(SIGTERM);
+  plain->process->Stop(SIGTERM);
   return 0;
 }
 

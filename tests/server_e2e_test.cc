@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -27,6 +26,7 @@
 #include "re2/re2.h"
 #include "tests/auth0_sim/tenant.h"
 #include "tests/import_oracle.h"
+#include "tests/metrics_page.h"
 #include "tests/server_process.h"
 #include "tests/server_process_fixture.h"
 #include "tests/test_temp_dir.h"
@@ -158,82 +158,6 @@ TEST_F(ServerE2eTest, EveryServiceChecksItsToken) {
             grpc::StatusCode::UNAVAILABLE);
 }
 
-// A metrics sample: its name and labels ("name{a=\"1\"}" split), its value.
-struct Sample {
-  std::string name;
-  std::map<std::string, std::string> labels;
-  double value = 0;
-};
-
-// Parses Prometheus' text format (the lines that are samples).
-std::vector<Sample> ParseMetrics(const std::string& text) {
-  static const LazyRE2 kLine = {
-      R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$)"};
-  static const LazyRE2 kLabel = {
-      R"re(([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?)re"};
-  std::vector<Sample> out;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    std::string name, labels, value;
-    if (line.empty() || line[0] == '#' ||
-        !RE2::FullMatch(std::string(line), *kLine, &name, &labels, &value)) {
-      continue;
-    }
-    Sample& sample = out.emplace_back();
-    sample.name = name;
-    re2::StringPiece rest(labels);
-    std::string key, label_value;
-    while (RE2::Consume(&rest, *kLabel, &key, &label_value)) {
-      sample.labels[key] = label_value;
-    }
-    EXPECT_TRUE(absl::SimpleAtod(value, &sample.value)) << line;
-  }
-  return out;
-}
-
-// The value of the one sample of `name` whose labels include `labels`; 0
-// (the value of a series not made yet) when there is none.
-double Value(const std::vector<Sample>& samples, const std::string& name,
-             const std::map<std::string, std::string>& labels = {}) {
-  double found = 0;
-  int matches = 0;
-  for (const Sample& sample : samples) {
-    if (sample.name != name) continue;
-    bool all = true;
-    for (const auto& [key, value] : labels) {
-      auto it = sample.labels.find(key);
-      all = all && it != sample.labels.end() && it->second == value;
-    }
-    if (all) {
-      found = sample.value;
-      ++matches;
-    }
-  }
-  EXPECT_LE(matches, 1) << name << " matched more than one series";
-  return found;
-}
-
-size_t OnWrite(char* data, size_t size, size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
-  return size * count;
-}
-
-// GET `url` over plain HTTP, as Prometheus scrapes.
-std::string HttpGet(const std::string& url) {
-  std::string body;
-  CURL* curl = curl_easy_init();
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnWrite);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-  const CURLcode code = curl_easy_perform(curl);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_cleanup(curl);
-  EXPECT_EQ(code, CURLE_OK) << curl_easy_strerror(code);
-  EXPECT_EQ(status, 200);
-  return body;
-}
-
 TEST_F(ServerE2eTest, MetricsCountRealCallsScansAndAuth0Requests) {
   EXPECT_EQ(server_->Stop(SIGTERM), 0);
   StartServer({"--metrics_listen=127.0.0.1:0"});
@@ -241,9 +165,11 @@ TEST_F(ServerE2eTest, MetricsCountRealCallsScansAndAuth0Requests) {
   ASSERT_TRUE(RE2::PartialMatch(server_->output(),
                                 R"(metrics on (http://\S+/metrics))", &url))
       << server_->output();
-  const std::vector<Sample> before = ParseMetrics(HttpGet(url));
-  EXPECT_EQ(Value(before, "identitygraph_snapshot_version"), 0);
-  EXPECT_EQ(Value(before, "identitygraph_scan_running"), 0);
+  absl::StatusOr<std::string> page = FetchMetricsPage(url);
+  ASSERT_TRUE(page.ok()) << page.status();
+  const std::vector<MetricSample> before = ParseMetricsPage(*page);
+  EXPECT_EQ(SampleValue(before, "identitygraph_snapshot_version"), 0);
+  EXPECT_EQ(SampleValue(before, "identitygraph_scan_running"), 0);
 
   Configure("acme-importer-secret-0123456789abcdef");
   // Another client of the tenant spends its budget once: the scan waits.
@@ -266,7 +192,9 @@ TEST_F(ServerE2eTest, MetricsCountRealCallsScansAndAuth0Requests) {
   v1::GetGraphStatsResponse stats;
   ASSERT_TRUE(access_->GetGraphStats(As(kReader).get(), {}, &stats).ok());
 
-  const std::vector<Sample> after = ParseMetrics(HttpGet(url));
+  page = FetchMetricsPage(url);
+  ASSERT_TRUE(page.ok()) << page.status();
+  const std::vector<MetricSample> after = ParseMetricsPage(*page);
   const std::map<std::string, std::string> check_access = {
       {"grpc_service", "identitygraph.v1.AccessService"},
       {"grpc_method", "CheckAccess"},
@@ -276,75 +204,83 @@ TEST_F(ServerE2eTest, MetricsCountRealCallsScansAndAuth0Requests) {
     labels["grpc_code"] = code;
     return labels;
   };
-  EXPECT_EQ(Value(after, "grpc_server_started_total", check_access), 4);
-  EXPECT_EQ(Value(after, "grpc_server_handled_total", with_code("OK")), 3);
-  EXPECT_EQ(Value(after, "grpc_server_handled_total", with_code("NotFound")),
-            1);
-  EXPECT_EQ(Value(after, "grpc_server_handling_seconds_count", check_access),
-            4);
+  EXPECT_EQ(SampleValue(after, "grpc_server_started_total", check_access), 4);
+  EXPECT_EQ(SampleValue(after, "grpc_server_handled_total", with_code("OK")),
+            3);
+  EXPECT_EQ(
+      SampleValue(after, "grpc_server_handled_total", with_code("NotFound")),
+      1);
+  EXPECT_EQ(
+      SampleValue(after, "grpc_server_handling_seconds_count", check_access),
+      4);
   std::map<std::string, std::string> slowest = check_access;
   slowest["le"] = "+Inf";
-  EXPECT_EQ(Value(after, "grpc_server_handling_seconds_bucket", slowest), 4);
-  EXPECT_EQ(Value(after, "grpc_server_handled_total",
-                  {{"grpc_method", "UpdateConfig"}, {"grpc_code", "OK"}}),
+  EXPECT_EQ(SampleValue(after, "grpc_server_handling_seconds_bucket", slowest),
+            4);
+  EXPECT_EQ(SampleValue(after, "grpc_server_handled_total",
+                        {{"grpc_method", "UpdateConfig"}, {"grpc_code", "OK"}}),
             1);
 
-  EXPECT_EQ(Value(after, "identitygraph_scans_total",
-                  {{"trigger", "manual"}, {"state", "succeeded"}}),
+  EXPECT_EQ(SampleValue(after, "identitygraph_scans_total",
+                        {{"trigger", "manual"}, {"state", "succeeded"}}),
             1);
-  EXPECT_EQ(Value(after, "identitygraph_scan_duration_seconds_count",
-                  {{"trigger", "manual"}, {"state", "succeeded"}}),
+  EXPECT_EQ(SampleValue(after, "identitygraph_scan_duration_seconds_count",
+                        {{"trigger", "manual"}, {"state", "succeeded"}}),
             1);
-  EXPECT_EQ(Value(after, "identitygraph_scan_running"), 0);
-  EXPECT_EQ(Value(after, "identitygraph_snapshot_version"),
+  EXPECT_EQ(SampleValue(after, "identitygraph_scan_running"), 0);
+  EXPECT_EQ(SampleValue(after, "identitygraph_snapshot_version"),
             scan.snapshot_version());
-  EXPECT_GE(Value(after, "identitygraph_snapshot_age_seconds"), 0);
+  EXPECT_GE(SampleValue(after, "identitygraph_snapshot_age_seconds"), 0);
   for (const v1::EntityKindCount& count : stats.entities()) {
     const std::string kind = absl::AsciiStrToLower(
         absl::StripPrefix(v1::EntityKind_Name(count.kind()), "ENTITY_KIND_"));
-    EXPECT_EQ(Value(after, "identitygraph_graph_entities", {{"kind", kind}}),
-              count.count())
+    EXPECT_EQ(
+        SampleValue(after, "identitygraph_graph_entities", {{"kind", kind}}),
+        count.count())
         << kind;
   }
   double lookups = 0;
   for (const v1::CacheStats& cache : stats.caches()) {
-    lookups += Value(after, "identitygraph_query_cache_hits_total",
-                     {{"cache", cache.name()}}) +
-               Value(after, "identitygraph_query_cache_misses_total",
-                     {{"cache", cache.name()}});
+    lookups += SampleValue(after, "identitygraph_query_cache_hits_total",
+                           {{"cache", cache.name()}}) +
+               SampleValue(after, "identitygraph_query_cache_misses_total",
+                           {{"cache", cache.name()}});
   }
   EXPECT_GE(lookups, 3);  // the three checks that found their user
 
   // The scan's requests, by template: one token per audience, the roles
   // listing, each role's users (ids never become labels).
-  EXPECT_GE(Value(after, "identitygraph_auth0_requests_total",
-                  {{"endpoint", "/oauth/token"}, {"status", "200"}}),
+  EXPECT_GE(SampleValue(after, "identitygraph_auth0_requests_total",
+                        {{"endpoint", "/oauth/token"}, {"status", "200"}}),
             2);
-  EXPECT_GE(Value(after, "identitygraph_auth0_requests_total",
-                  {{"endpoint", "/api/v2/roles"}, {"status", "200"}}),
+  EXPECT_GE(SampleValue(after, "identitygraph_auth0_requests_total",
+                        {{"endpoint", "/api/v2/roles"}, {"status", "200"}}),
             1);
-  EXPECT_GE(
-      Value(after, "identitygraph_auth0_requests_total",
-            {{"endpoint", "/api/v2/roles/{id}/users"}, {"status", "200"}}),
-      1);
-  for (const Sample& sample : after) {
+  EXPECT_GE(SampleValue(
+                after, "identitygraph_auth0_requests_total",
+                {{"endpoint", "/api/v2/roles/{id}/users"}, {"status", "200"}}),
+            1);
+  for (const MetricSample& sample : after) {
     auto endpoint = sample.labels.find("endpoint");
     if (endpoint != sample.labels.end()) {
       EXPECT_THAT(endpoint->second, Not(HasSubstr("rol_"))) << sample.name;
     }
   }
-  EXPECT_GE(Value(after, "identitygraph_auth0_request_duration_seconds_count",
+  EXPECT_GE(
+      SampleValue(after, "identitygraph_auth0_request_duration_seconds_count",
                   {{"endpoint", "/api/v2/roles"}}),
-            1);
-  EXPECT_EQ(Value(after, "identitygraph_auth0_requests_total",
-                  {{"endpoint", "/api/v2/roles"}, {"status", "429"}}),
+      1);
+  EXPECT_EQ(SampleValue(after, "identitygraph_auth0_requests_total",
+                        {{"endpoint", "/api/v2/roles"}, {"status", "429"}}),
             1);
   const std::map<std::string, std::string> tenant = {
       {"host", "acme.us.auth0.com"}};
-  EXPECT_GE(Value(after, "identitygraph_auth0_rate_limit_waits_total", tenant),
-            1);
+  EXPECT_GE(
+      SampleValue(after, "identitygraph_auth0_rate_limit_waits_total", tenant),
+      1);
   EXPECT_GT(
-      Value(after, "identitygraph_auth0_rate_limit_wait_seconds_total", tenant),
+      SampleValue(after, "identitygraph_auth0_rate_limit_wait_seconds_total",
+                  tenant),
       0);
 }
 

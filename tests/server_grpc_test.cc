@@ -1,8 +1,6 @@
 // The server over a real gRPC channel (in process): auth on every service,
 // ConfigService behaviour as a client sees it, the hardening limits, and the
 // health service.
-#include <curl/curl.h>
-
 #include <chrono>
 #include <map>
 #include <memory>
@@ -10,11 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "base/durable_file.h"
 #include "gmock/gmock.h"
@@ -31,6 +25,7 @@
 #include "identitygraph/v1/scan_service.grpc.pb.h"
 #include "server/rpc_metrics.h"
 #include "server/server.h"
+#include "tests/metrics_page.h"
 #include "tests/test_temp_dir.h"
 
 namespace identitygraph {
@@ -363,31 +358,14 @@ TEST_F(ServerGrpcTest, UnparseableRequestsAreInvalidArgumentOnEveryRpc) {
   EXPECT_EQ(methods, 19);
 }
 
-// Every sample of `name` on the metrics page at `url`, by its labels as
-// written ({a="1",b="2"}).
-std::map<std::string, double> Samples(const std::string& url,
-                                      const std::string& name) {
-  std::string page;
-  CURL* curl = curl_easy_init();
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(
-      curl, CURLOPT_WRITEFUNCTION,
-      +[](char* data, size_t size, size_t count, void* out) {
-        static_cast<std::string*>(out)->append(data, size * count);
-        return size * count;
-      });
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &page);
-  EXPECT_EQ(curl_easy_perform(curl), CURLE_OK);
-  curl_easy_cleanup(curl);
-  std::map<std::string, double> out;
-  for (absl::string_view line : absl::StrSplit(page, '\n')) {
-    const size_t space = line.rfind(' ');
-    double value = 0;
-    if (absl::ConsumePrefix(&line, name) && absl::StartsWith(line, "{") &&
-        space != line.npos &&
-        absl::SimpleAtod(line.substr(line.rfind(' ') + 1), &value)) {
-      out[std::string(line.substr(0, line.rfind(' ')))] = value;
-    }
+// Every sample of `name` on the metrics page at `url`, by its labels.
+std::map<std::map<std::string, std::string>, double> Samples(
+    const std::string& url, const std::string& name) {
+  absl::StatusOr<std::string> page = FetchMetricsPage(url);
+  EXPECT_TRUE(page.ok()) << page.status();
+  std::map<std::map<std::string, std::string>, double> out;
+  for (const MetricSample& sample : ParseMetricsPage(page.value_or(""))) {
+    if (sample.name == name) out[sample.labels] = sample.value;
   }
   return out;
 }
@@ -397,7 +375,7 @@ TEST_F(ServerGrpcTest, EveryRpcIsCountedWithTheCodeItsCallerSaw) {
   ASSERT_GT(server_->metrics_port(), 0);
   const std::string url =
       absl::StrCat("http://127.0.0.1:", server_->metrics_port(), "/metrics");
-  std::map<std::string, double> started, handled;
+  std::map<std::map<std::string, std::string>, double> started, handled;
   const std::string garbage = "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff";
   for (const char* service_name :
        {"identitygraph.v1.AccessService", "identitygraph.v1.ConfigService",
@@ -408,10 +386,11 @@ TEST_F(ServerGrpcTest, EveryRpcIsCountedWithTheCodeItsCallerSaw) {
     ASSERT_NE(service, nullptr);
     for (int i = 0; i < service->method_count(); ++i) {
       const google::protobuf::MethodDescriptor* method = service->method(i);
-      const std::string labels = absl::StrCat(
-          "grpc_method=\"", method->name(), "\",grpc_service=\"", service_name,
-          "\",grpc_type=\"",
-          method->server_streaming() ? "server_stream" : "unary", "\"");
+      const std::map<std::string, std::string> labels = {
+          {"grpc_service", service_name},
+          {"grpc_method", method->name()},
+          {"grpc_type",
+           method->server_streaming() ? "server_stream" : "unary"}};
       const std::string path =
           absl::StrCat("/", service_name, "/", method->name());
       // An empty request (valid: every field unset), one that does not
@@ -420,9 +399,10 @@ TEST_F(ServerGrpcTest, EveryRpcIsCountedWithTheCodeItsCallerSaw) {
            std::vector<std::pair<std::string, std::string>>{
                {"", kAdminToken}, {garbage, kAdminToken}, {"", ""}}) {
         const grpc::Status status = CallWithBytes(channel_, path, bytes, token);
-        started[absl::StrCat("{", labels, "}")] += 1;
-        handled[absl::StrCat("{grpc_code=\"", GrpcCodeName(status.error_code()),
-                             "\",", labels, "}")] += 1;
+        started[labels] += 1;
+        std::map<std::string, std::string> with_code = labels;
+        with_code["grpc_code"] = std::string(GrpcCodeName(status.error_code()));
+        handled[with_code] += 1;
       }
     }
   }

@@ -14,7 +14,6 @@
 // Prints requests/s and p50/p99/p999 latency per phase, each round's figures,
 // CheckAccess against Health/Check (the median of the rounds' throughput
 // ratios and the ratio of the pooled p99s), and with metrics against without.
-#include <curl/curl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -51,6 +50,7 @@
 #include "identitygraph/v1/scan_service.grpc.pb.h"
 #include "re2/re2.h"
 #include "tests/auth0_sim/generator.h"
+#include "tests/metrics_page.h"
 #include "tests/server_process.h"
 #include "tests/sim_instance.h"
 #include "tests/test_temp_dir.h"
@@ -265,32 +265,6 @@ std::unique_ptr<ScannedServer> StartScannedServer(
   return server;
 }
 
-// The value of the sample line of `name{labels}` (exactly as the server
-// writes it) on the metrics page at `url`, or -1.
-double ScrapeSample(const std::string& url, const std::string& series) {
-  std::string page;
-  CURL* curl = curl_easy_init();
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(
-      curl, CURLOPT_WRITEFUNCTION,
-      +[](char* data, size_t size, size_t count, void* out) {
-        static_cast<std::string*>(out)->append(data, size * count);
-        return size * count;
-      });
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &page);
-  const CURLcode code = curl_easy_perform(curl);
-  curl_easy_cleanup(curl);
-  if (code != CURLE_OK) return -1;
-  for (absl::string_view line : absl::StrSplit(page, '\n')) {
-    double value = 0;
-    if (absl::ConsumePrefix(&line, series) && absl::ConsumePrefix(&line, " ") &&
-        absl::SimpleAtod(line, &value)) {
-      return value;
-    }
-  }
-  return -1;
-}
-
 int Main() {
   const std::string spec_text = absl::GetFlag(FLAGS_spec);
   absl::StatusOr<sim::GeneratorSpec> spec = sim::ParseGeneratorSpec(spec_text);
@@ -482,13 +456,15 @@ int Main() {
   std::string metrics_url;
   RE2::PartialMatch(measured->process->output(),
                     R"(metrics on (http://\S+/metrics))", &metrics_url);
-  const double counted =
-      metrics ? ScrapeSample(metrics_url,
-                             "grpc_server_handled_total{grpc_code=\"OK\","
-                             "grpc_method=\"CheckAccess\",grpc_service=\""
-                             "identitygraph.v1.AccessService\",grpc_type=\""
-                             "unary\"}")
-              : 0;
+  double counted = 0;
+  if (metrics) {
+    absl::StatusOr<std::string> page = FetchMetricsPage(metrics_url);
+    counted =
+        page.ok()
+            ? SampleValue(ParseMetricsPage(*page), "grpc_server_handled_total",
+                          {{"grpc_method", "CheckAccess"}, {"grpc_code", "OK"}})
+            : -1;
+  }
   std::printf(
       "CheckAccess %s: throughput %.1f%% (median of %d rounds, from %.1f%% to "
       "%.1f%%%s); the server counted %.0f checks, loadgen sent %lld\n",

@@ -27,7 +27,7 @@ const identitygraph::ServerOptions kDefaults;
 ABSL_FLAG(std::string, listen, kDefaults.listen,
           "host:port to serve gRPC on; port 0 picks a free port and logs it");
 ABSL_FLAG(std::string, metrics_listen, "",
-          "host:port (an IP address) to serve Prometheus metrics on at "
+          "host:port (of this machine) to serve Prometheus metrics on at "
           "/metrics, over plain HTTP and without a token; port 0 picks a "
           "free port and logs it. Unset: no metrics");
 ABSL_FLAG(std::string, log_format, "text",

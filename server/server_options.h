@@ -20,7 +20,7 @@ struct ServerOptions {
   // Required.
   std::string data_dir;
 
-  // HOST:PORT (an IP address) to serve Prometheus metrics on, over plain
+  // HOST:PORT (of this machine) to serve Prometheus metrics on, over plain
   // HTTP and without a token: bind it to an address only the monitoring
   // network reaches. Empty (the default): no metrics.
   std::string metrics_listen;

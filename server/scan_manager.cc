@@ -32,7 +32,6 @@ namespace {
 
 constexpr char kSnapshotFile[] = "snapshot.igs";
 constexpr char kHistoryFile[] = "scans.json";
-constexpr size_t kHistoryKept = 100;
 constexpr size_t kMaxHistoryBytes = size_t{64} << 20;
 // The scheduler looks at the configuration at least this often (it may
 // change the rescan interval at any time).
@@ -134,6 +133,7 @@ ScanManager::ScanManager(ConfigStore& store, graph::SnapshotHolder& holder,
 
 absl::StatusOr<std::unique_ptr<ScanManager>> ScanManager::Open(
     ConfigStore& store, graph::SnapshotHolder& holder, Options options) {
+  options.history_kept = std::max<size_t>(1, options.history_kept);
   std::unique_ptr<ScanManager> manager(
       new ScanManager(store, holder, std::move(options)));
   if (absl::Status loaded = manager->Load(); !loaded.ok()) return loaded;
@@ -220,6 +220,7 @@ absl::Status ScanManager::Load() {
         scans_.push_back(*it);
         changes_.push_back(1);
       }
+      DropBeyondKept();
     } else if (absl::Status kept =
                    KeepAside(history_path,
                              absl::DataLossError(absl::StrCat(
@@ -304,6 +305,7 @@ absl::StatusOr<ScanManager::Started> ScanManager::Start(
   scan.mutable_progress()->set_phase(v1::SCAN_PHASE_TOKEN);
   scans_.push_back(scan);
   changes_.push_back(1);
+  DropBeyondKept();
   SaveHistory();
   AfterStep(Step::kStartRecorded);
   running_ = true;
@@ -418,11 +420,18 @@ void ScanManager::Finish(size_t index, v1::ScanState state) {
   if (options_.on_ended) options_.on_ended(scan);
 }
 
+void ScanManager::DropBeyondKept() {
+  // Memory keeps what the file keeps. The running scan is the newest, never
+  // dropped; indices into scans_ are never held across a wait (see Cancel).
+  if (scans_.size() <= options_.history_kept) return;
+  const size_t dropped = scans_.size() - options_.history_kept;
+  scans_.erase(scans_.begin(), scans_.begin() + dropped);
+  changes_.erase(changes_.begin(), changes_.begin() + dropped);
+}
+
 void ScanManager::SaveHistory() {
   v1::ListScansResponse saved;
-  const size_t first =
-      scans_.size() > kHistoryKept ? scans_.size() - kHistoryKept : 0;
-  for (size_t i = scans_.size(); i-- > first;) *saved.add_scans() = scans_[i];
+  for (size_t i = scans_.size(); i-- > 0;) *saved.add_scans() = scans_[i];
   std::string json;
   google::protobuf::util::JsonPrintOptions print;
   (void)google::protobuf::util::MessageToJsonString(saved, &json, print);
@@ -446,7 +455,7 @@ absl::StatusOr<size_t> ScanManager::Find(const std::string& name) const {
     if (scans_[i].name() == name) return i;
   }
   return absl::NotFoundError(
-      absl::StrCat(name, " is not known (the newest ", kHistoryKept,
+      absl::StrCat(name, " is not known (the newest ", options_.history_kept,
                    " scans are kept); ListScans shows them"));
 }
 
@@ -476,9 +485,14 @@ absl::StatusOr<v1::Scan> ScanManager::Cancel(const std::string& name) {
   if (!index.ok()) return index.status();
   if (ScanEnded(scans_[*index])) return scans_[*index];
   cancel_ = true;
-  // An HTTP request in flight is cut by the same flag.
-  changed_.wait_for(lock, absl::ToChronoSeconds(kCancelWait),
-                    [&] { return ScanEnded(scans_[*index]); });
+  // An HTTP request in flight is cut by the same flag. Found again after the
+  // wait: a scan started meanwhile may have dropped the oldest from scans_.
+  changed_.wait_for(lock, absl::ToChronoSeconds(kCancelWait), [&] {
+    absl::StatusOr<size_t> now = Find(name);
+    return !now.ok() || ScanEnded(scans_[*now]);
+  });
+  index = Find(name);
+  if (!index.ok()) return index.status();
   return scans_[*index];
 }
 
@@ -488,11 +502,16 @@ absl::StatusOr<v1::Scan> ScanManager::WaitForChange(const std::string& name,
   std::unique_lock<std::mutex> lock(mutex_);
   absl::StatusOr<size_t> index = Find(name);
   if (!index.ok()) return index.status();
-  const size_t i = *index;
-  changed_.wait_until(lock, absl::ToChronoTime(deadline),
-                      [&] { return changes_[i] != *seen; });
-  *seen = changes_[i];
-  return scans_[i];
+  // Found again each time: a scan started meanwhile may have dropped the
+  // oldest from scans_.
+  changed_.wait_until(lock, absl::ToChronoTime(deadline), [&] {
+    absl::StatusOr<size_t> now = Find(name);
+    return !now.ok() || changes_[*now] != *seen;
+  });
+  index = Find(name);
+  if (!index.ok()) return index.status();
+  *seen = changes_[*index];
+  return scans_[*index];
 }
 
 absl::StatusOr<std::optional<v1::Scan>> ScanManager::GetIfChanged(

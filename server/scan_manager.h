@@ -10,7 +10,8 @@
 //   (*scans)->GetIfChanged("scans/3", &seen);
 //
 // Files in the data directory: `snapshot.igs` (graph/snapshot_file.h) and
-// `scans.json` (the newest 100 scans), both mode 0600: they hold every
+// `scans.json` (the newest Options::history_kept scans, as in memory), both
+// mode 0600: they hold every
 // workforce user's email. The snapshot is written before the history records
 // the scan's end; a server that stopped in between finds a snapshot newer
 // than the history knows and records its scan as succeeded when it opens. A
@@ -75,6 +76,9 @@ class ScanManager {
     // saved (metrics). Called with the manager's lock held: it must not block
     // or call the manager.
     std::function<void(const v1::Scan&)> on_ended;
+    // Scans kept, in memory and in scans.json: the newest this many (at
+    // least 1; the running scan is the newest).
+    size_t history_kept = 100;
   };
 
   // Loads the history and the last snapshot (published into `holder`).
@@ -135,7 +139,8 @@ class ScanManager {
   void NotifyChanged(const std::string& name);
   // Index into scans_ of `name`, or an error.
   absl::StatusOr<size_t> Find(const std::string& name) const;
-  void SaveHistory();  // with mutex_ held
+  void SaveHistory();     // with mutex_ held
+  void DropBeyondKept();  // with mutex_ held: the oldest past history_kept
   void AfterStep(Step step) const {
     if (options_.after_step) options_.after_step(step);
   }

@@ -40,7 +40,8 @@ class ScanManagerTest : public AcmeSimFixture {
     OpenManager();
   }
 
-  void OpenManager() {
+  // `history_kept` as ScanManager::Options has it.
+  void OpenManager(size_t history_kept = 100) {
     manager_.reset();
     holder_ = std::make_unique<graph::SnapshotHolder>();
     ScanManager::Options options;
@@ -48,6 +49,7 @@ class ScanManagerTest : public AcmeSimFixture {
     options.import.http = sim_->HttpOptions();
     options.import.retry.initial_backoff = absl::Milliseconds(5);
     options.import.retry.max_backoff = absl::Milliseconds(20);
+    options.history_kept = history_kept;
     auto manager = ScanManager::Open(*store_, *holder_, options);
     ASSERT_TRUE(manager.ok()) << manager.status();
     manager_ = *std::move(manager);
@@ -221,6 +223,32 @@ TEST_F(ScanManagerTest, HistoryAndServedSnapshotAgreeAfterAKillAtEveryStep) {
   auto next = manager_->Start(v1::SCAN_TRIGGER_MANUAL);
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(AwaitEnd(next->scan.name()).snapshot_version(), served + 1);
+}
+
+TEST_F(ScanManagerTest, MemoryAndFileKeepOnlyTheNewestScans) {
+  OpenManager(3);
+  for (int n = 1; n <= 5; ++n) {
+    auto started = manager_->Start(v1::SCAN_TRIGGER_MANUAL);
+    ASSERT_TRUE(started.ok()) << started.status();
+    ASSERT_EQ(AwaitEnd(started->scan.name()).state(), v1::SCAN_STATE_SUCCEEDED);
+  }
+  std::vector<std::string> names;
+  for (const v1::Scan& scan : manager_->List()) names.push_back(scan.name());
+  EXPECT_EQ(names, (std::vector<std::string>{"scans/5", "scans/4", "scans/3"}));
+  EXPECT_EQ(manager_->Get("scans/2").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(manager_->ScanOfVersion(1), "");
+  EXPECT_EQ(manager_->ScanOfVersion(5), "scans/5");
+  // A restart with a smaller bound loads the newest of what was saved.
+  OpenManager(2);
+  names.clear();
+  for (const v1::Scan& scan : manager_->List()) names.push_back(scan.name());
+  EXPECT_EQ(names, (std::vector<std::string>{"scans/5", "scans/4"}));
+  auto next = manager_->Start(v1::SCAN_TRIGGER_MANUAL);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->scan.name(), "scans/6");
+  EXPECT_EQ(AwaitEnd("scans/6").snapshot_version(), 6);
+  EXPECT_EQ(manager_->List().size(), 2u);
 }
 
 TEST_F(ScanManagerTest, AnUnreadableSnapshotIsKeptAsideNotServed) {

@@ -269,8 +269,11 @@ void RateLimiter::Observe(const Turn& turn, long status,
     absl::Time until =
         now + (rate_ > 0 ? absl::Seconds(1 / rate_) : absl::Seconds(1));
     if (rate_ <= 0 && reset_ > now) until = std::max(until, reset_);
-    const char* by =
-        (rate_ <= 0 && reset_ > now) ? "x-ratelimit-reset" : nullptr;
+    // The rate was learnt from x-ratelimit-reset, so a pause of one token's
+    // time is the header's as much as a wait for the reset is, and capped as
+    // such: a reset hours ahead teaches a rate of one request in minutes (the
+    // fuzzer found this pause waiting 730 s). Only the bare 1 s is our own.
+    const char* by = rate_ > 0 || reset_ > now ? "x-ratelimit-reset" : nullptr;
     // Retry-After (seconds) is the server's own word; it wins when longer.
     if (auto after = HeaderNumber(headers, "retry-after")) {
       if (now + absl::Seconds(*after) > until) by = "Retry-After";

@@ -140,6 +140,26 @@ TEST(RateLimiterTest, AWaitPastTheCapFailsNamingTheHeader) {
   EXPECT_EQ(limiter.AwaitTurn(time.cancelled)->waited, absl::Seconds(59));
 }
 
+// Found by rate_limiter_fuzz: a reset hours ahead teaches a rate of one
+// request in 12 minutes; a bare 429 then paused for one token's time, which
+// was not counted as the header's and so was waited out in full.
+TEST(RateLimiterTest, A429AfterAFarResetFailsInsteadOfPausingMinutes) {
+  FakeTime time;
+  RateLimiter limiter = time.Limiter();
+  Answer(time, limiter, 200, Figures(10, time.now + absl::Hours(8)));
+  ASSERT_GT(limiter.rate(), 0);
+  ASSERT_LT(limiter.rate(), 1.0 / 60);
+  absl::StatusOr<RateLimiter::Turn> turn = limiter.AwaitTurn(time.cancelled);
+  ASSERT_TRUE(turn.ok());
+  limiter.Observe(*turn, 429, {});
+  turn = limiter.AwaitTurn(time.cancelled);
+  ASSERT_FALSE(turn.ok());
+  EXPECT_EQ(turn.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(turn.status().message(),
+              ::testing::HasSubstr("x-ratelimit-reset"));
+  EXPECT_EQ(time.sleeps, 0) << "refused before waiting";
+}
+
 TEST(RateLimiterTest, ABare429WaitsASecondRatherThanHammer) {
   FakeTime time;
   RateLimiter limiter = time.Limiter();

@@ -18,12 +18,6 @@ CountedCall::CountedCall(RpcMetrics::Method* method) : method_(method) {
 CountedCall::CountedCall(CountedCall&& other) noexcept
     : method_(std::exchange(other.method_, nullptr)), start_(other.start_) {}
 
-CountedCall& CountedCall::operator=(CountedCall&& other) noexcept {
-  method_ = std::exchange(other.method_, nullptr);
-  start_ = other.start_;
-  return *this;
-}
-
 void CountedCall::Finished(const grpc::Status& status) {
   if (method_ == nullptr) return;
   const std::chrono::duration<double> elapsed =

@@ -33,7 +33,8 @@ class CountedCall {
   // Started now; `method` null counts nothing.
   explicit CountedCall(RpcMetrics::Method* method);
   CountedCall(CountedCall&& other) noexcept;
-  CountedCall& operator=(CountedCall&& other) noexcept;
+  // Not assignable: one that holds a call would drop it uncounted.
+  CountedCall& operator=(CountedCall&& other) = delete;
 
   // Reports how the call ended; only the first report counts.
   void Finished(const grpc::Status& status);

@@ -64,6 +64,14 @@ void AddSample(prometheus::MetricFamily& family, double value,
   }
 }
 
+// A gauge of one unlabelled value, appended to `out`.
+void AddGauge(std::vector<prometheus::MetricFamily>& out, std::string name,
+              std::string help, double value) {
+  out.push_back(NewFamily(std::move(name), std::move(help),
+                          prometheus::MetricType::Gauge));
+  AddSample(out.back(), value);
+}
+
 // State read from its owners at each scrape.
 class StateCollector final : public prometheus::Collectable {
  public:
@@ -86,20 +94,15 @@ class StateCollector final : public prometheus::Collectable {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     using prometheus::MetricType;
     std::shared_ptr<const graph::Snapshot> snapshot = state_.snapshots->Get();
-    auto version = NewFamily("identitygraph_snapshot_version",
-                             "The version of the snapshot that answers "
-                             "queries; 0 before the first scan.",
-                             MetricType::Gauge);
-    AddSample(version, snapshot == nullptr ? 0 : snapshot->version());
-    out.push_back(std::move(version));
+    AddGauge(out, "identitygraph_snapshot_version",
+             "The version of the snapshot that answers queries; 0 before the "
+             "first scan.",
+             snapshot == nullptr ? 0 : snapshot->version());
     if (snapshot == nullptr) return;
-    auto age = NewFamily("identitygraph_snapshot_age_seconds",
-                         "How old the snapshot that answers queries is "
-                         "(since its import ended).",
-                         MetricType::Gauge);
-    AddSample(age,
-              absl::ToDoubleSeconds(absl::Now() - snapshot->create_time()));
-    out.push_back(std::move(age));
+    AddGauge(out, "identitygraph_snapshot_age_seconds",
+             "How old the snapshot that answers queries is (since its import "
+             "ended).",
+             absl::ToDoubleSeconds(absl::Now() - snapshot->create_time()));
 
     auto entities =
         NewFamily("identitygraph_graph_entities",
@@ -121,12 +124,9 @@ class StateCollector final : public prometheus::Collectable {
           {{"kind", graph::EdgeKindName(static_cast<graph::EdgeKind>(kind))}});
     }
     out.push_back(std::move(edges));
-    auto bytes = NewFamily("identitygraph_graph_bytes",
-                           "Memory the snapshot holds, query caches "
-                           "excluded.",
-                           MetricType::Gauge);
-    AddSample(bytes, static_cast<double>(snapshot->MemoryBytes()));
-    out.push_back(std::move(bytes));
+    AddGauge(out, "identitygraph_graph_bytes",
+             "Memory the snapshot holds, query caches excluded.",
+             static_cast<double>(snapshot->MemoryBytes()));
 
     // The caches belong to the snapshot: their counters start again at 0
     // with each new version, which rate() reads as a counter reset.
@@ -158,12 +158,8 @@ class StateCollector final : public prometheus::Collectable {
 
   void CollectScans(std::vector<prometheus::MetricFamily>& out) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
-    const std::vector<v1::Scan> scans = state_.scans->List();
-    auto running = NewFamily("identitygraph_scan_running",
-                             "1 while a scan is pending or running.",
-                             prometheus::MetricType::Gauge);
-    AddSample(running, !scans.empty() && !ScanEnded(scans.front()) ? 1 : 0);
-    out.push_back(std::move(running));
+    AddGauge(out, "identitygraph_scan_running", "1 while a scan is running.",
+             state_.scans->running() ? 1 : 0);
   }
 
   void CollectLimiters(std::vector<prometheus::MetricFamily>& out) const

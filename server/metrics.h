@@ -55,8 +55,9 @@ class Metrics final : public importer::HttpObserver {
   static std::unique_ptr<Metrics> Create();
   ~Metrics() override;
 
-  // Serves GET /metrics over HTTP on `listen` (HOST:PORT, an address of this machine; port
-  // 0 picks a free one). UNAVAILABLE when the address cannot be bound.
+  // Serves GET /metrics over HTTP on `listen` (HOST:PORT, an address of this
+  // machine; port 0 picks a free one). UNAVAILABLE when the address cannot be
+  // bound.
   absl::Status Serve(const std::string& listen, MetricsState state);
   // The port Serve bound, 0 before.
   int port() const { return port_; }

@@ -471,6 +471,11 @@ std::vector<v1::Scan> ScanManager::List() const {
   return std::vector<v1::Scan>(scans_.rbegin(), scans_.rend());
 }
 
+bool ScanManager::running() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return running_;
+}
+
 std::string ScanManager::ScanOfVersion(int64_t version) const {
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto it = scans_.rbegin(); it != scans_.rend(); ++it) {

@@ -99,6 +99,8 @@ class ScanManager {
   absl::StatusOr<v1::Scan> Get(const std::string& name) const;
   // Newest first.
   std::vector<v1::Scan> List() const;
+  // Whether a scan is under way (from Start until it has ended).
+  bool running() const;
   // The name of the scan that published snapshot `version`, or "" when the
   // history no longer holds it.
   std::string ScanOfVersion(int64_t version) const;

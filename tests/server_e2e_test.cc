@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -168,6 +169,15 @@ TEST_F(ServerE2eTest, MetricsCountRealCallsScansAndAuth0Requests) {
   absl::StatusOr<std::string> page = FetchMetricsPage(url);
   ASSERT_TRUE(page.ok()) << page.status();
   const std::vector<MetricSample> before = ParseMetricsPage(*page);
+  // A missing series reads as 0: these must be there, saying 0.
+  auto has = [](const std::vector<MetricSample>& samples,
+                const std::string& name) {
+    return std::any_of(samples.begin(), samples.end(),
+                       [&](const MetricSample& s) { return s.name == name; });
+  };
+  ASSERT_TRUE(has(before, "identitygraph_snapshot_version"));
+  ASSERT_TRUE(has(before, "identitygraph_scan_running"));
+  EXPECT_FALSE(has(before, "identitygraph_snapshot_age_seconds"));
   EXPECT_EQ(SampleValue(before, "identitygraph_snapshot_version"), 0);
   EXPECT_EQ(SampleValue(before, "identitygraph_scan_running"), 0);
 
@@ -227,10 +237,11 @@ TEST_F(ServerE2eTest, MetricsCountRealCallsScansAndAuth0Requests) {
   EXPECT_EQ(SampleValue(after, "identitygraph_scan_duration_seconds_count",
                         {{"trigger", "manual"}, {"state", "succeeded"}}),
             1);
+  ASSERT_TRUE(has(after, "identitygraph_scan_running"));
   EXPECT_EQ(SampleValue(after, "identitygraph_scan_running"), 0);
   EXPECT_EQ(SampleValue(after, "identitygraph_snapshot_version"),
             scan.snapshot_version());
-  EXPECT_GE(SampleValue(after, "identitygraph_snapshot_age_seconds"), 0);
+  EXPECT_GT(SampleValue(after, "identitygraph_snapshot_age_seconds"), 0);
   for (const v1::EntityKindCount& count : stats.entities()) {
     const std::string kind = absl::AsciiStrToLower(
         absl::StripPrefix(v1::EntityKind_Name(count.kind()), "ENTITY_KIND_"));

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -22,6 +24,18 @@ constexpr absl::Duration kMinWait = absl::Milliseconds(1);
 // Anchors for measuring the rate: one per half second, for half a minute.
 constexpr absl::Duration kAnchorSpacing = absl::Milliseconds(500);
 constexpr absl::Duration kMaxWindow = absl::Seconds(30);
+// No real bucket holds more: Auth0's largest are thousands of requests. A
+// figure beyond it (or below zero) is a broken header, read as absent, so the
+// arithmetic on it cannot overflow.
+constexpr int64_t kMaxBucketFigure = 1'000'000'000;
+
+std::optional<int64_t> BucketFigure(
+    const std::map<std::string, std::string>& headers,
+    const std::string& name) {
+  std::optional<int64_t> value = HeaderNumber(headers, name);
+  if (value && (*value < 0 || *value > kMaxBucketFigure)) return std::nullopt;
+  return value;
+}
 
 }  // namespace
 
@@ -231,11 +245,11 @@ void RateLimiter::Observe(const Turn& turn, long status,
   const Pending request = found->second;
   pending_.erase(found);
   const std::optional<int64_t> remaining =
-      HeaderNumber(headers, "x-ratelimit-remaining");
+      BucketFigure(headers, "x-ratelimit-remaining");
   const std::optional<int64_t> reset =
       HeaderNumber(headers, "x-ratelimit-reset");
   const std::optional<int64_t> limit =
-      HeaderNumber(headers, "x-ratelimit-limit");
+      BucketFigure(headers, "x-ratelimit-limit");
   if (remaining.has_value()) {
     const bool first = mode_ != Mode::kTracked;
     Refill(now);

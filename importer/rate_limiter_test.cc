@@ -71,6 +71,26 @@ TEST(RateLimiterTest, AnswersWithoutFiguresMeanNoPacing) {
   EXPECT_EQ(time.sleeps, 0);
 }
 
+// rate_limiter_fuzz found the signed overflow (remaining + 1) in CI: a
+// figure no bucket can hold is a broken header and paces nothing.
+TEST(RateLimiterTest, FiguresNoBucketCanHoldAreReadAsAbsent) {
+  for (const char* figure :
+       {"9223372036854775807", "-9223372036854775808", "-1", "1000000001"}) {
+    SCOPED_TRACE(figure);
+    FakeTime time;
+    RateLimiter limiter = time.Limiter();
+    Answer(time, limiter, 200,
+           {{"x-ratelimit-limit", figure},
+            {"x-ratelimit-remaining", figure},
+            {"x-ratelimit-reset", "1790000010"}});
+    for (int i = 0; i < 5; ++i) {
+      EXPECT_EQ(limiter.AwaitTurn(time.cancelled)->waited,
+                absl::ZeroDuration());
+    }
+    EXPECT_EQ(time.sleeps, 0);
+  }
+}
+
 TEST(RateLimiterTest, AnAbandonedProbeLetsTheNextOneGo) {
   FakeTime time;
   RateLimiter limiter = time.Limiter();

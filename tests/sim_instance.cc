@@ -71,6 +71,12 @@ absl::Status SimInstance::ClearFaults() {
 absl::Status SimInstance::ResetStats() {
   return Control("DELETE", "/__sim/stats", "").status();
 }
+absl::Status SimInstance::Change(const nlohmann::json& changes) {
+  return Control("POST", "/__sim/changes", changes.dump()).status();
+}
+absl::Status SimInstance::PurgeLogs() {
+  return Control("POST", "/__sim/logs/purge", "{}").status();
+}
 absl::StatusOr<nlohmann::json> SimInstance::Stats() {
   absl::StatusOr<importer::HttpResponse> response =
       Control("GET", "/__sim/stats", "");

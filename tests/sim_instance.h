@@ -38,6 +38,11 @@ class SimInstance {
   absl::Status ClearFaults();
   absl::StatusOr<nlohmann::json> Stats();
   absl::Status ResetStats();
+  // POST /__sim/changes: applies `changes` (one change or {"changes": [...]})
+  // and writes their log events.
+  absl::Status Change(const nlohmann::json& changes);
+  // POST /__sim/logs/purge: the log's events are gone, as after retention.
+  absl::Status PurgeLogs();
 
  private:
   SimInstance() = default;

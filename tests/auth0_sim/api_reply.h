@@ -5,6 +5,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "nlohmann/json.hpp"
 
@@ -27,6 +28,8 @@ struct ApiReply {
   // When raw_content_type is set, raw_body is sent instead of `body`.
   std::string raw_body;
   std::string raw_content_type;
+  // Extra response headers (e.g. the logs API's Link).
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 // A Management API error: {"statusCode", "error", "message", "errorCode"}.

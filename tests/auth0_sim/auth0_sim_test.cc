@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "re2/re2.h"
 #include "tests/server_process.h"
 #include "tests/test_temp_dir.h"
 
@@ -830,6 +831,8 @@ TEST(Auth0SimStartupTest, BadFlagsStopItWithTheReason) {
        std::vector<std::pair<std::vector<std::string>, std::string>>{
            {{"--faults=explode"},
             "--faults: fault rule 'explode': unknown kind"},
+           {{"--log_delivery_delay=2h"},
+            "--log_delivery_delay must be from 0 to 1h"},
            {{}, "--cert_file and --key_file are required"},
            {{"--cert_file=x", "--key_file=y"},
             "give exactly one of --tenant_file"},
@@ -852,6 +855,162 @@ TEST(Auth0SimStartupTest, BadFlagsStopItWithTheReason) {
     EXPECT_EQ(exit.exit_code, 1) << hint;
     EXPECT_THAT(exit.output, HasSubstr(hint));
   }
+}
+
+class Auth0SimLogsTest : public Auth0SimTest {
+ protected:
+  static void SetUpTestSuite() {
+    StartSimulator({"--rate_burst=1000", "--rate_per_second=1000"});
+  }
+
+  static HttpResult Change(const Json& body) {
+    return Fetch(kDomain, "/__sim/changes", "", body.dump());
+  }
+
+  // The newest log id now, by search (as a follower starts).
+  static std::string NewestLogId(const std::string& token) {
+    HttpResult newest =
+        Fetch(kDomain, "/api/v2/logs?per_page=1&sort=date:-1", token);
+    EXPECT_EQ(newest.status, 200) << newest.body;
+    return newest.json().empty() ? "" : newest.json()[0]["log_id"];
+  }
+
+  // Every event after `from`, following the Link header until a page is
+  // empty; that last Link must repeat the call.
+  static std::vector<Json> Follow(const std::string& from,
+                                  const std::string& token) {
+    std::vector<Json> events;
+    std::string path = absl::StrCat("/api/v2/logs?from=", from, "&take=2");
+    for (int pages = 0; pages < 100; ++pages) {
+      HttpResult page = Fetch(kDomain, path, token);
+      EXPECT_EQ(page.status, 200) << page.body;
+      std::string next;
+      EXPECT_TRUE(RE2::FullMatch(
+          page.headers["link"],
+          absl::StrCat("<https://", kDomain,
+                       R"re((/api/v2/logs\?[^>]+)>; rel="next")re"),
+          &next))
+          << page.headers["link"];
+      if (page.json().empty()) {
+        EXPECT_EQ(next, path);
+        return events;
+      }
+      for (const Json& event : page.json()) events.push_back(event);
+      path = next;
+    }
+    ADD_FAILURE() << "the log did not end";
+    return events;
+  }
+
+  static std::vector<Json> OfType(const std::vector<Json>& events,
+                                  const std::string& type) {
+    std::vector<Json> out;
+    for (const Json& event : events)
+      if (event["type"] == type) out.push_back(event);
+    return out;
+  }
+};
+
+TEST_F(Auth0SimLogsTest, ChangesShowInTheApiAndInTheLog) {
+  const std::string token = ManagementToken();
+  const std::string from = NewestLogId(token);
+  HttpResult applied = Change(
+      {{"changes",
+        {{{"op", "assign_user_roles"},
+          {"user_id", "google-apps|grace"},
+          {"roles", {"rol_PayrollAdmin0001"}}},
+         {{"op", "update_role"},
+          {"role_id", "rol_Support00000003"},
+          {"set", {{"name", "support-tier-1"}}},
+          {"channel", "dashboard"}},
+         {{"op", "extension_delete"}, {"kind", "roles"}, {"id", "nope"}}}}});
+  // The third fails; the first two stay applied, and the answer says so.
+  EXPECT_EQ(applied.status, 400);
+  EXPECT_EQ(applied.json()["applied"], 2);
+  EXPECT_THAT(applied.json()["message"].get<std::string>(),
+              HasSubstr("changes[2]: extension_delete: no roles nope (the "
+                        "changes before it were applied)"));
+
+  HttpResult roles =
+      Fetch(kDomain, "/api/v2/users/google-apps%7Cgrace/roles", token);
+  EXPECT_THAT(roles.body, HasSubstr("rol_PayrollAdmin0001"));
+  EXPECT_THAT(Fetch(kDomain, "/api/v2/roles", token).body,
+              HasSubstr("support-tier-1"));
+
+  std::vector<Json> sapi = OfType(Follow(from, token), "sapi");
+  ASSERT_EQ(sapi.size(), 2u);
+  EXPECT_EQ(sapi[0]["details"]["request"]["path"],
+            "/api/v2/users/google-apps%7Cgrace/roles");
+  EXPECT_EQ(sapi[1]["details"]["request"]["method"], "patch");
+  EXPECT_EQ(sapi[1]["details"]["request"]["channel"],
+            "https://manage.auth0.com/");
+  EXPECT_LT(sapi[0]["log_id"], sapi[1]["log_id"]);
+}
+
+TEST_F(Auth0SimLogsTest, TokenExchangesAndLoginsAreTheNoiseAmongChanges) {
+  const std::string token = ManagementToken();
+  const std::string from = NewestLogId(token);
+  RequestToken(kImporterId, "wrong-secret",
+               absl::StrCat("https://", kDomain, "/api/v2/"));
+  ManagementToken();
+  EXPECT_EQ(Fetch(kDomain, "/__sim/logins", "",
+                  Json{{"logins", 3}, {"failed_logins", 2}}.dump())
+                .status,
+            200);
+  std::vector<Json> events = Follow(from, token);
+  EXPECT_EQ(OfType(events, "feccft").size(), 1u);
+  ASSERT_EQ(OfType(events, "seccft").size(), 1u);
+  EXPECT_EQ(OfType(events, "seccft")[0]["client_id"], kImporterId);
+  EXPECT_EQ(OfType(events, "s").size(), 3u);
+  EXPECT_EQ(OfType(events, "f").size(), 2u);
+  EXPECT_EQ(Fetch(kDomain, "/__sim/logins", "", R"({"logins": -1})").status,
+            400);
+}
+
+TEST_F(Auth0SimLogsTest, AuthsLimitsAndBadParameters) {
+  const std::string token = ManagementToken();
+  for (const char* path :
+       {"/api/v2/logs?take=101", "/api/v2/logs?take=0", "/api/v2/logs?from=12",
+        "/api/v2/logs?per_page=101", "/api/v2/logs?per_page=100&page=10",
+        "/api/v2/logs?sort=user_id:1", "/api/v2/logs?q=user_id:x"}) {
+    SCOPED_TRACE(path);
+    HttpResult bad = Fetch(kDomain, path, token);
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_FALSE(bad.json().value("message", "").empty());
+  }
+  HttpResult totals =
+      Fetch(kDomain, "/api/v2/logs?include_totals=true&per_page=1", token);
+  EXPECT_EQ(totals.status, 200);
+  EXPECT_TRUE(totals.json().contains("total"));
+  EXPECT_EQ(totals.json()["logs"].size(), 1u);
+  // The importer with only read:users may not read logs.
+  HttpResult narrow =
+      RequestToken("LIMITEDxxxxxxxxxxxxxxxxxxxxxxxx7",
+                   "acme-limited-secret-0123456789abcdef",
+                   absl::StrCat("https://", kDomain, "/api/v2/"));
+  ASSERT_EQ(narrow.status, 200) << narrow.body;
+  HttpResult denied =
+      Fetch(kDomain, "/api/v2/logs", narrow.json().value("access_token", ""));
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_THAT(denied.body, HasSubstr("read:logs"));
+}
+
+TEST_F(Auth0SimLogsTest, PurgedCheckpointsAreNotFound) {
+  const std::string token = ManagementToken();
+  ASSERT_EQ(Change({{"op", "update_user"},
+                    {"user_id", "google-apps|ada"},
+                    {"set", {{"name", "Ada L."}}}})
+                .status,
+            200);
+  const std::string id = NewestLogId(token);
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/logs/" + id, token).status, 200);
+  EXPECT_EQ(Fetch(kDomain, "/__sim/logs/purge", "", "{}").status, 200);
+  HttpResult gone = Fetch(kDomain, "/api/v2/logs/" + id, token);
+  EXPECT_EQ(gone.status, 404);
+  // Reading from it still answers, from what is left: the gap is silent.
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/logs?from=" + id, token).status, 200);
+  EXPECT_GT(Fetch(kDomain, "/__sim/logs/stats").json()["purged"], 0);
 }
 
 class Auth0SimGeneratedTest : public Auth0SimTest {

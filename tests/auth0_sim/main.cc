@@ -53,6 +53,14 @@ ABSL_FLAG(absl::Duration, token_lifetime, absl::Hours(24),
           "expires_in of issued tokens");
 ABSL_FLAG(int, export_polls, 3,
           "GETs of a user export job until it completes (at least 1)");
+ABSL_FLAG(absl::Duration, log_delivery_delay, absl::ZeroDuration(),
+          "Log events become readable up to this long after they happen "
+          "(each its own delay), so they arrive late and out of date order");
+ABSL_FLAG(absl::Duration, log_retention, absl::Hours(24 * 30),
+          "Log events older than this are purged (Auth0 keeps 1 to 30 days)");
+ABSL_FLAG(double, login_noise_per_second, 0,
+          "Background logins written to the log per second (and a tenth as "
+          "many failed logins)");
 ABSL_FLAG(
     std::string, faults, "",
     "Faults to inject, e.g. '503:nth=3;slow:fraction=0.1,delay=500ms' (see "
@@ -143,6 +151,20 @@ int main(int argc, char** argv) {
   options.export_polls_to_complete = absl::GetFlag(FLAGS_export_polls);
   if (options.export_polls_to_complete < 1) {
     return Fail("--export_polls must be at least 1");
+  }
+  options.logs.max_delivery_delay = absl::GetFlag(FLAGS_log_delivery_delay);
+  options.logs.retention = absl::GetFlag(FLAGS_log_retention);
+  options.login_noise_per_second = absl::GetFlag(FLAGS_login_noise_per_second);
+  if (options.logs.max_delivery_delay < absl::ZeroDuration() ||
+      options.logs.max_delivery_delay > absl::Hours(1)) {
+    return Fail("--log_delivery_delay must be from 0 to 1h");
+  }
+  if (options.logs.retention < absl::Seconds(1)) {
+    return Fail("--log_retention must be at least 1s");
+  }
+  if (!(options.login_noise_per_second >= 0 &&
+        options.login_noise_per_second <= 10000)) {
+    return Fail("--login_noise_per_second must be from 0 to 10000");
   }
   auto faults = identitygraph::sim::ParseFaultPlan(absl::GetFlag(FLAGS_faults));
   if (!faults.ok()) {

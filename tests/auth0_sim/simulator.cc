@@ -1,5 +1,6 @@
 #include "tests/auth0_sim/simulator.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,7 +15,9 @@
 #include "tests/auth0_sim/extension_api.h"
 #include "tests/auth0_sim/faults.h"
 #include "tests/auth0_sim/gzip.h"
+#include "tests/auth0_sim/logs_api.h"
 #include "tests/auth0_sim/management_api.h"
+#include "tests/auth0_sim/tenant_changes.h"
 
 namespace identitygraph::sim {
 namespace {
@@ -57,11 +60,13 @@ std::string UrlDecode(const std::string& text) {
 Simulator::Simulator(Tenant tenant, SimulatorOptions options)
     : tenant_(std::move(tenant)),
       options_(options),
+      logs_(options.logs),
       export_jobs_(tenant_, options.export_polls_to_complete),
       management_limit_(options.rate_burst, options.rate_per_second,
                         absl::Now()),
       token_limit_(options.token_rate_burst, options.token_rate_per_second,
-                   absl::Now()) {
+                   absl::Now()),
+      noise_until_(absl::Now()) {
   AddManagementRoutes();
   AddExtensionRoutes();
 }
@@ -109,9 +114,18 @@ void Simulator::Handle(const httplib::Request& request,
     }
     if (fault && fault->kind == FaultKind::kExpire)
       tokens_.ExpireAll(absl::Now());
-    reply = Route(request, endpoint, response);
+    // Changes write the tenant; every other request reads it.
+    if (request.method == "POST" && request.path == "/__sim/changes") {
+      absl::WriterMutexLock lock(&tenant_mutex_);
+      reply = ApplyChanges(request);
+    } else {
+      absl::ReaderMutexLock lock(&tenant_mutex_);
+      reply = Route(request, endpoint, response);
+    }
   }
   response.status = reply.status;
+  for (const auto& [name, value] : reply.headers)
+    response.set_header(name, value);
   // Answers that refuse the request (not rate limits, not faults) are counted
   // by reason, so tests can prove the client never asked for what Auth0
   // refuses.
@@ -180,6 +194,37 @@ ApiReply Simulator::Route(const httplib::Request& request,
       tokens_.ExpireAll(absl::Now());
       return {200, {{"expired", true}}};
     }
+    if (request.method == "GET" && request.path == "/__sim/logs/stats") {
+      return {200, logs_.Stats(absl::Now())};
+    }
+    if (request.method == "POST" && request.path == "/__sim/logs/purge") {
+      return {200, {{"purged", logs_.PurgeReadable(absl::Now())}}};
+    }
+    if (request.method == "POST" && request.path == "/__sim/logins") {
+      Json body = Json::parse(request.body, nullptr, false);
+      const Json logins =
+          body.is_object() ? body.value("logins", Json(0)) : Json();
+      const Json failed =
+          body.is_object() ? body.value("failed_logins", Json(0)) : Json();
+      if (!logins.is_number_unsigned() || !failed.is_number_unsigned() ||
+          logins.get<uint64_t>() > 100000 || failed.get<uint64_t>() > 100000) {
+        return ApiError(400,
+                        "body: {\"logins\": N, \"failed_logins\": N}, each "
+                        "0 to 100000",
+                        "");
+      }
+      uint64_t seed;
+      {
+        absl::MutexLock lock(&mutex_);
+        seed = noise_seed_++;
+      }
+      const absl::Time now = absl::Now();
+      for (Json& event :
+           LoginNoise(tenant_, logins.get<int>(), failed.get<int>(), seed)) {
+        logs_.Write(std::move(event), now);
+      }
+      return {200, {{"written", logins.get<int>() + failed.get<int>()}}};
+    }
     if (request.path == "/__sim/faults" && request.method == "DELETE") {
       faults_.SetPlan({});
       return {200, {{"rules", 0}}};
@@ -207,7 +252,15 @@ ApiReply Simulator::Route(const httplib::Request& request,
         return OAuthError(429, "too_many_requests",
                           "Global limit has been reached");
       }
-      return IssueToken(request);
+      std::string client_id;
+      ApiReply reply = IssueToken(request, client_id);
+      logs_.Write(
+          TokenExchangeEvent(tenant_, client_id, reply.status == 200,
+                             reply.status == 200
+                                 ? "Client Credentials for Access Token"
+                                 : reply.body.value("error_description", "")),
+          absl::Now());
+      return reply;
     }
     if (absl::StartsWith(request.path, "/api/v2/")) {
       return ManagementApi(request, endpoint, response);
@@ -230,7 +283,59 @@ ApiReply Simulator::Route(const httplib::Request& request,
   return NotFound();
 }
 
-ApiReply Simulator::IssueToken(const httplib::Request& request) {
+ApiReply Simulator::ApplyChanges(const httplib::Request& request) {
+  Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  Json changes = body.is_object() && body.contains("changes") ? body["changes"]
+                 : body.is_object() ? Json::array({body})
+                                    : Json();
+  if (!changes.is_array() || changes.empty()) {
+    return ApiError(400,
+                    "body: a change {\"op\": ...} or {\"changes\": [...]} "
+                    "(see README.md)",
+                    "");
+  }
+  const absl::Time now = absl::Now();
+  size_t events = 0;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    absl::StatusOr<std::vector<Json>> written =
+        ApplyChange(tenant_, changes[i], now);
+    if (!written.ok()) {
+      ApiReply reply = ApiError(
+          400,
+          absl::StrCat("changes[", i, "]: ", written.status().message(),
+                       i > 0 ? " (the changes before it were applied)" : ""),
+          "");
+      reply.body["applied"] = i;
+      return reply;
+    }
+    for (Json& event : *written) {
+      logs_.Write(std::move(event), now);
+      ++events;
+    }
+  }
+  return {200, {{"applied", changes.size()}, {"events", events}}};
+}
+
+void Simulator::WriteLoginNoise(absl::Time now) {
+  if (options_.login_noise_per_second <= 0) return;
+  int logins = 0;
+  uint64_t seed = 0;
+  {
+    absl::MutexLock lock(&mutex_);
+    const double due = absl::ToDoubleSeconds(now - noise_until_) *
+                       options_.login_noise_per_second;
+    if (due < 1) return;
+    logins = static_cast<int>(std::min(due, 100000.0));
+    noise_until_ += absl::Seconds(logins / options_.login_noise_per_second);
+    if (noise_until_ < now - absl::Minutes(1)) noise_until_ = now;
+    seed = noise_seed_++;
+  }
+  for (Json& event : LoginNoise(tenant_, logins, logins / 10, seed))
+    logs_.Write(std::move(event), now);
+}
+
+ApiReply Simulator::IssueToken(const httplib::Request& request,
+                               std::string& client_id) {
   // Auth0 takes the form encoding (the docs) and JSON (also accepted).
   std::map<std::string, std::string> fields;
   if (absl::StartsWith(request.get_header_value("Content-Type"),
@@ -246,6 +351,7 @@ ApiReply Simulator::IssueToken(const httplib::Request& request) {
     httplib::detail::parse_query_text(request.body, params);
     for (const auto& [key, value] : params) fields[key] = value;
   }
+  client_id = fields["client_id"];
   if (fields["grant_type"] != "client_credentials") {
     return OAuthError(
         403, "unsupported_grant_type",
@@ -447,6 +553,17 @@ void Simulator::AddManagementRoutes() {
       {"read:resource_servers"}, false,
       [&t, params](const ApiRoute::Ids&, const httplib::Request& r) {
         return ListResourceServers(t, params(r));
+      });
+  add("GET", "/api/v2/logs", R"(^/api/v2/logs$)", {"read:logs"}, false,
+      [this, params](const ApiRoute::Ids&, const httplib::Request& r)
+          ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            const absl::Time now = absl::Now();
+            WriteLoginNoise(now);
+            return ListLogs(logs_, tenant_.domain, params(r), now);
+          });
+  add("GET", "/api/v2/logs/{id}", R"(^/api/v2/logs/([^/]+)$)", {"read:logs"},
+      false, [this](const ApiRoute::Ids& ids, const httplib::Request&) {
+        return GetLog(logs_, ids[0], absl::Now());
       });
   add("POST", "/api/v2/jobs/users-exports", R"(^/api/v2/jobs/users-exports$)",
       {"read:users"}, false,

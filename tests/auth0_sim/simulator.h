@@ -28,6 +28,7 @@
 #include "tests/auth0_sim/api_reply.h"
 #include "tests/auth0_sim/export_jobs.h"
 #include "tests/auth0_sim/faults.h"
+#include "tests/auth0_sim/log_stream.h"
 #include "tests/auth0_sim/rate_limiter.h"
 #include "tests/auth0_sim/tenant.h"
 #include "tests/auth0_sim/token_store.h"
@@ -46,6 +47,10 @@ struct SimulatorOptions {
   double token_rate_per_second = 30;
   // GETs of an export job before it completes.
   int export_polls_to_complete = 3;
+  // The tenant log: delivery delay, retention, and background logins (and a
+  // tenth as many failed ones) per second among the changes.
+  LogStreamOptions logs;
+  double login_noise_per_second = 0;
 };
 
 class Simulator {
@@ -58,7 +63,11 @@ class Simulator {
   // Request counts per endpoint, 429s served, bytes sent (GET /__sim/stats).
   nlohmann::json Stats() const ABSL_LOCKS_EXCLUDED(mutex_);
 
-  const Tenant& tenant() const { return tenant_; }
+  // The tenant as it is now; only for use before serving (changes arrive on
+  // the HTTP threads).
+  const Tenant& tenant() const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return tenant_;
+  }
   // Replaces the fault plan (see faults.h); POST /__sim/faults does the same.
   void SetFaultPlan(std::vector<FaultRule> rules) {
     faults_.SetPlan(std::move(rules));
@@ -68,7 +77,14 @@ class Simulator {
   void Handle(const httplib::Request& request, httplib::Response& response);
   ApiReply Route(const httplib::Request& request, std::string& endpoint,
                  httplib::Response& response);
-  ApiReply IssueToken(const httplib::Request& request);
+  ApiReply IssueToken(const httplib::Request& request, std::string& client_id)
+      ABSL_SHARED_LOCKS_REQUIRED(tenant_mutex_);
+  // POST /__sim/changes: applies the body's changes, writing their events.
+  ApiReply ApplyChanges(const httplib::Request& request)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(tenant_mutex_);
+  // Writes the background logins due by `now`.
+  void WriteLoginNoise(absl::Time now) ABSL_SHARED_LOCKS_REQUIRED(tenant_mutex_)
+      ABSL_LOCKS_EXCLUDED(mutex_);
   // Checks the bearer token against `audience` and `scopes` (all required). On
   // failure returns the error reply; `extension` picks the extension's error
   // style.
@@ -100,8 +116,11 @@ class Simulator {
   void Count(const std::string& endpoint, int status, size_t bytes,
              const std::string& refusal) ABSL_LOCKS_EXCLUDED(mutex_);
 
-  const Tenant tenant_;
+  // Readers (every request) share it; POST /__sim/changes writes.
+  mutable absl::Mutex tenant_mutex_;
+  Tenant tenant_ ABSL_GUARDED_BY(tenant_mutex_);
   const SimulatorOptions options_;
+  LogStream logs_;
   TokenStore tokens_;
   ExportJobs export_jobs_;
   FaultInjector faults_;
@@ -123,6 +142,9 @@ class Simulator {
   int64_t requests_ ABSL_GUARDED_BY(mutex_) = 0;
   int64_t rate_limited_ ABSL_GUARDED_BY(mutex_) = 0;
   int64_t bytes_sent_ ABSL_GUARDED_BY(mutex_) = 0;
+  // Background logins written up to here; their random sequence.
+  absl::Time noise_until_ ABSL_GUARDED_BY(mutex_);
+  uint64_t noise_seed_ ABSL_GUARDED_BY(mutex_) = 1;
 };
 
 }  // namespace identitygraph::sim

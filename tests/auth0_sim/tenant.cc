@@ -365,6 +365,30 @@ absl::StatusOr<Tenant> TenantFromFixture(const Json& fixture) {
   return tenant;
 }
 
+void ReindexRecords(Tenant& tenant) {
+  auto index = [](const std::vector<Json>& records, const char* key,
+                  absl::flat_hash_map<std::string, size_t>& out) {
+    out.clear();
+    for (size_t i = 0; i < records.size(); ++i)
+      out[records[i].value(key, "")] = i;
+  };
+  index(tenant.users, "user_id", tenant.user_index);
+  index(tenant.roles, "id", tenant.role_index);
+  index(tenant.connections, "id", tenant.connection_index);
+  index(tenant.groups, "id", tenant.group_index);
+  index(tenant.organizations, "id", tenant.organization_index);
+}
+
+absl::Status ReindexExtension(Tenant& tenant) {
+  tenant.extension_group_index.clear();
+  tenant.extension_role_index.clear();
+  tenant.extension_group_parents.clear();
+  tenant.extension_user_groups.clear();
+  tenant.extension_user_roles.clear();
+  if (tenant.extension_export.is_null()) return absl::OkStatus();
+  return IndexExtension(tenant);
+}
+
 absl::StatusOr<Tenant> LoadTenantFile(const std::string& path) {
   std::ifstream in(path);
   if (!in)

@@ -1,7 +1,7 @@
 // The simulated Auth0 tenant: records in Auth0's own JSON shapes, plus the
-// indexes the simulated endpoints need. Built once (from a fixture file, see
-// README.md beside this file) and read-only afterwards, so the HTTP threads
-// share it without locks.
+// indexes the simulated endpoints need. Built from a fixture file (see
+// README.md beside this file); changed only by tenant_changes.h, under the
+// simulator's tenant lock.
 #ifndef IDENTITYGRAPH_TESTS_AUTH0_SIM_TENANT_H_
 #define IDENTITYGRAPH_TESTS_AUTH0_SIM_TENANT_H_
 
@@ -81,6 +81,9 @@ struct Tenant {
   absl::flat_hash_map<std::string, size_t> group_index;
   absl::flat_hash_map<std::string, size_t> organization_index;
 
+  // Records created by changes without an id of their own (their ids count).
+  uint64_t records_created = 0;
+
   static std::string OrganizationMemberKey(const std::string& organization,
                                            const std::string& user_id) {
     return organization + "\n" + user_id;
@@ -95,6 +98,14 @@ struct Tenant {
 // Builds a tenant from a fixture document. Errors name the record and field
 // that is wrong.
 absl::StatusOr<Tenant> TenantFromFixture(const Json& fixture);
+
+// Rebuilds the by-id indexes of users, roles, connections, groups and
+// organizations from their vectors (after a change removed a record).
+void ReindexRecords(Tenant& tenant);
+
+// Rebuilds the extension's indexes from extension_export; errors name the
+// record that is wrong (the indexes are then incomplete).
+absl::Status ReindexExtension(Tenant& tenant);
 
 // Reads and parses a fixture file; errors name the file.
 absl::StatusOr<Tenant> LoadTenantFile(const std::string& path);

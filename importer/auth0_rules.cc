@@ -396,6 +396,15 @@ std::vector<Capability> Capabilities(bool include_organizations) {
   return out;
 }
 
+const Capability& FollowChangesCapability() {
+  static const Capability* const kChanges =
+      new Capability{"changes",
+                     "the tenant's log events (to follow changes)",
+                     {"read:logs"},
+                     true};
+  return *kChanges;
+}
+
 const Capability& CapabilityNamed(absl::string_view name) {
   static const std::vector<Capability>* const kAll =
       new std::vector<Capability>(Capabilities(/*include_organizations=*/true));

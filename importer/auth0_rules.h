@@ -90,6 +90,9 @@ struct Capability {
 };
 // Every capability, in check order; organizations only when imported.
 std::vector<Capability> Capabilities(bool include_organizations);
+// Following the tenant's changes (import_options.follow_changes): its own
+// capability, since scans do not need it but following fails without it.
+const Capability& FollowChangesCapability();
 // The capability called `name`; REQUIRES: it exists.
 const Capability& CapabilityNamed(absl::string_view name);
 

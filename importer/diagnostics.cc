@@ -130,31 +130,42 @@ class Diagnoser {
   void Scopes() {
     for (const Capability& capability :
          Capabilities(config_.include_organizations)) {
-      std::vector<std::string> missing;
-      for (const std::string& scope : capability.scopes) {
-        if (!Granted(scope)) missing.push_back(scope);
-      }
-      const std::string needs =
-          absl::StrCat(capability.what, " require ",
-                       absl::StrJoin(capability.scopes, " and "));
-      Check check;
-      check.name = absl::StrCat("scopes_", capability.name);
-      if (missing.empty()) {
-        check.message = absl::StrCat(needs, ": granted");
-      } else {
-        check.status =
-            capability.required ? CheckStatus::kFailed : CheckStatus::kWarning;
-        check.message = absl::StrCat(
-            needs, "; missing: ", absl::StrJoin(missing, ", "),
-            capability.required ? ". Scans fail without them"
-                                : ". Scans run without them and leave " +
-                                      std::string(capability.what) + " out");
-        check.remediation =
-            GrantScopes(absl::StrJoin(missing, " and "), kManagementApiName);
-        check.missing_scopes = std::move(missing);
-      }
-      Add(std::move(check));
+      ScopesOf(capability,
+               capability.required
+                   ? std::string(". Scans fail without them")
+                   : absl::StrCat(". Scans run without them and leave ",
+                                  capability.what, " out"));
     }
+    if (config_.follow_changes) {
+      ScopesOf(FollowChangesCapability(),
+               ". Following cannot start without it: answers stay as old as "
+               "the last full scan");
+    }
+  }
+
+  // The check "scopes_NAME": granted, or what is missing and what that costs.
+  void ScopesOf(const Capability& capability, const std::string& without) {
+    std::vector<std::string> missing;
+    for (const std::string& scope : capability.scopes) {
+      if (!Granted(scope)) missing.push_back(scope);
+    }
+    const std::string needs =
+        absl::StrCat(capability.what, " require ",
+                     absl::StrJoin(capability.scopes, " and "));
+    Check check;
+    check.name = absl::StrCat("scopes_", capability.name);
+    if (missing.empty()) {
+      check.message = absl::StrCat(needs, ": granted");
+    } else {
+      check.status =
+          capability.required ? CheckStatus::kFailed : CheckStatus::kWarning;
+      check.message = absl::StrCat(
+          needs, "; missing: ", absl::StrJoin(missing, ", "), without);
+      check.remediation =
+          GrantScopes(absl::StrJoin(missing, " and "), kManagementApiName);
+      check.missing_scopes = std::move(missing);
+    }
+    Add(std::move(check));
   }
 
   void WriteScopes() {

@@ -71,6 +71,10 @@ struct TenantConfig {
   // (import_options.rate_limit_share / 100): the rest is left to the
   // tenant's other clients.
   double rate_limit_share = kDefaultRateLimitShare;
+  // Follow the tenant's log events after a full scan (needs read:logs), read
+  // every change_poll_interval.
+  bool follow_changes = false;
+  absl::Duration change_poll_interval = absl::Seconds(30);
 };
 
 struct ImportOptions {

@@ -32,6 +32,8 @@ constexpr absl::string_view kUpdatablePaths[] = {
     "import_options.login_reachability",
     "import_options.rescan_interval",
     "import_options.rate_limit_share",
+    "import_options.follow_changes",
+    "import_options.change_poll_interval",
 };
 constexpr absl::string_view kOutputOnlyPaths[] = {"client_secret_set",
                                                   "client_secret_update_time",
@@ -67,6 +69,9 @@ FieldMask ImplicitMask(const v1::Config& patch) {
   if (import.login_reachability()) add("import_options.login_reachability");
   if (import.has_rescan_interval()) add("import_options.rescan_interval");
   if (import.rate_limit_share() != 0) add("import_options.rate_limit_share");
+  if (import.follow_changes()) add("import_options.follow_changes");
+  if (import.has_change_poll_interval())
+    add("import_options.change_poll_interval");
   return mask;
 }
 

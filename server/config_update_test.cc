@@ -165,6 +165,27 @@ TEST(ApplyConfigUpdateTest, SubMessagePathsAndCanonicalExtensionUrl) {
   EXPECT_EQ(refused.violations[0].reason, "EXTENSION_URL_REQUIRED");
 }
 
+TEST(ApplyConfigUpdateTest, FollowingChangesIsSetAndClearedByItsPaths) {
+  v1::Config patch;
+  patch.mutable_import_options()->set_follow_changes(true);
+  patch.mutable_import_options()->mutable_change_poll_interval()->set_seconds(
+      10);
+  ConfigUpdateResult on = ApplyConfigUpdate(Saved(), patch, {}, {});
+  ASSERT_THAT(on.violations, IsEmpty());
+  EXPECT_THAT(on.updated_paths,
+              ElementsAre("import_options.follow_changes",
+                          "import_options.change_poll_interval"));
+  EXPECT_TRUE(on.merged.import_options().follow_changes());
+  EXPECT_EQ(on.merged.import_options().change_poll_interval().seconds(), 10);
+
+  // false is the default, so only a mask can turn following off.
+  ConfigUpdateResult off = ApplyConfigUpdate(
+      on.merged, v1::Config(), Mask({"import_options.follow_changes"}), {});
+  ASSERT_THAT(off.violations, IsEmpty());
+  EXPECT_FALSE(off.merged.import_options().follow_changes());
+  EXPECT_EQ(off.merged.import_options().change_poll_interval().seconds(), 10);
+}
+
 TEST(ApplyConfigUpdateTest, InvalidValuesAreReportedNotMerged) {
   v1::Config patch;
   patch.set_domain("login.acme.com");

@@ -185,16 +185,8 @@ void CheckExtension(const v1::AuthorizationExtension& extension,
   }
 }
 
-void CheckImportOptions(const v1::ImportOptions& options,
-                        std::vector<FieldViolation>& out) {
-  if (options.rate_limit_share() < 0 || options.rate_limit_share() > 100) {
-    out.push_back(Violation(
-        "config.import_options.rate_limit_share", "RATE_LIMIT_SHARE_INVALID",
-        absl::StrCat("the rate-limit share is a percentage of the tenant's "
-                     "rate limit, 1 to 100 (0 or unset means ",
-                     static_cast<int>(importer::kDefaultRateLimitShare * 100),
-                     "); got ", options.rate_limit_share())));
-  }
+void CheckRescanInterval(const v1::ImportOptions& options,
+                         std::vector<FieldViolation>& out) {
   if (!options.has_rescan_interval()) return;
   constexpr absl::string_view kField = "config.import_options.rescan_interval";
   const auto& interval = options.rescan_interval();
@@ -218,6 +210,51 @@ void CheckImportOptions(const v1::ImportOptions& options,
                   absl::StrCat("the rescan interval must be at most ",
                                kMaxRescanIntervalSeconds, "s (7 days)")));
   }
+}
+
+void CheckChangePollInterval(const v1::ImportOptions& options,
+                             std::vector<FieldViolation>& out) {
+  if (!options.has_change_poll_interval()) return;
+  constexpr absl::string_view kField =
+      "config.import_options.change_poll_interval";
+  const auto& interval = options.change_poll_interval();
+  const int64_t seconds = interval.seconds();
+  const bool zero = seconds == 0 && interval.nanos() == 0;
+  if (seconds < 0 || interval.nanos() < 0 || interval.nanos() >= 1000000000) {
+    out.push_back(Violation(
+        kField, "CHANGE_POLL_INTERVAL_INVALID",
+        absl::StrCat("the change poll interval is negative or malformed; give "
+                     "e.g. \"30s\" (unset or \"0s\" means ",
+                     kDefaultChangePollSeconds, "s)")));
+  } else if (!zero && seconds < kMinChangePollSeconds) {
+    out.push_back(
+        Violation(kField, "CHANGE_POLL_INTERVAL_TOO_SHORT",
+                  absl::StrCat("the change poll interval must be at least ",
+                               kMinChangePollSeconds,
+                               "s: every poll is a Management API request")));
+  } else if (seconds > kMaxChangePollSeconds ||
+             (seconds == kMaxChangePollSeconds && interval.nanos() > 0)) {
+    out.push_back(Violation(
+        kField, "CHANGE_POLL_INTERVAL_TOO_LONG",
+        absl::StrCat("the change poll interval must be at most ",
+                     kMaxChangePollSeconds,
+                     "s (15 minutes); past that, answers are as stale as "
+                     "scheduled rescans make them")));
+  }
+}
+
+void CheckImportOptions(const v1::ImportOptions& options,
+                        std::vector<FieldViolation>& out) {
+  if (options.rate_limit_share() < 0 || options.rate_limit_share() > 100) {
+    out.push_back(Violation(
+        "config.import_options.rate_limit_share", "RATE_LIMIT_SHARE_INVALID",
+        absl::StrCat("the rate-limit share is a percentage of the tenant's "
+                     "rate limit, 1 to 100 (0 or unset means ",
+                     static_cast<int>(importer::kDefaultRateLimitShare * 100),
+                     "); got ", options.rate_limit_share())));
+  }
+  CheckRescanInterval(options, out);
+  CheckChangePollInterval(options, out);
 }
 
 }  // namespace

@@ -43,6 +43,10 @@ inline constexpr int kMaxClientSecretLength = 1024;
 inline constexpr int kMaxAudienceLength = 256;
 inline constexpr int64_t kMinRescanIntervalSeconds = 5 * 60;
 inline constexpr int64_t kMaxRescanIntervalSeconds = 7 * 24 * 3600;
+// import_options.change_poll_interval: bounds, and what unset means.
+inline constexpr int64_t kMinChangePollSeconds = 5;
+inline constexpr int64_t kMaxChangePollSeconds = 15 * 60;
+inline constexpr int64_t kDefaultChangePollSeconds = 30;
 
 inline constexpr absl::string_view kDefaultExtensionAudience =
     importer::kDefaultExtensionAudience;

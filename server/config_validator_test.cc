@@ -325,10 +325,57 @@ INSTANTIATE_TEST_SUITE_P(
                          ->set_seconds(-5);
                    },
                    "config.import_options.rescan_interval",
-                   "RESCAN_INTERVAL_INVALID"}),
+                   "RESCAN_INTERVAL_INVALID"},
+        ConfigCase{"ChangePollTooOften",
+                   [](v1::Config& c) {
+                     c.mutable_import_options()
+                         ->mutable_change_poll_interval()
+                         ->set_seconds(4);
+                   },
+                   "config.import_options.change_poll_interval",
+                   "CHANGE_POLL_INTERVAL_TOO_SHORT"},
+        ConfigCase{"ChangePollSubSecond",
+                   [](v1::Config& c) {
+                     c.mutable_import_options()
+                         ->mutable_change_poll_interval()
+                         ->set_nanos(500000000);
+                   },
+                   "config.import_options.change_poll_interval",
+                   "CHANGE_POLL_INTERVAL_TOO_SHORT"},
+        ConfigCase{"ChangePollTooRare",
+                   [](v1::Config& c) {
+                     auto* interval = c.mutable_import_options()
+                                          ->mutable_change_poll_interval();
+                     interval->set_seconds(900);
+                     interval->set_nanos(1);
+                   },
+                   "config.import_options.change_poll_interval",
+                   "CHANGE_POLL_INTERVAL_TOO_LONG"},
+        ConfigCase{"ChangePollMalformed",
+                   [](v1::Config& c) {
+                     auto* interval = c.mutable_import_options()
+                                          ->mutable_change_poll_interval();
+                     interval->set_seconds(10);
+                     interval->set_nanos(-1);
+                   },
+                   "config.import_options.change_poll_interval",
+                   "CHANGE_POLL_INTERVAL_INVALID"}),
     [](const ::testing::TestParamInfo<ConfigCase>& info) {
       return info.param.name;
     });
+
+TEST(ValidateConfigTest, ChangePollIntervalBoundsAndZeroAreAccepted) {
+  for (int64_t seconds : {int64_t{0}, kMinChangePollSeconds,
+                          kDefaultChangePollSeconds, kMaxChangePollSeconds}) {
+    SCOPED_TRACE(seconds);
+    v1::Config config = ValidConfig();
+    config.mutable_import_options()->set_follow_changes(true);
+    config.mutable_import_options()
+        ->mutable_change_poll_interval()
+        ->set_seconds(seconds);
+    EXPECT_THAT(ValidateConfig(config, {}, {}), IsEmpty());
+  }
+}
 
 TEST(ValidateConfigTest, ExtensionUrlFormsThatAreAccepted) {
   for (const char* url :

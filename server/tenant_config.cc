@@ -5,6 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "server/config_validator.h"
 
 namespace identitygraph {
 
@@ -37,6 +39,14 @@ absl::StatusOr<importer::TenantConfig> ToTenantConfig(
     out.extension.audience = extension.audience();
   out.include_organizations = config.import_options().include_organizations();
   out.login_reachability = config.import_options().login_reachability();
+  out.follow_changes = config.import_options().follow_changes();
+  if (const auto& poll = config.import_options().change_poll_interval();
+      poll.seconds() > 0 || poll.nanos() > 0) {
+    out.change_poll_interval =
+        absl::Seconds(poll.seconds()) + absl::Nanoseconds(poll.nanos());
+  } else {
+    out.change_poll_interval = absl::Seconds(kDefaultChangePollSeconds);
+  }
   if (const int32_t share = config.import_options().rate_limit_share();
       share > 0) {
     out.rate_limit_share = share / 100.0;

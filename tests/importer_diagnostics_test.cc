@@ -138,6 +138,30 @@ TEST_F(DiagnosticsTest, AMissingOptionalScopeIsAWarning) {
               HasSubstr("Grant read:organization_member_roles"));
 }
 
+TEST_F(DiagnosticsTest, FollowingChangesNeedsReadLogs) {
+  TenantConfig config = Config("NOORGROLESxxxxxxxxxxxxxxxxxxxx10",
+                               "acme-noorgroles-secret-0123456789abcdef");
+  config.extension.enabled = false;
+  EXPECT_EQ(Find(Run(config), "scopes_changes"), nullptr);
+  config.follow_changes = true;
+  const Diagnosis without = Run(config);
+  EXPECT_FALSE(without.ok);
+  const Check* changes = Find(without, "scopes_changes");
+  ASSERT_NE(changes, nullptr);
+  EXPECT_EQ(changes->status, CheckStatus::kFailed);
+  EXPECT_THAT(changes->message, HasSubstr("require read:logs; missing"));
+  EXPECT_THAT(changes->message, HasSubstr("as old as the last full scan"));
+  EXPECT_THAT(changes->missing_scopes, ElementsAre("read:logs"));
+  EXPECT_THAT(changes->remediation, HasSubstr("Grant read:logs"));
+
+  TenantConfig full = Config();
+  full.extension.enabled = false;
+  full.follow_changes = true;
+  const Check* granted = Find(Run(full), "scopes_changes");
+  ASSERT_NE(granted, nullptr);
+  EXPECT_EQ(granted->status, CheckStatus::kOk);
+}
+
 TEST_F(DiagnosticsTest, WriteScopesAreAWarning) {
   TenantConfig config = Config("WRITERxxxxxxxxxxxxxxxxxxxxxxxx11",
                                "acme-writer-secret-0123456789abcdef");

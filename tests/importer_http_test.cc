@@ -19,8 +19,10 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "importer/authorized_caller.h"
+#include "importer/change_mapping.h"
 #include "importer/connections.h"
 #include "importer/http_client.h"
+#include "importer/log_reader.h"
 #include "importer/rate_limiter.h"
 #include "importer/remediation.h"
 #include "importer/token_source.h"
@@ -476,6 +478,83 @@ TEST_F(ImporterRateLimitedTest, PacesToTheBudgetWithoutProvokingA429) {
   // The first answer told the limiter the budget; after it, no request was
   // refused.
   EXPECT_THAT(stats->body, HasSubstr("\"rate_limited\":0"));
+}
+
+// The log reader against auth0-sim: the checkpoint the importer's own token
+// exchange already moved, the changes after it, and a purged checkpoint.
+TEST_F(ImporterSimTest, LogReaderFollowsChangesByCheckpoint) {
+  CallerFixture f(Options());
+  LogReader reader(&f.caller(), "acme.us.auth0.com", kManagement);
+  absl::StatusOr<std::string> newest = reader.NewestLogId();
+  ASSERT_TRUE(newest.ok()) << newest.status();
+  ASSERT_FALSE(newest->empty());  // at least our own seccft
+
+  ASSERT_TRUE(sim_->Change({{"changes",
+                             {{{"op", "assign_user_roles"},
+                               {"user_id", "samlp|ken"},
+                               {"roles", {"rol_PayrollAdmin0001"}}},
+                              {{"op", "update_role"},
+                               {"role_id", "rol_Support00000003"},
+                               {"set", {{"description", "tier 1"}}}}}}})
+                  .ok());
+  absl::StatusOr<LogPage> page = reader.After(*newest);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_TRUE(page->unparsed.empty());
+  ChangeSet changes;
+  for (const wire::LogEvent& event : page->events) AddLogEvent(event, changes);
+  EXPECT_TRUE(changes.reads.contains(
+      RecordRef{RecordKind::kUserRoles, "samlp|ken", ""}));
+  EXPECT_TRUE(changes.reads.contains(
+      RecordRef{RecordKind::kRole, "rol_Support00000003", ""}));
+  EXPECT_TRUE(changes.full_scan_reason.empty()) << changes.full_scan_reason;
+  ASSERT_FALSE(page->events.empty());
+  EXPECT_EQ(page->next_from, page->events.back().log_id());
+
+  absl::StatusOr<LogPage> idle = reader.After(page->next_from);
+  ASSERT_TRUE(idle.ok()) << idle.status();
+  EXPECT_TRUE(idle->events.empty());
+  EXPECT_EQ(idle->next_from, page->next_from);
+}
+
+TEST_F(ImporterSimTest, LogReaderTellsAPurgedCheckpoint) {
+  CallerFixture f(Options());
+  LogReader reader(&f.caller(), "acme.us.auth0.com", kManagement);
+  absl::StatusOr<std::string> newest = reader.NewestLogId();
+  ASSERT_TRUE(newest.ok()) << newest.status();
+  EXPECT_EQ(reader.Retained(*newest).value_or(false), true);
+  ASSERT_TRUE(sim_->PurgeLogs().ok());
+  absl::StatusOr<bool> retained = reader.Retained(*newest);
+  ASSERT_TRUE(retained.ok()) << retained.status();
+  EXPECT_FALSE(*retained);
+}
+
+TEST_F(ImporterSimTest, LogReaderKeepsTheIdOfAnEventItCannotRead) {
+  CallerFixture f(Options());
+  LogReader reader(&f.caller(), "acme.us.auth0.com", kManagement);
+  absl::StatusOr<std::string> newest = reader.NewestLogId();
+  ASSERT_TRUE(newest.ok()) << newest.status();
+  ASSERT_TRUE(sim_->Change({{"op", "log_event"},
+                            {"event",
+                             {{"type", "sapi"},
+                              {"details", {{"request", "not an object"}}}}}})
+                  .ok());
+  absl::StatusOr<LogPage> page = reader.After(*newest);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->unparsed.size(), 1u);
+  ChangeSet changes;
+  for (const wire::LogEvent& event : page->events) AddLogEvent(event, changes);
+  EXPECT_THAT(changes.full_scan_reason,
+              HasSubstr("without details.request.path"));
+}
+
+TEST_F(ImporterSimTest, LogReaderWithoutReadLogsSaysWhichScope) {
+  CallerFixture f(Options(), 6,
+                  Credentials("LIMITEDxxxxxxxxxxxxxxxxxxxxxxxx7",
+                              "acme-limited-secret-0123456789abcdef"));
+  LogReader reader(&f.caller(), "acme.us.auth0.com", kManagement);
+  absl::StatusOr<LogPage> page = reader.After("");
+  EXPECT_EQ(page.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(page.status().message(), HasSubstr("read:logs"));
 }
 
 }  // namespace

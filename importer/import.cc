@@ -179,6 +179,7 @@ class Importer {
       result.users = user_stats_;
     }
     result.token_requests = tokens_.requests();
+    result.data = std::move(data_);
     progress_.Report(/*force=*/true);
     return result;
   }

@@ -41,6 +41,7 @@
 #include "importer/graph_mapping.h"
 #include "importer/http_client.h"
 #include "importer/rate_limiter.h"
+#include "importer/tenant_data.h"
 #include "importer/tenant_limiters.h"
 #include "importer/user_fetcher.h"
 
@@ -129,6 +130,9 @@ using ProgressCallback = std::function<void(const ImportProgress&)>;
 
 struct ImportResult {
   graph::GraphBuilder builder;
+  // What was read, as MapToGraph took it: following changes patches it
+  // (change_applier.h) and maps it again.
+  TenantData data;
   ImportProgress report;  // the final figures and every warning
   UserFetchStats users;
   int token_requests = 0;

@@ -115,6 +115,27 @@ ApiReply ListUsers(const Tenant& tenant, const ParamGetter& param) {
   return Page(matched, param, PagingRules::UsersSearch());
 }
 
+ApiReply GetUser(const Tenant& tenant, const std::string& user_id) {
+  auto it = tenant.user_index.find(user_id);
+  if (it == tenant.user_index.end()) {
+    return ApiError(404, "The user does not exist.", "inexistent_user");
+  }
+  return {200, tenant.users[it->second]};
+}
+
+ApiReply GetRole(const Tenant& tenant, const std::string& role_id) {
+  auto it = tenant.role_index.find(role_id);
+  if (it == tenant.role_index.end()) return RoleNotFound();
+  return {200, tenant.roles[it->second]};
+}
+
+ApiReply GetClient(const Tenant& tenant, const std::string& client_id) {
+  for (const Json& client : tenant.clients) {
+    if (client.value("client_id", "") == client_id) return {200, client};
+  }
+  return ApiError(404, "The client does not exist", "inexistent_client");
+}
+
 ApiReply ListUserRoles(const Tenant& tenant, const std::string& user_id,
                        const ParamGetter& param) {
   if (!tenant.user_index.contains(user_id)) {

@@ -16,6 +16,12 @@ namespace identitygraph::sim {
 // ranges, AND), sort=created_at:1|-1, offset paging capped at 1000 records.
 ApiReply ListUsers(const Tenant& tenant, const ParamGetter& param);
 // GET /api/v2/users/{id}/roles
+// One record by id (the fields the importer reads; `fields` is not applied),
+// or Auth0's 404.
+ApiReply GetUser(const Tenant& tenant, const std::string& user_id);
+ApiReply GetRole(const Tenant& tenant, const std::string& role_id);
+ApiReply GetClient(const Tenant& tenant, const std::string& client_id);
+
 ApiReply ListUserRoles(const Tenant& tenant, const std::string& user_id,
                        const ParamGetter& param);
 // GET /api/v2/roles (name_filter)

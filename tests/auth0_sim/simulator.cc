@@ -516,6 +516,19 @@ void Simulator::AddManagementRoutes() {
       [&t, params](const ApiRoute::Ids&, const httplib::Request& r) {
         return ListUsers(t, params(r));
       });
+  add("GET", "/api/v2/users/{id}", R"(^/api/v2/users/([^/]+)$)", {"read:users"},
+      false, [&t](const ApiRoute::Ids& ids, const httplib::Request&) {
+        return GetUser(t, ids[0]);
+      });
+  add("GET", "/api/v2/roles/{id}", R"(^/api/v2/roles/([^/]+)$)", {"read:roles"},
+      false, [&t](const ApiRoute::Ids& ids, const httplib::Request&) {
+        return GetRole(t, ids[0]);
+      });
+  add("GET", "/api/v2/clients/{id}", R"(^/api/v2/clients/([^/]+)$)",
+      {"read:clients"}, false,
+      [&t](const ApiRoute::Ids& ids, const httplib::Request&) {
+        return GetClient(t, ids[0]);
+      });
   add("GET", "/api/v2/users/{id}/roles", R"(^/api/v2/users/([^/]+)/roles$)",
       {"read:users", "read:roles"}, false,
       [&t, params](const ApiRoute::Ids& ids, const httplib::Request& r) {

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "importer/auth0_api.h"
+#include "importer/connections.h"
 #include "importer/wire/auth0_wire.pb.h"
 
 namespace identitygraph::importer {
@@ -28,17 +29,27 @@ Record* FindById(std::vector<Record>& records, const std::string& id) {
 
 class Applier {
  public:
-  Applier(const ManagementApi& api, TenantData& data)
-      : api_(api), data_(data) {}
+  Applier(const TenantConfig& config, const ManagementApi& api,
+          TenantData& data)
+      : config_(config), api_(api), data_(data) {}
 
   absl::StatusOr<AppliedChanges> Run(const ChangeSet& changes) {
     if (!changes.full_scan_reason.empty()) {
       return absl::FailedPreconditionError(changes.full_scan_reason);
     }
-    if (!changes.every_record_of.empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "every ", RecordKindName(*changes.every_record_of.begin()),
-          " must be read again, which only a full scan does"));
+    for (RecordKind kind :
+         {RecordKind::kUser, RecordKind::kUserRoles, RecordKind::kRole,
+          RecordKind::kRoleMembers, RecordKind::kRolePermissions}) {
+      if (changes.every_record_of.contains(kind)) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("every ", RecordKindName(kind),
+                         " must be read again, which only a full scan does"));
+      }
+    }
+    // Kinds whose every record is one listing (or one per group or
+    // organization) are read whole.
+    for (RecordKind kind : changes.every_record_of) {
+      if (absl::Status read = Every(kind); !read.ok()) return read;
     }
     // Records first, then memberships: a membership read after its record
     // sees the record's fate.
@@ -74,11 +85,229 @@ class Applier {
         return RolePermissions(ref.id);
       case RecordKind::kClient:
         return Client(ref.id);
+      case RecordKind::kConnection:
+        return Connections();
+      case RecordKind::kConnectionClients:
+        return ConnectionClients(ref.id);
+      case RecordKind::kGroup:
+        return Groups(ref.id);
+      case RecordKind::kGroupMembers:
+        return GroupMembers(ref.id);
+      case RecordKind::kOrganization:
+        return Organizations(ref.id);
+      case RecordKind::kOrganizationMembers:
+      case RecordKind::kOrganizationMemberRoles:
+        return OrganizationMembers(ref.id);
+      case RecordKind::kResourceServer:
+        return Apis();
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Every(RecordKind kind) {
+    switch (kind) {
+      case RecordKind::kClient:
+        return AllApplications();
+      case RecordKind::kConnection:
+        return Connections();
+      case RecordKind::kConnectionClients:
+        for (const Connection& c : data_.connections) {
+          if (absl::Status s = ConnectionClients(c.id); !s.ok()) return s;
+        }
+        return absl::OkStatus();
+      case RecordKind::kGroup:
+      case RecordKind::kGroupMembers:
+        return Groups("");
+      case RecordKind::kOrganization:
+      case RecordKind::kOrganizationMembers:
+      case RecordKind::kOrganizationMemberRoles:
+        return Organizations("");
+      case RecordKind::kResourceServer:
+        return Apis();
       default:
         return absl::FailedPreconditionError(
-            absl::StrCat("reading a ", RecordKindName(ref.kind), " (", ref.id,
-                         ") again is not built yet; a full scan reads it"));
+            absl::StrCat("every ", RecordKindName(kind),
+                         " must be read again, which only a full scan does"));
     }
+  }
+
+  // Read at most once per change set, however many reads name them.
+  bool Once(const std::string& what) { return done_.insert(what).second; }
+
+  absl::Status AllApplications() {
+    if (!Once("applications")) return absl::OkStatus();
+    absl::StatusOr<std::vector<TenantRecord>> apps = FetchApplications(api_);
+    if (!apps.ok()) return apps.status();
+    absl::flat_hash_set<std::string> kept;
+    for (const TenantRecord& app : *apps) kept.insert(app.id);
+    EraseIf(data_.connection_clients,
+            [&](const IdPair& pair) { return !kept.contains(pair.second); });
+    data_.applications = *std::move(apps);
+    return absl::OkStatus();
+  }
+
+  // The selection again: unchanged, names are refreshed; changed, the users
+  // of a connection come or go, which only a full scan reads.
+  absl::Status Connections() {
+    if (!Once("connections")) return absl::OkStatus();
+    absl::StatusOr<std::vector<Connection>> all =
+        FetchConnections(*api_.caller, api_.domain);
+    if (!all.ok()) return all.status();
+    ConnectionSelection selection = SelectConnections(
+        *all, config_.connections, config_.connection_patterns);
+    std::vector<std::string> before, after;
+    for (const Connection& c : data_.connections) before.push_back(c.id);
+    for (const Connection& c : selection.selected) after.push_back(c.id);
+    std::sort(before.begin(), before.end());
+    std::sort(after.begin(), after.end());
+    if (before != after) {
+      return absl::FailedPreconditionError(
+          "the selected connections changed (one was created, renamed or "
+          "deleted): their users are read by a full scan");
+    }
+    data_.connections = std::move(selection.selected);
+    return absl::OkStatus();
+  }
+
+  absl::Status ConnectionClients(const std::string& id) {
+    if (!data_.sources.connection_clients) return absl::OkStatus();
+    if (FindById(data_.connections, id) == nullptr) return absl::OkStatus();
+    if (!Once("connection clients " + id)) return absl::OkStatus();
+    absl::StatusOr<std::vector<std::string>> clients =
+        FetchConnectionClients(api_, id);
+    if (absl::IsNotFound(clients.status())) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("selected connection ", id,
+                       " was deleted: its users are removed by a full scan"));
+    }
+    if (!clients.ok()) return clients.status();
+    EraseIf(data_.connection_clients,
+            [&](const IdPair& pair) { return pair.first == id; });
+    for (std::string& client : *clients)
+      data_.connection_clients.push_back({id, std::move(client)});
+    return absl::OkStatus();
+  }
+
+  bool SelectedConnection(const std::string& id) {
+    return FindById(data_.connections, id) != nullptr;
+  }
+
+  // Native groups: the list again (there is no read by id), then the roles
+  // of `id` (or of every group when empty) and of groups new to the graph,
+  // and the members of new ones (or of all when empty).
+  absl::Status Groups(const std::string& id) {
+    if (!data_.sources.groups) return absl::OkStatus();
+    if (!Once(id.empty() ? "groups" : "group " + id)) return absl::OkStatus();
+    absl::StatusOr<std::vector<TenantRecord>> groups = FetchGroups(api_);
+    if (!groups.ok()) return groups.status();
+    absl::flat_hash_set<std::string> had;
+    for (const TenantRecord& group : data_.groups) had.insert(group.id);
+    std::vector<TenantRecord> kept;
+    for (TenantRecord& group : *groups) {
+      if (group.detail.empty() || SelectedConnection(group.detail))
+        kept.push_back(std::move(group));
+    }
+    absl::flat_hash_set<std::string> now;
+    for (const TenantRecord& group : kept) now.insert(group.id);
+    auto gone = [&](const IdPair& pair) { return !now.contains(pair.first); };
+    EraseIf(data_.group_user_members, gone);
+    EraseIf(data_.group_group_members, gone);
+    EraseIf(data_.group_roles, gone);
+    data_.groups = std::move(kept);
+    for (size_t i = 0; i < data_.groups.size(); ++i) {
+      const std::string group = data_.groups[i].id;
+      const bool fresh = !had.contains(group);
+      if (!(id.empty() || group == id || fresh)) continue;
+      absl::StatusOr<std::vector<std::string>> roles =
+          FetchGroupRoles(api_, group);
+      if (!roles.ok()) return roles.status();
+      EraseIf(data_.group_roles,
+              [&](const IdPair& pair) { return pair.first == group; });
+      for (std::string& role : *roles)
+        data_.group_roles.push_back({group, std::move(role)});
+      if (id.empty() || fresh) {
+        if (absl::Status s = GroupMembers(group); !s.ok()) return s;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status GroupMembers(const std::string& id) {
+    if (!data_.sources.groups) return absl::OkStatus();
+    if (FindById(data_.groups, id) == nullptr) return absl::OkStatus();
+    if (!Once("group members " + id)) return absl::OkStatus();
+    absl::StatusOr<importer::GroupMembers> members =
+        FetchGroupMembers(api_, id);
+    if (absl::IsNotFound(members.status())) return Groups("");
+    if (!members.ok()) return members.status();
+    auto of_group = [&](const IdPair& pair) { return pair.first == id; };
+    EraseIf(data_.group_user_members, of_group);
+    EraseIf(data_.group_group_members, of_group);
+    for (std::string& user : members->users)
+      data_.group_user_members.push_back({id, std::move(user)});
+    for (std::string& group : members->groups)
+      data_.group_group_members.push_back({id, std::move(group)});
+    return absl::OkStatus();
+  }
+
+  // Organizations: the list again, then the members (and their roles) of
+  // new ones, or of every one when `id` is empty.
+  absl::Status Organizations(const std::string& id) {
+    if (!data_.sources.organizations) return absl::OkStatus();
+    if (!Once(id.empty() ? "organizations" : "organization " + id))
+      return absl::OkStatus();
+    absl::StatusOr<std::vector<TenantRecord>> organizations =
+        FetchOrganizations(api_);
+    if (!organizations.ok()) return organizations.status();
+    absl::flat_hash_set<std::string> had, now;
+    for (const TenantRecord& o : data_.organizations) had.insert(o.id);
+    for (const TenantRecord& o : *organizations) now.insert(o.id);
+    EraseIf(data_.organization_members,
+            [&](const IdPair& pair) { return !now.contains(pair.first); });
+    EraseIf(data_.organization_roles,
+            [&](const TenantData::OrganizationRole& r) {
+              return !now.contains(r.organization);
+            });
+    data_.organizations = *std::move(organizations);
+    for (size_t i = 0; i < data_.organizations.size(); ++i) {
+      const std::string organization = data_.organizations[i].id;
+      if (id.empty() || !had.contains(organization)) {
+        if (absl::Status s = OrganizationMembers(organization); !s.ok())
+          return s;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status OrganizationMembers(const std::string& id) {
+    if (!data_.sources.organizations) return absl::OkStatus();
+    if (FindById(data_.organizations, id) == nullptr) return Organizations("");
+    if (!Once("organization members " + id)) return absl::OkStatus();
+    absl::StatusOr<std::vector<OrganizationMember>> members =
+        FetchOrganizationMembers(api_, id, data_.sources.organization_roles);
+    if (absl::IsNotFound(members.status())) return Organizations("");
+    if (!members.ok()) return members.status();
+    EraseIf(data_.organization_members,
+            [&](const IdPair& pair) { return pair.first == id; });
+    EraseIf(data_.organization_roles,
+            [&](const TenantData::OrganizationRole& r) {
+              return r.organization == id;
+            });
+    for (OrganizationMember& member : *members) {
+      data_.organization_members.push_back({id, member.user_id});
+      for (std::string& role : member.role_ids)
+        data_.organization_roles.push_back(
+            {id, member.user_id, std::move(role)});
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Apis() {
+    if (!data_.sources.apis || !Once("apis")) return absl::OkStatus();
+    absl::StatusOr<std::vector<TenantRecord>> apis = FetchApis(api_);
+    if (!apis.ok()) return apis.status();
+    data_.apis = *std::move(apis);
+    return absl::OkStatus();
   }
 
   // NOT_FOUND means gone: counted, and `gone` runs.
@@ -224,17 +453,20 @@ class Applier {
     return absl::OkStatus();
   }
 
+  const TenantConfig& config_;
   const ManagementApi& api_;
   TenantData& data_;
   AppliedChanges applied_;
+  absl::flat_hash_set<std::string> done_;
 };
 
 }  // namespace
 
 absl::StatusOr<AppliedChanges> ApplyChangeSet(const ChangeSet& changes,
+                                              const TenantConfig& config,
                                               const ManagementApi& api,
                                               TenantData& data) {
-  return Applier(api, data).Run(changes);
+  return Applier(config, api, data).Run(changes);
 }
 
 }  // namespace identitygraph::importer

@@ -7,12 +7,20 @@
 //   roles          GET /roles/{id}: renamed, or removed with what referred
 //                  to it; members and permissions as their own reads
 //   applications   GET /clients/{id}: updated, or removed
+//   connections    the list, then the selection again: when it changed, a
+//                  full scan (users of a connection come or go)
+//   connection's   GET /connections/{id}/clients, for selected connections
+//     applications
+//   native groups  the list (no read by id), the group's roles, members
+//   organizations  the list, then the organization's members and roles
+//   APIs           the list
 //
-// Users who logged in are read when TenantData does not have them (the first
-// login of an enterprise user creates it without an API event). What it
-// cannot read again record by record yet (every user, connections, native
-// groups, organizations, APIs) is FAILED_PRECONDITION saying so: the caller
-// then runs a full scan, which covers everything. Errors of the reads are
+// Each is read at most once per change set. Users who logged in are read
+// when TenantData does not have them (the first login of an enterprise user
+// creates it without an API event). Sources the import did not read (for an
+// option or a scope) are left alone. What only a full scan covers (every
+// user or role, a changed connection selection, a deleted selected
+// connection) is FAILED_PRECONDITION saying why. Errors of the reads are
 // auth0_api.h's; on any error `data` may be partly updated, so the caller
 // starts from a full scan then too.
 #ifndef IDENTITYGRAPH_IMPORTER_CHANGE_APPLIER_H_
@@ -22,6 +30,7 @@
 
 #include "absl/status/statusor.h"
 #include "importer/change_mapping.h"
+#include "importer/import.h"
 #include "importer/management_fetchers.h"
 #include "importer/tenant_data.h"
 
@@ -33,7 +42,9 @@ struct AppliedChanges {
   int64_t records_gone = 0;
 };
 
+// `config` is the import's (its connection selection).
 absl::StatusOr<AppliedChanges> ApplyChangeSet(const ChangeSet& changes,
+                                              const TenantConfig& config,
                                               const ManagementApi& api,
                                               TenantData& data);
 

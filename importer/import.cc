@@ -428,6 +428,7 @@ class Importer {
     });
     if (!status.ok()) return status;
     if (!apis_status.ok()) WarnSkipped("apis", "apis", api_scopes);
+    data_.sources.apis = with_apis && apis_status.ok();
     return absl::OkStatus();
   }
 
@@ -529,6 +530,7 @@ class Importer {
       for (std::string& role : roles[i])
         data_.group_roles.emplace_back(group, std::move(role));
     }
+    data_.sources.groups = true;
     return absl::OkStatus();
   }
 
@@ -588,6 +590,8 @@ class Importer {
         }
       }
     }
+    data_.sources.organizations = true;
+    data_.sources.organization_roles = with_roles;
     return absl::OkStatus();
   }
 
@@ -610,6 +614,7 @@ class Importer {
         data_.connection_clients.emplace_back(data_.connections[i].id,
                                               std::move(client));
     }
+    data_.sources.connection_clients = true;
     return absl::OkStatus();
   }
 

@@ -63,6 +63,15 @@ struct TenantData {
   std::vector<OrganizationRole> organization_roles;
   std::vector<IdPair> connection_clients;  // (connection id, client_id)
   ExtensionData extension;
+  // The optional sources the import read (not skipped for want of a scope or
+  // an option): following changes patches only what was read.
+  struct Sources {
+    bool apis = false;
+    bool groups = false;
+    bool organizations = false;
+    bool organization_roles = false;
+    bool connection_clients = false;
+  } sources;
 };
 
 }  // namespace identitygraph::importer

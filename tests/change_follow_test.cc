@@ -112,8 +112,8 @@ class ChangeFollowTest : public ::testing::Test {
     EXPECT_TRUE(sim_->Change(changes).ok());
     const int64_t before = caller_->requests();
     ChangeSet set = ReadLog();
-    absl::StatusOr<AppliedChanges> applied =
-        ApplyChangeSet(set, ManagementApi{caller_.get(), kDomain}, data_);
+    absl::StatusOr<AppliedChanges> applied = ApplyChangeSet(
+        set, AcmeConfig(), ManagementApi{caller_.get(), kDomain}, data_);
     EXPECT_TRUE(applied.ok()) << applied.status();
     const std::set<std::string> followed = GraphLines(data_);
     const std::set<std::string> full = GraphLines(FullImport());
@@ -217,17 +217,52 @@ TEST_F(ChangeFollowTest, ABurstIsReadOncePerRecordAmongNoise) {
   EXPECT_LE(requests_, 3);
 }
 
-TEST_F(ChangeFollowTest, WhatCannotBeReadRecordByRecordAsksForAFullScan) {
-  ASSERT_TRUE(sim_->Change({{"op", "add_organization_members"},
-                            {"organization_id", "org_AcmePartners001"},
-                            {"members", {"google-apps|grace"}}})
+TEST_F(ChangeFollowTest, OrganizationsNativeGroupsAndConnectionClients) {
+  ChangeAndFollow({{"op", "add_organization_members"},
+                   {"organization_id", "org_AcmePartners001"},
+                   {"members", {"google-apps|grace"}}});
+  ChangeAndFollow({{"op", "assign_organization_member_roles"},
+                   {"organization_id", "org_AcmePartners001"},
+                   {"user_id", "google-apps|grace"},
+                   {"roles", {"rol_WikiEditor00002"}}});
+  ChangeAndFollow({{"op", "remove_organization_members"},
+                   {"organization_id", "org_AcmePartners001"},
+                   {"members", {"google-apps|ada"}}});
+  ChangeAndFollow({{"op", "add_group_members"},
+                   {"group_id", "grp_ScimOnCall000002"},
+                   {"users", {"samlp|ken"}}});
+  ChangeAndFollow({{"op", "remove_group_members"},
+                   {"group_id", "grp_ScimEngineering01"},
+                   {"users", {"samlp|barbara"}}});
+  ChangeAndFollow({{"op", "update_connection_clients"},
+                   {"connection_id", "con_OktaSaml00000002"},
+                   {"enable", {"PAYROLLxxxxxxxxxxxxxxxxxxxxxxxx1"}},
+                   {"disable", {"WIKIxxxxxxxxxxxxxxxxxxxxxxxxxxx2"}}});
+  // A new connection that the selection does not take: nothing to read.
+  ChangeAndFollow(
+      {{"op", "log_event"},
+       {"event",
+        {{"type", "sapi"},
+         {"details",
+          {{"request", {{"method", "post"}, {"path", "/api/v2/connections"}}},
+           {"response", {{"statusCode", 201}}}}}}}});
+}
+
+TEST_F(ChangeFollowTest, WhatOnlyAFullScanCoversSaysWhy) {
+  ASSERT_TRUE(sim_->Change({{"op", "log_event"},
+                            {"event",
+                             {{"type", "sapi"},
+                              {"details",
+                               {{"request",
+                                 {{"method", "post"},
+                                  {"path", "/api/v2/jobs/users-imports"}}}}}}}})
                   .ok());
-  absl::StatusOr<AppliedChanges> applied =
-      ApplyChangeSet(ReadLog(), ManagementApi{caller_.get(), kDomain}, data_);
+  absl::StatusOr<AppliedChanges> applied = ApplyChangeSet(
+      ReadLog(), AcmeConfig(), ManagementApi{caller_.get(), kDomain}, data_);
   EXPECT_EQ(applied.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(applied.status().message(),
-              HasSubstr("organization's members (org_AcmePartners001) again "
-                        "is not built yet; a full scan reads it"));
+              HasSubstr("every user must be read again, which only a full "
+                        "scan does"));
 }
 
 }  // namespace

@@ -75,10 +75,14 @@ ApiReply ListOrganizationMembers(const Tenant& tenant,
                      {"name", user.value("name", "")},
                      {"picture", user.value("picture", "")}};
       if (with_roles) {
+        // A member added by a change has no roles entry until given roles.
+        static const std::vector<std::string> kNoRoles;
+        auto roles = tenant.organization_member_roles.find(
+            Tenant::OrganizationMemberKey(organization_id, user_id));
         member["roles"] = RoleRecords(
             tenant,
-            tenant.organization_member_roles.at(
-                Tenant::OrganizationMemberKey(organization_id, user_id)),
+            roles == tenant.organization_member_roles.end() ? kNoRoles
+                                                            : roles->second,
             true);
       }
       members.push_back(std::move(member));

@@ -54,9 +54,16 @@ class Applier {
     // Records first, then memberships: a membership read after its record
     // sees the record's fate.
     std::vector<RecordRef> reads(changes.reads.begin(), changes.reads.end());
-    for (const std::string& user : changes.logged_in) {
-      if (FindById(data_.users, user) == nullptr)
-        reads.push_back({RecordKind::kUser, user, ""});
+    if (!changes.logged_in.empty()) {
+      // Logins are most of a tenant's log: look them up by hash, not by a
+      // walk over every user each.
+      absl::flat_hash_set<absl::string_view> known;
+      known.reserve(data_.users.size());
+      for (const TenantUser& user : data_.users) known.insert(user.id);
+      for (const std::string& user : changes.logged_in) {
+        if (!known.contains(user))
+          reads.push_back({RecordKind::kUser, user, ""});
+      }
     }
     std::sort(reads.begin(), reads.end(),
               [](const RecordRef& a, const RecordRef& b) {

@@ -476,4 +476,14 @@ absl::StatusOr<AppliedChanges> ApplyChangeSet(const ChangeSet& changes,
   return Applier(config, api, data).Run(changes);
 }
 
+absl::StatusOr<bool> RefreshExtension(const ExtensionApi& api,
+                                      const std::vector<std::string>& scopes,
+                                      TenantData& data) {
+  absl::StatusOr<ExtensionData> fresh = FetchExtension(api, scopes);
+  if (!fresh.ok()) return fresh.status();
+  if (*fresh == data.extension) return false;
+  data.extension = *std::move(fresh);
+  return true;
+}
+
 }  // namespace identitygraph::importer

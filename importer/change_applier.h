@@ -27,9 +27,12 @@
 #define IDENTITYGRAPH_IMPORTER_CHANGE_APPLIER_H_
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "importer/change_mapping.h"
+#include "importer/extension_fetcher.h"
 #include "importer/import.h"
 #include "importer/management_fetchers.h"
 #include "importer/tenant_data.h"
@@ -47,6 +50,14 @@ absl::StatusOr<AppliedChanges> ApplyChangeSet(const ChangeSet& changes,
                                               const TenantConfig& config,
                                               const ManagementApi& api,
                                               TenantData& data);
+
+// The Authorization Extension writes no tenant logs, so following polls it:
+// reads it again (one export with read:configuration, else /groups and
+// /roles; `scopes` are the extension token's) and replaces `data.extension`
+// when it differs. Returns whether it did.
+absl::StatusOr<bool> RefreshExtension(const ExtensionApi& api,
+                                      const std::vector<std::string>& scopes,
+                                      TenantData& data);
 
 }  // namespace identitygraph::importer
 

@@ -26,6 +26,10 @@ struct TenantRecord {
   std::string id;
   std::string name;
   std::string detail;  // app_type, a group's connection_id, a role's source
+
+  bool operator==(const TenantRecord& other) const {
+    return id == other.id && name == other.name && detail == other.detail;
+  }
 };
 
 // The Authorization Extension's part.
@@ -40,6 +44,15 @@ struct ExtensionData {
       nested_groups;  // (parent, child): child in parent's `nested`
   std::vector<IdPair> group_roles;  // (group, role)
   std::vector<IdPair> role_users;   // (role, user)
+
+  bool operator==(const ExtensionData& other) const {
+    return present == other.present && groups == other.groups &&
+           roles == other.roles &&
+           role_applications == other.role_applications &&
+           group_members == other.group_members &&
+           nested_groups == other.nested_groups &&
+           group_roles == other.group_roles && role_users == other.role_users;
+  }
 };
 
 struct TenantData {

@@ -30,7 +30,10 @@ using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
 constexpr char kDomain[] = "acme.us.auth0.com";
+constexpr char kExtensionAudience[] = "urn:auth0-authz-api";
 constexpr char kAudience[] = "https://acme.us.auth0.com/api/v2/";
+constexpr char kExtensionUrl[] =
+    "https://acme.us12.webtask.io/adf6e2f2b84784b57522e3b19dfc9201/api";
 
 TenantConfig AcmeConfig() {
   TenantConfig config;
@@ -41,6 +44,8 @@ TenantConfig AcmeConfig() {
   config.connection_patterns = {"okta-.*"};
   config.include_organizations = true;
   config.login_reachability = true;
+  config.extension.enabled = true;
+  config.extension.api_url = kExtensionUrl;
   return config;
 }
 
@@ -106,8 +111,20 @@ class ChangeFollowTest : public ::testing::Test {
     return changes;
   }
 
-  // Makes `changes` in the tenant, follows them, and checks the followed
-  // graph against a full import. Returns the records read again.
+  // The extension writes no logs: it is polled.
+  bool PollExtension() {
+    absl::StatusOr<Token> token = tokens_->Get(kExtensionAudience);
+    EXPECT_TRUE(token.ok()) << token.status();
+    absl::StatusOr<bool> changed = RefreshExtension(
+        {caller_.get(), kExtensionUrl, kExtensionAudience},
+        token.ok() ? token->scopes : std::vector<std::string>{}, data_);
+    EXPECT_TRUE(changed.ok()) << changed.status();
+    return changed.value_or(false);
+  }
+
+  // Makes `changes` in the tenant, follows them (the log, then a poll of the
+  // extension), and checks the followed graph against a full import. Returns
+  // the records read again.
   int64_t ChangeAndFollow(const Json& changes) {
     EXPECT_TRUE(sim_->Change(changes).ok());
     const int64_t before = caller_->requests();
@@ -115,10 +132,12 @@ class ChangeFollowTest : public ::testing::Test {
     absl::StatusOr<AppliedChanges> applied = ApplyChangeSet(
         set, AcmeConfig(), ManagementApi{caller_.get(), kDomain}, data_);
     EXPECT_TRUE(applied.ok()) << applied.status();
+    const int64_t log_requests = caller_->requests() - before;
+    PollExtension();
     const std::set<std::string> followed = GraphLines(data_);
     const std::set<std::string> full = GraphLines(FullImport());
     EXPECT_TRUE(followed == full) << EdgeDifference(full, followed);
-    requests_ += caller_->requests() - before;
+    requests_ += log_requests;
     return applied.ok() ? applied->records_read : -1;
   }
 
@@ -252,6 +271,17 @@ TEST_F(ChangeFollowTest, OrganizationsNativeGroupsAndConnectionClients) {
          {"details",
           {{"request", {{"method", "post"}, {"path", "/api/v2/connections"}}},
            {"response", {{"statusCode", 201}}}}}}}});
+}
+
+TEST_F(ChangeFollowTest, ExtensionChangesAreFoundByPollingIt) {
+  EXPECT_FALSE(PollExtension());
+  ChangeAndFollow({{"op", "extension_put"},
+                   {"kind", "groups"},
+                   {"record",
+                    {{"_id", "ext-grp-new"},
+                     {"name", "Auditors"},
+                     {"members", {"samlp|ken", "google-apps|linus"}}}}});
+  EXPECT_FALSE(PollExtension());  // nothing changed since
 }
 
 TEST_F(ChangeFollowTest, WhatOnlyAFullScanCoversSaysWhy) {

@@ -55,14 +55,19 @@ class Applier {
     // sees the record's fate.
     std::vector<RecordRef> reads(changes.reads.begin(), changes.reads.end());
     if (!changes.logged_in.empty()) {
-      // Logins are most of a tenant's log: look them up by hash, not by a
-      // walk over every user each.
+      // Logins are most of a tenant's log, customers' too: look users up by
+      // hash, and read only those who came through a selected connection.
       absl::flat_hash_set<absl::string_view> known;
       known.reserve(data_.users.size());
       for (const TenantUser& user : data_.users) known.insert(user.id);
-      for (const std::string& user : changes.logged_in) {
-        if (!known.contains(user))
-          reads.push_back({RecordKind::kUser, user, ""});
+      for (const auto& [user, connection] : changes.logged_in) {
+        if (known.contains(user) ||
+            changes.reads.contains({RecordKind::kUser, user, ""})) {
+          continue;
+        }
+        if (!connection.empty() && !SelectedConnectionIdOrName(connection))
+          continue;
+        reads.push_back({RecordKind::kUser, user, ""});
       }
     }
     std::sort(reads.begin(), reads.end(),
@@ -193,6 +198,13 @@ class Applier {
     for (std::string& client : *clients)
       data_.connection_clients.push_back({id, std::move(client)});
     return absl::OkStatus();
+  }
+
+  bool SelectedConnectionIdOrName(const std::string& connection) const {
+    for (const Connection& c : data_.connections) {
+      if (c.id == connection || c.name == connection) return true;
+    }
+    return false;
   }
 
   bool SelectedConnection(const std::string& id) {

@@ -101,7 +101,9 @@ class Mapper {
     if (type == "sapi") return ApiOperation();
     if (type == "s") {
       if (event_.user_id().empty()) return Noise();
-      changes_.logged_in.insert(event_.user_id());
+      changes_.logged_in[event_.user_id()] = event_.connection_id().empty()
+                                                 ? event_.connection()
+                                                 : event_.connection_id();
       return Relevant();
     }
     // A signup, a deletion, a changed username or email: the user's record.

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 #include "importer/wire/auth0_wire.pb.h"
@@ -66,9 +67,11 @@ struct RecordRef {
 struct ChangeSet {
   absl::flat_hash_set<RecordRef> reads;
   absl::flat_hash_set<RecordKind> every_record_of;
-  // Users who logged in: an enterprise or social user is created at the first
-  // login, which writes no API event, so one the graph lacks is read.
-  absl::flat_hash_set<std::string> logged_in;
+  // Users who logged in, with the connection they used (its id, else its
+  // name; empty when the event has neither): an enterprise or social user is
+  // created at the first login, which writes no API event, so one of a
+  // selected connection the graph lacks is read.
+  absl::flat_hash_map<std::string, std::string> logged_in;
   // Set when an event cannot be placed even by kind: only a full scan covers
   // it. Says which event and why.
   std::string full_scan_reason;

@@ -48,8 +48,8 @@ std::vector<std::string> Lines(const ChangeSet& changes) {
   }
   for (RecordKind kind : changes.every_record_of)
     out.push_back(absl::StrCat("every ", RecordKindName(kind)));
-  for (const std::string& user : changes.logged_in)
-    out.push_back(absl::StrCat("login ", user));
+  for (const auto& [user, connection] : changes.logged_in)
+    out.push_back(absl::StrCat("login ", user, " via ", connection));
   if (!changes.full_scan_reason.empty()) out.push_back("full scan");
   std::sort(out.begin(), out.end());
   return out;
@@ -104,8 +104,12 @@ TEST(ChangeMappingTest, EachChangeReadsTheRecordsItTouches) {
        {"read native group's members grp_1"}},
       {Sapi("patch", "/api/v2/resource-servers/rs_1"), {"every API"}},
       {Sapi("post", "/api/v2/jobs/users-imports"), {"every user"}},
-      {R"({"log_id": "1", "type": "s", "user_id": "okta|new"})",
-       {"login okta|new"}},
+      {R"({"log_id": "1", "type": "s", "user_id": "okta|new",
+           "connection": "okta", "connection_id": "con_1"})",
+       {"login okta|new via con_1"}},
+      {R"({"log_id": "1", "type": "s", "user_id": "okta|new",
+           "connection": "okta"})",
+       {"login okta|new via okta"}},
       {R"({"log_id": "1", "type": "ss", "user_id": "auth0|new"})",
        {"read user auth0|new"}},
       {R"({"log_id": "1", "type": "sdu", "user_id": "auth0|gone"})",

@@ -227,8 +227,15 @@ TEST_F(ChangeFollowTest, ABurstIsReadOncePerRecordAmongNoise) {
          {"user_id", "google-apps|alan"},
          {"roles", {"rol_Support00000003"}}});
   }
-  // Noise: a failed login, and a login of a user the graph has (reads
-  // nothing).
+  // Noise: a customer's login (not a selected connection) and a failed one,
+  // and a login of a user the graph has: none reads anything.
+  ASSERT_TRUE(sim_->Change({{"op", "log_event"},
+                            {"event",
+                             {{"type", "s"},
+                              {"user_id", "auth0|customer-new"},
+                              {"connection", "customers"},
+                              {"connection_id", "con_Customers0000003"}}}})
+                  .ok());
   for (const char* type : {"f", "s"}) {
     ASSERT_TRUE(
         sim_->Change(

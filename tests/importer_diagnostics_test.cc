@@ -142,7 +142,8 @@ TEST_F(DiagnosticsTest, FollowingChangesNeedsReadLogs) {
   TenantConfig config = Config("NOORGROLESxxxxxxxxxxxxxxxxxxxx10",
                                "acme-noorgroles-secret-0123456789abcdef");
   config.extension.enabled = false;
-  EXPECT_EQ(Find(Run(config), "scopes_changes"), nullptr);
+  const Diagnosis off = Run(config);
+  EXPECT_EQ(Find(off, "scopes_changes"), nullptr);
   config.follow_changes = true;
   const Diagnosis without = Run(config);
   EXPECT_FALSE(without.ok);
@@ -157,7 +158,8 @@ TEST_F(DiagnosticsTest, FollowingChangesNeedsReadLogs) {
   TenantConfig full = Config();
   full.extension.enabled = false;
   full.follow_changes = true;
-  const Check* granted = Find(Run(full), "scopes_changes");
+  const Diagnosis with = Run(full);
+  const Check* granted = Find(with, "scopes_changes");
   ASSERT_NE(granted, nullptr);
   EXPECT_EQ(granted->status, CheckStatus::kOk);
 }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/json_util.h"
+#include "importer/auth0_api.h"
 
 namespace identitygraph::importer {
 namespace {
@@ -90,10 +91,7 @@ std::string BodyString(const google::protobuf::Value& body,
   std::string json;
   if (!google::protobuf::util::MessageToJsonString(body, &json).ok()) return "";
   wire::LogBodyIds ids;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
-  if (!google::protobuf::util::JsonStringToMessage(json, &ids, options).ok())
-    return "";
+  if (!ParseJson(json, &ids, "a response body").ok()) return "";
   if (key == "user_id") return ids.user_id();
   if (key == "client_id") return ids.client_id();
   return ids.id();

@@ -14,12 +14,6 @@ namespace {
 
 const Resource kLogs{"the tenant's log events", "read:logs"};
 
-google::protobuf::util::JsonParseOptions Lenient() {
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
-  return options;
-}
-
 // The `from` of the Link header's next relation, when there is one.
 std::string NextFrom(const HttpResponse& response) {
   auto link = response.headers.find("link");
@@ -85,13 +79,11 @@ absl::StatusOr<LogPage> ParseLogPage(absl::string_view body,
     std::string json;
     (void)google::protobuf::util::MessageToJsonString(value, &json);
     wire::LogEvent event;
-    if (!google::protobuf::util::JsonStringToMessage(json, &event, Lenient())
-             .ok()) {
+    if (!ParseJson(json, &event, "a log event").ok()) {
       // Keep the event's place: its details are lost, so mapping it asks for
       // a full scan instead of skipping what it may have changed.
       wire::LogEventHeader header;
-      (void)google::protobuf::util::JsonStringToMessage(json, &header,
-                                                        Lenient());
+      (void)ParseJson(json, &header, "a log event");
       event.Clear();
       event.set_log_id(header.log_id());
       event.set_type(header.type());

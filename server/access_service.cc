@@ -1,10 +1,14 @@
 #include "server/access_service.h"
 
+#include <algorithm>
+#include <atomic>
 #include <memory>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "graph/queries.h"
 #include "server/api_mapping.h"
+#include "server/background_call.h"
 #include "server/graph_view.h"
 #include "server/grpc_status.h"
 
@@ -16,17 +20,18 @@ constexpr int kMaxPaths = 10;
 
 AccessServiceImpl::AccessServiceImpl(const Authorizer& authorizer,
                                      const graph::SnapshotHolder& holder,
-                                     const ScanManager& scans,
+                                     ScanManager& scans, WorkerPool& waiters,
                                      graph::QueryLimits limits,
                                      RpcMetrics* rpcs)
     : ParsingService(authorizer, Role::kReader, rpcs),
       authorizer_(authorizer),
       holder_(holder),
       scans_(scans),
+      waiters_(waiters),
       limits_(limits) {
 #define IDENTITYGRAPH_PARSE_REQUESTS(Name)                 \
   ParseRequestsOf("identitygraph.v1.AccessService." #Name, \
-                  &AccessServiceImpl::Name, &Name##_allocator_);
+                  &AccessServiceImpl::Name##AfterChanges, &Name##_allocator_);
   IDENTITYGRAPH_ACCESS_RPCS(IDENTITYGRAPH_PARSE_REQUESTS)
 #undef IDENTITYGRAPH_PARSE_REQUESTS
 }
@@ -124,8 +129,40 @@ grpc::ServerUnaryReactor* AccessServiceImpl::GetGraphStats(
     out->set_capacity_bytes(stats.capacity_bytes);
   }
   response->set_scan(scans_.ScanOfVersion(g.version()));
+  *response->mutable_following() = scans_.Following();
   FillSnapshotInfo(g, response->mutable_snapshot());
   return FinishNow(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* AccessServiceImpl::AfterChanges(
+    grpc::CallbackServerContext* context,
+    const google::protobuf::Timestamp& min_change_time,
+    std::function<grpc::ServerUnaryReactor*()> handler) {
+  // Before any wait: a caller without the token holds no worker.
+  absl::Status allowed = authorizer_.Authorize(*context, Role::kReader);
+  if (!allowed.ok()) return FinishNow(context, ToGrpcStatus(allowed));
+  absl::StatusOr<absl::Time> change_time = MinChangeTime(min_change_time);
+  if (!change_time.ok()) {
+    return FinishNow(context, ToGrpcStatus(change_time.status()));
+  }
+  if (scans_.ChangesApplied(*change_time)) return handler();
+  if (absl::Status followed = scans_.ChangesFollowed(); !followed.ok()) {
+    return FinishNow(context, ToGrpcStatus(followed));
+  }
+  const absl::Time deadline = std::min(absl::FromChrono(context->deadline()),
+                                       absl::Now() + kMaxChangeWait);
+  return RunInBackground(
+      waiters_,
+      [this, change_time = *change_time, deadline,
+       handler = std::move(handler)](
+          const std::atomic<bool>& cancelled) -> grpc::Status {
+        absl::Status applied =
+            scans_.WaitForChanges(change_time, deadline, cancelled);
+        if (!applied.ok()) return ToGrpcStatus(applied);
+        CapturedFinish finish;
+        handler();
+        return finish.status();
+      });
 }
 
 }  // namespace identitygraph

@@ -29,6 +29,28 @@ absl::StatusOr<std::shared_ptr<const graph::Snapshot>> CurrentSnapshot(
   return snapshot;
 }
 
+absl::StatusOr<absl::Time> MinChangeTime(
+    const google::protobuf::Timestamp& min_change_time) {
+  // The range google.protobuf.Timestamp allows: 0001-01-01 to 9999-12-31.
+  constexpr int64_t kMinSeconds = -62135596800;
+  constexpr int64_t kMaxSeconds = 253402300799;
+  if (min_change_time.seconds() < kMinSeconds ||
+      min_change_time.seconds() > kMaxSeconds || min_change_time.nanos() < 0 ||
+      min_change_time.nanos() > 999999999) {
+    return absl::InvalidArgumentError(
+        "min_change_time is not a valid timestamp: pass the time the change "
+        "was made in Auth0, as RFC 3339 (\"2026-12-02T10:00:00Z\") in JSON");
+  }
+  const absl::Time time = FromProtoTimestamp(min_change_time);
+  if (time > absl::Now() + absl::Minutes(1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "min_change_time ",
+        absl::FormatTime(absl::RFC3339_sec, time, absl::UTCTimeZone()),
+        " is in the future: pass the time the change was made in Auth0"));
+  }
+  return time;
+}
+
 absl::StatusOr<graph::VertexId> Resolve(const graph::Snapshot& snapshot,
                                         const v1::EntityRef& ref,
                                         std::initializer_list<VertexKind> kinds,

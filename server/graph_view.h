@@ -11,6 +11,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "graph/queries.h"
 #include "graph/snapshot.h"
 #include "graph/snapshot_holder.h"
@@ -23,6 +25,12 @@ namespace identitygraph {
 // FAILED_PRECONDITION when it is older than `min_version`.
 absl::StatusOr<std::shared_ptr<const graph::Snapshot>> CurrentSnapshot(
     const graph::SnapshotHolder& holder, int64_t min_version);
+
+// A request's min_change_time as a time: INVALID_ARGUMENT when it is not a
+// valid timestamp, or later than a minute from now (a change cannot have been
+// made in the future; the minute allows for clocks that differ).
+absl::StatusOr<absl::Time> MinChangeTime(
+    const google::protobuf::Timestamp& min_change_time);
 
 // The vertex `ref` names among `kinds` (tried in order). INVALID_ARGUMENT when
 // `ref` is empty or a name is ambiguous (listing candidates); NOT_FOUND naming

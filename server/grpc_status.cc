@@ -83,8 +83,22 @@ grpc::Status CheckCallIsLive(grpc::CallbackServerContext& context) {
   return grpc::Status::OK;
 }
 
+namespace {
+thread_local CapturedFinish* captured_finish = nullptr;
+}  // namespace
+
+CapturedFinish::CapturedFinish() : previous_(captured_finish) {
+  captured_finish = this;
+}
+
+CapturedFinish::~CapturedFinish() { captured_finish = previous_; }
+
 grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
                                     const grpc::Status& status) {
+  if (captured_finish != nullptr) {
+    captured_finish->status_ = status;
+    return nullptr;
+  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   TakeCountedCall().Finished(status);
   reactor->Finish(status);

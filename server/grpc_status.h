@@ -48,9 +48,29 @@ grpc::Status InvalidArgumentWithViolations(
 grpc::Status CheckCallIsLive(grpc::CallbackServerContext& context);
 
 // A reactor for a unary callback RPC that finishes at once with `status`
-// (counted as the handler's call, call_metrics.h).
+// (counted as the handler's call, call_metrics.h). While a CapturedFinish
+// lives on the thread, it only records `status` and returns null.
 grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
                                     const grpc::Status& status);
+
+// Lets a handler that answers with FinishNow run again later on another
+// thread (a read waiting for min_change_time, background_call.h), where its
+// reactor is already made: the status it finished with is kept here.
+class CapturedFinish {
+ public:
+  CapturedFinish();
+  ~CapturedFinish();
+  CapturedFinish(const CapturedFinish&) = delete;
+  CapturedFinish& operator=(const CapturedFinish&) = delete;
+  const grpc::Status& status() const { return status_; }
+
+ private:
+  friend grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext*,
+                                             const grpc::Status&);
+  grpc::Status status_ = grpc::Status(grpc::StatusCode::INTERNAL,
+                                      "the handler did not finish the call");
+  CapturedFinish* previous_;
+};
 
 // A server-streaming reactor that writes nothing and finishes at once with
 // `status` (counted as the handler's call). Made on the handler's thread.

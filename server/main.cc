@@ -94,6 +94,15 @@ ABSL_FLAG(int, query_max_paths, kDefaults.query_max_paths,
           "Most explaining paths one answer carries (requests may ask for "
           "fewer)");
 
+ABSL_FLAG(int64_t, change_batches_kept, kDefaults.change_batches_kept,
+          "Batches of followed changes kept for ListChangeBatches, in memory "
+          "and in the data directory (1 to 100000)");
+ABSL_FLAG(absl::Duration, log_delivery_allowance,
+          kDefaults.log_delivery_allowance,
+          "How late Auth0 may deliver a tenant log event: a change made at T "
+          "counts as applied (min_change_time, the lag GetGraphStats reports) "
+          "once the log has been read past T plus this");
+
 int main(int argc, char** argv) {
   // Debian's Abseil checks every Mutex acquisition for lock-order cycles
   // (gRPC's mutexes are absl::Mutex): 1.6% of a loaded server's CPU in
@@ -163,6 +172,8 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_max_connection_age_grace);
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   options.query_cache_bytes = absl::GetFlag(FLAGS_query_cache_bytes);
+  options.change_batches_kept = absl::GetFlag(FLAGS_change_batches_kept);
+  options.log_delivery_allowance = absl::GetFlag(FLAGS_log_delivery_allowance);
   options.query_max_visited = absl::GetFlag(FLAGS_query_max_visited);
   options.query_max_paths = absl::GetFlag(FLAGS_query_max_paths);
 

@@ -160,6 +160,18 @@ class StateCollector final : public prometheus::Collectable {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     AddGauge(out, "identitygraph_scan_running", "1 while a scan is running.",
              state_.scans->running() ? 1 : 0);
+    const v1::FollowingStatus following = state_.scans->Following();
+    AddGauge(out, "identitygraph_following",
+             "1 while the tenant's changes are followed (state FOLLOWING), 0 "
+             "otherwise.",
+             following.state() == v1::FOLLOWING_STATE_FOLLOWING ? 1 : 0);
+    // Absent until some change is known applied: a lag of 0 would be a lie.
+    if (following.has_lag()) {
+      AddGauge(out, "identitygraph_following_lag_seconds",
+               "How far behind the tenant's log the served graph is: now "
+               "minus the time through which every change is applied.",
+               absl::ToDoubleSeconds(FromProtoDuration(following.lag())));
+    }
   }
 
   void CollectLimiters(std::vector<prometheus::MetricFamily>& out) const

@@ -67,7 +67,7 @@ uint32_t Fingerprint(absl::string_view request_key) {
 
 bool KnownListing(uint8_t value) {
   return value >= static_cast<uint8_t>(Listing::kListUserApplications) &&
-         value <= static_cast<uint8_t>(Listing::kListScans);
+         value <= static_cast<uint8_t>(Listing::kListChangeBatches);
 }
 
 absl::Status Restart(absl::string_view why) {
@@ -87,6 +87,8 @@ const char* ListingName(Listing listing) {
       return "ListGroupMembers";
     case Listing::kListScans:
       return "ListScans";
+    case Listing::kListChangeBatches:
+      return "ListChangeBatches";
   }
   return "an unknown listing";
 }

@@ -41,6 +41,7 @@ enum class Listing : uint8_t {
   kListApplicationUsers = 2,
   kListGroupMembers = 3,
   kListScans = 4,
+  kListChangeBatches = 5,
 };
 const char* ListingName(Listing listing);
 

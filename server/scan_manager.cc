@@ -22,7 +22,9 @@
 #include "importer/remediation.h"
 #include "re2/re2.h"
 #include "server/api_mapping.h"
+#include "server/drift.h"
 #include "server/grpc_status.h"
+#include "server/kept_aside.h"
 #include "server/log.h"
 #include "server/proto_time.h"
 #include "server/tenant_config.h"
@@ -32,6 +34,7 @@ namespace {
 
 constexpr char kSnapshotFile[] = "snapshot.igs";
 constexpr char kHistoryFile[] = "scans.json";
+constexpr char kBatchFile[] = "change_batches.json";
 constexpr size_t kMaxHistoryBytes = size_t{64} << 20;
 // The scheduler looks at the configuration at least this often (it may
 // change the rescan interval at any time).
@@ -71,28 +74,6 @@ void CopyProgress(const importer::ImportProgress& from, v1::Scan* scan) {
   }
 }
 
-// Keeps an unreadable file aside under a name of its own
-// (PATH.unreadable-YYYYMMDDTHHMMSSZ[-N]), never over an earlier one, so
-// nothing is lost. When it cannot be moved the server must not start: it
-// would overwrite the file later.
-absl::Status KeepAside(const std::string& path, const absl::Status& why) {
-  const std::string stem = absl::StrCat(
-      path, ".unreadable-",
-      absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone()));
-  std::string aside = stem;
-  for (int n = 1; ::access(aside.c_str(), F_OK) == 0; ++n) {
-    aside = absl::StrCat(stem, "-", n);
-  }
-  if (std::rename(path.c_str(), aside.c_str()) != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        why.message(), "; it could not be moved aside to ", aside, " (",
-        std::strerror(errno), "): move it away yourself, then start again"));
-  }
-  LogError(absl::StrCat(why.message(), "; it was moved to ", aside,
-                        " and the server starts without it"));
-  return absl::OkStatus();
-}
-
 // Numbers the history may hold: far beyond any real count of scans or
 // snapshots, and far from where adding one would overflow.
 constexpr int64_t kMaxSavedNumber = int64_t{1} << 53;
@@ -128,16 +109,32 @@ int64_t ScanNumber(absl::string_view name) {
 }
 
 ScanManager::ScanManager(ConfigStore& store, graph::SnapshotHolder& holder,
-                         Options options)
-    : store_(store), holder_(holder), options_(std::move(options)) {}
+                         Options options, ChangeBatchLog batches)
+    : store_(store),
+      holder_(holder),
+      options_(std::move(options)),
+      batches_(std::move(batches)) {
+  status_.set_state(v1::FOLLOWING_STATE_OFF);
+}
 
 absl::StatusOr<std::unique_ptr<ScanManager>> ScanManager::Open(
     ConfigStore& store, graph::SnapshotHolder& holder, Options options) {
   options.history_kept = std::max<size_t>(1, options.history_kept);
+  absl::StatusOr<ChangeBatchLog> batches =
+      ChangeBatchLog::Open(absl::StrCat(options.data_dir, "/", kBatchFile),
+                           options.change_batches_kept);
+  if (!batches.ok()) return batches.status();
   std::unique_ptr<ScanManager> manager(
-      new ScanManager(store, holder, std::move(options)));
+      new ScanManager(store, holder, std::move(options), *std::move(batches)));
   if (absl::Status loaded = manager->Load(); !loaded.ok()) return loaded;
+  // Readers see at once that following is on and waits for a scan.
+  if (store.Get().import_options().follow_changes()) {
+    manager->status_.set_state(v1::FOLLOWING_STATE_WAITING_FOR_SCAN);
+    manager->status_.set_message(
+        "the server started: following resumes after a full scan");
+  }
   ScanManager* self = manager.get();
+  manager->follower_ = std::thread([self] { self->FollowLoop(); });
   manager->scheduler_ = std::thread([self] {
     std::unique_lock<std::mutex> lock(self->scheduler_mutex_);
     while (!self->stopping_) {
@@ -160,6 +157,13 @@ ScanManager::~ScanManager() {
   }
   scheduler_wake_.notify_all();
   if (scheduler_.joinable()) scheduler_.join();
+  {
+    std::lock_guard<std::mutex> lock(follow_mutex_);
+    follow_poked_ = true;
+  }
+  follow_cancel_ = true;
+  follow_wake_.notify_all();
+  if (follower_.joinable()) follower_.join();
   cancel_ = true;
   if (worker_.joinable()) worker_.join();
 }
@@ -236,6 +240,8 @@ absl::Status ScanManager::Load() {
     }
   }
 
+  // Following publishes versions no scan did.
+  last_version_ = std::max(last_version_, batches_.max_snapshot_version());
   const std::string snapshot_path =
       absl::StrCat(options_.data_dir, "/", kSnapshotFile);
   absl::StatusOr<std::shared_ptr<const graph::Snapshot>> snapshot =
@@ -261,8 +267,9 @@ absl::Status ScanManager::Load() {
       interrupted = nullptr;
     } else if (version > last_version_) {
       LogWarning(absl::StrCat(snapshot_path, " holds version ", version,
-                              ", which no scan in the history published (the "
-                              "history was lost or kept aside)"));
+                              ", which no scan or change batch in the history "
+                              "published (the history was lost or kept "
+                              "aside)"));
     }
     last_version_ = std::max(last_version_, version);
     holder_.Publish(*std::move(snapshot));
@@ -285,8 +292,8 @@ absl::Status ScanManager::Load() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<ScanManager::Started> ScanManager::Start(
-    v1::ScanTrigger trigger) {
+absl::StatusOr<ScanManager::Started> ScanManager::Start(v1::ScanTrigger trigger,
+                                                        std::string reason) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (running_) return Started{scans_.back(), true};
   const v1::Config config = store_.GetWithSecret();
@@ -299,6 +306,7 @@ absl::StatusOr<ScanManager::Started> ScanManager::Start(
   scan.set_name(absl::StrCat("scans/", number));
   scan.set_state(v1::SCAN_STATE_RUNNING);
   scan.set_trigger(trigger);
+  scan.set_trigger_reason(std::move(reason));
   *scan.mutable_create_time() = ToProtoTimestamp(now);
   *scan.mutable_start_time() = ToProtoTimestamp(now);
   scan.set_config_revision(config.revision());
@@ -341,20 +349,47 @@ void ScanManager::Run(int64_t number, importer::TenantConfig tenant) {
     changed_.notify_all();
     NotifyChanged(name);
   };
+  // The log's checkpoint comes before the import: a change made while it
+  // runs is then in the import, after the checkpoint, or both.
+  std::unique_ptr<Followed> followed;
+  absl::Status follow_failure;
+  const absl::Time import_start = absl::Now();
+  if (tenant.follow_changes) {
+    followed = std::make_unique<Followed>();
+    followed->tenant = tenant;
+    followed->base_scan = name;
+    followed->import_start = import_start;
+    followed->follower = std::make_unique<importer::LogFollower>(
+        followed->tenant, options_.import, follow_cancel_);
+    absl::StatusOr<std::string> checkpoint = followed->follower->Checkpoint();
+    if (checkpoint.ok()) {
+      followed->checkpoint = *std::move(checkpoint);
+    } else {
+      follow_failure = checkpoint.status();
+      followed.reset();
+    }
+  }
   absl::StatusOr<importer::ImportResult> result =
       importer::Import(tenant, options_.import, cancel_, on_progress);
   AfterStep(Step::kImported);
+  const absl::Time import_end = absl::Now();
 
-  std::shared_ptr<const graph::Snapshot> snapshot;
   absl::Status failure = result.status();
-  int64_t version = 0;
+  std::optional<v1::Drift> drift;
   if (result.ok() && !cancel_) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      version = last_version_ + 1;
       if (absl::StatusOr<size_t> index = Find(name); index.ok()) {
         CopyProgress(result->report, &scans_[*index]);
         scans_[*index].mutable_progress()->set_phase(v1::SCAN_PHASE_PUBLISH);
+        if (!follow_failure.ok()) {
+          v1::ScanWarning* warning = scans_[*index].add_warnings();
+          warning->set_source("following");
+          warning->set_message(
+              absl::StrCat("changes are not followed after this scan: ",
+                           follow_failure.message()));
+          warning->set_remediation(importer::RemediationOf(follow_failure));
+        }
         ++changes_[*index];
       }
     }
@@ -362,7 +397,24 @@ void ScanManager::Run(int64_t number, importer::TenantConfig tenant) {
     NotifyChanged(name);
     graph::GraphBuilder& builder = result->builder;
     builder.set_cache_capacity_bytes(options_.cache_capacity_bytes);
-    snapshot = std::move(builder).Build(version, absl::Now());
+    if (followed != nullptr) {
+      followed->config_revision = scan_config_revision(name);
+      followed->data = std::move(result->data);
+    }
+    // Before taking the publishing lock: following publishes as it catches up.
+    const bool compare = CatchUpForDrift(import_end);
+    std::lock_guard<std::mutex> publishing(publish_mutex_);
+    int64_t version = 0;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      version = last_version_ + 1;
+    }
+    std::shared_ptr<const graph::Snapshot> snapshot =
+        std::move(builder).Build(version, absl::Now());
+    if (std::shared_ptr<const graph::Snapshot> followed_graph = holder_.Get();
+        compare && followed_graph != nullptr) {
+      drift = MeasureDrift(*followed_graph, *snapshot);
+    }
     const std::string path =
         absl::StrCat(options_.data_dir, "/", kSnapshotFile);
     // Written before it is published: a restart serves what readers saw.
@@ -375,16 +427,29 @@ void ScanManager::Run(int64_t number, importer::TenantConfig tenant) {
           "Check the data directory's disk space and permissions; the "
           "previous snapshot is still served");
     }
+    const bool published = failure.ok() && !cancel_;
+    EndScan(name, failure, std::move(snapshot), version, std::move(drift));
+    if (published && followed != nullptr) {
+      HandOver(std::move(followed));
+    } else if (published) {
+      RaiseAppliedThrough(import_start);
+    }
+  } else {
+    EndScan(name, failure, nullptr, 0, std::nullopt);
   }
-
-  EndScan(name, failure, std::move(snapshot), version);
   AfterStep(Step::kEndRecorded);
   NotifyChanged(name);
 }
 
+int64_t ScanManager::scan_config_revision(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  absl::StatusOr<size_t> index = Find(name);
+  return index.ok() ? scans_[*index].config_revision() : 0;
+}
+
 void ScanManager::EndScan(const std::string& name, const absl::Status& failure,
                           std::shared_ptr<const graph::Snapshot> snapshot,
-                          int64_t version) {
+                          int64_t version, std::optional<v1::Drift> drift) {
   std::lock_guard<std::mutex> lock(mutex_);
   absl::StatusOr<size_t> index = Find(name);
   if (!index.ok()) return;  // cannot happen: scans are never removed
@@ -405,6 +470,7 @@ void ScanManager::EndScan(const std::string& name, const absl::Status& failure,
   holder_.Publish(std::move(snapshot));
   last_version_ = version;
   scan.set_snapshot_version(version);
+  if (drift.has_value()) *scan.mutable_drift() = *std::move(drift);
   LogInfo(absl::StrCat(name, " published snapshot version ", version));
   Finish(*index, v1::SCAN_STATE_SUCCEEDED);
 }

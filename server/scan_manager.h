@@ -18,6 +18,18 @@
 // file that cannot be read (or holds numbers this server never writes) is kept
 // aside as `FILE.unreadable-TIME` and reported, never overwritten; when it
 // cannot be moved, Open fails. Thread-safe.
+//
+// Following changes (import option follow_changes; scan_following.cc): a scan
+// takes the tenant log's checkpoint before it imports and, when it succeeds,
+// hands its import to a follower thread, which polls the log every
+// change_poll_interval (importer/log_follower.h), publishes a new snapshot
+// version for every poll that changed something, and records it as a change
+// batch (`change_batches.json`, the newest Options::change_batches_kept).
+// When following cannot go on without one (the server started, following
+// was turned on, the configuration changed, the log has a gap, an event only
+// a full scan covers) it starts a FOLLOWING scan saying why, at most once
+// until a scan succeeds. A scan that starts while changes are followed
+// measures the drift between the followed graph and its import.
 #ifndef IDENTITYGRAPH_SERVER_SCAN_MANAGER_H_
 #define IDENTITYGRAPH_SERVER_SCAN_MANAGER_H_
 
@@ -37,8 +49,12 @@
 #include "absl/time/time.h"
 #include "graph/graph_types.h"
 #include "graph/snapshot_holder.h"
+#include "identitygraph/v1/access_service.pb.h"
 #include "identitygraph/v1/scan_service.pb.h"
 #include "importer/import.h"
+#include "importer/log_follower.h"
+#include "importer/tenant_data.h"
+#include "server/change_batch_log.h"
 #include "server/config_store.h"
 
 namespace identitygraph {
@@ -79,6 +95,11 @@ class ScanManager {
     // Scans kept, in memory and in scans.json: the newest this many (at
     // least 1; the running scan is the newest).
     size_t history_kept = 100;
+    // Change batches kept, in memory and in change_batches.json.
+    size_t change_batches_kept = 500;
+    // How late Auth0 may deliver a log event: a change made at T counts as
+    // applied once the log has been read up to T plus this.
+    absl::Duration log_delivery_allowance = absl::Seconds(3);
   };
 
   // Loads the history and the last snapshot (published into `holder`).
@@ -94,7 +115,8 @@ class ScanManager {
   };
   // Starts a scan, or returns the running one. FAILED_PRECONDITION when the
   // configuration is not complete.
-  absl::StatusOr<Started> Start(v1::ScanTrigger trigger);
+  absl::StatusOr<Started> Start(v1::ScanTrigger trigger,
+                                std::string reason = "");
   // NOT_FOUND for an unknown name; INVALID_ARGUMENT for a malformed one.
   absl::StatusOr<v1::Scan> Get(const std::string& name) const;
   // Newest first.
@@ -129,15 +151,33 @@ class ScanManager {
   // server started, before any scan), and returns when to look again.
   absl::Time RunScheduledIfDue(absl::Time now);
 
+  // How following goes, with the lag as of now.
+  v1::FollowingStatus Following() const;
+  // Whether every change made in the tenant before `change_time` is in the
+  // published snapshot.
+  bool ChangesApplied(absl::Time change_time) const;
+  // FAILED_PRECONDITION, saying what to do instead, when changes are not
+  // followed (min_change_time cannot be met by waiting).
+  absl::Status ChangesFollowed() const;
+  // Waits until ChangesApplied(change_time), polling the log about every
+  // second meanwhile. FAILED_PRECONDITION at once when changes are not
+  // followed, and at `deadline` saying how far following has got; CANCELLED
+  // when `cancelled` rises.
+  absl::Status WaitForChanges(absl::Time change_time, absl::Time deadline,
+                              const std::atomic<bool>& cancelled);
+  // Newest first.
+  std::vector<v1::ChangeBatch> ListChangeBatches() const;
+
  private:
   ScanManager(ConfigStore& store, graph::SnapshotHolder& holder,
-              Options options);
+              Options options, ChangeBatchLog batches);
   absl::Status Load();
   void Run(int64_t number, importer::TenantConfig tenant);
   // Records how the scan ended (publishing its snapshot when it succeeded).
   void EndScan(const std::string& name, const absl::Status& failure,
-               std::shared_ptr<const graph::Snapshot> snapshot,
-               int64_t version);
+               std::shared_ptr<const graph::Snapshot> snapshot, int64_t version,
+               std::optional<v1::Drift> drift);
+  int64_t scan_config_revision(const std::string& name) const;
   void NotifyChanged(const std::string& name);
   // Index into scans_ of `name`, or an error.
   absl::StatusOr<size_t> Find(const std::string& name) const;
@@ -147,6 +187,44 @@ class ScanManager {
     if (options_.after_step) options_.after_step(step);
   }
   void Finish(size_t index, v1::ScanState state);
+
+  // What a scan hands to the follower: its import and where its log starts.
+  struct Followed {
+    importer::TenantConfig tenant;
+    int64_t config_revision = 0;
+    std::string base_scan;
+    importer::TenantData data;
+    std::string checkpoint;
+    // When the checkpoint was taken: the import holds every change before.
+    absl::Time import_start;
+    // Set after a failed poll: the checkpoint may have been purged since.
+    bool check_retained = false;
+    // Set when a poll patched `data` but its snapshot could not be written.
+    bool unpublished = false;
+    // Refers to `tenant`; made last.
+    std::unique_ptr<importer::LogFollower> follower;
+  };
+  // scan_following.cc: the follower thread's step (returns how long to wait)
+  // and its parts.
+  void FollowLoop();
+  absl::Duration FollowStep();
+  absl::Duration PollOnce(const importer::TenantConfig& tenant);
+  // Publishes `data` as the next snapshot version (written first).
+  absl::StatusOr<int64_t> PublishFollowed(const importer::TenantData& data);
+  // Stops following (dropping its data) and says why in the status.
+  void StopFollowing(v1::FollowingState state, std::string message);
+  // Starts the full scan following needs, once until a scan succeeds.
+  void StartForFollowing(const std::string& reason, int64_t config_revision);
+  // A snapshot holding every change made before `time` is published.
+  void RaiseAppliedThrough(absl::Time time);
+  bool FollowingConfigured() const;
+  void RecordBatch(v1::ChangeBatch batch);
+  // A scan's end: follow on from its import.
+  void HandOver(std::unique_ptr<Followed> followed);
+  // Whether changes are followed and following has applied every change up
+  // to `import_end` (waiting for it): the published snapshot is then the
+  // followed graph to measure a scan's drift against.
+  bool CatchUpForDrift(absl::Time import_end);
 
   ConfigStore& store_;
   graph::SnapshotHolder& holder_;
@@ -168,6 +246,26 @@ class ScanManager {
   std::condition_variable scheduler_wake_;
   bool stopping_ = false;
   std::thread scheduler_;
+
+  // Following. followed_ belongs to the follower thread; a scan passes its
+  // import through handover_.
+  ChangeBatchLog batches_;    // with mutex_ held
+  std::mutex publish_mutex_;  // one snapshot build and write at a time
+  std::atomic<bool> follow_cancel_{false};
+  std::unique_ptr<Followed> followed_;
+  mutable std::mutex follow_mutex_;
+  mutable std::condition_variable follow_changed_;  // status changed
+  mutable std::condition_variable follow_wake_;     // poke the follower
+  bool follow_poked_ = false;
+  std::unique_ptr<Followed> handover_;
+  v1::FollowingStatus status_;
+  absl::Time applied_through_ = absl::InfinitePast();
+  int waiting_ = 0;  // callers in WaitForChanges: poll every second
+  bool may_start_scan_ = true;
+  int64_t scan_asked_revision_ = -1;
+  std::string start_reason_ = "the server started";
+  bool failing_ = false;  // the previous poll failed
+  std::thread follower_;
 };
 
 }  // namespace identitygraph

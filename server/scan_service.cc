@@ -29,6 +29,8 @@ ScanServiceImpl::ScanServiceImpl(const Authorizer& authorizer,
                   &ScanServiceImpl::WatchScan);
   ParseRequestsOf(absl::StrCat(kService, "CancelScan"),
                   &ScanServiceImpl::CancelScan);
+  ParseRequestsOf(absl::StrCat(kService, "ListChangeBatches"),
+                  &ScanServiceImpl::ListChangeBatches);
 }
 
 grpc::ServerUnaryReactor* ScanServiceImpl::StartRescan(
@@ -110,6 +112,38 @@ grpc::ServerUnaryReactor* ScanServiceImpl::CancelScan(
     *response->mutable_scan() = *std::move(scan);
     return grpc::Status::OK;
   });
+}
+
+grpc::ServerUnaryReactor* ScanServiceImpl::ListChangeBatches(
+    grpc::CallbackServerContext* context,
+    const v1::ListChangeBatchesRequest* request,
+    v1::ListChangeBatchesResponse* response) {
+  absl::Status allowed = authorizer_.Authorize(*context, Role::kAdmin);
+  if (!allowed.ok()) return FinishNow(context, ToGrpcStatus(allowed));
+  absl::StatusOr<int> page_size =
+      PageSize(request->page_size(), kScanPageSizes);
+  if (!page_size.ok())
+    return FinishNow(context, ToGrpcStatus(page_size.status()));
+  // As ListScans: the position is the number the previous page ended after.
+  absl::StatusOr<uint64_t> position =
+      DecodePageToken(request->page_token(), Listing::kListChangeBatches,
+                      /*snapshot_version=*/0, "");
+  if (!position.ok())
+    return FinishNow(context, ToGrpcStatus(position.status()));
+  const int64_t before =
+      *position == 0 ? INT64_MAX : static_cast<int64_t>(*position);
+  for (const v1::ChangeBatch& batch : scans_.ListChangeBatches()) {
+    if (ChangeBatchNumber(batch.name()) >= before) continue;
+    if (response->change_batches_size() == *page_size) {
+      response->set_next_page_token(EncodePageToken(
+          Listing::kListChangeBatches, /*snapshot_version=*/0, "",
+          static_cast<uint64_t>(ChangeBatchNumber(
+              response->change_batches().rbegin()[0].name()))));
+      break;
+    }
+    *response->add_change_batches() = batch;
+  }
+  return FinishNow(context, grpc::Status::OK);
 }
 
 }  // namespace identitygraph

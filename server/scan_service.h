@@ -1,5 +1,6 @@
 // ScanService over the ScanManager: start a scan (or get the running one),
-// read one or the history, watch one as a stream until it ends, cancel one.
+// read one or the history, watch one as a stream until it ends, cancel one;
+// list the batches of followed changes.
 // Every RPC requires the admin token. Watch streams cost no thread
 // (scan_watchers.h); CancelScan waits for the scan to stop on the server's
 // admin WorkerPool.
@@ -49,6 +50,10 @@ class ScanServiceImpl final
       grpc::CallbackServerContext* context,
       const v1::CancelScanRequest* request,
       v1::CancelScanResponse* response) override;
+  grpc::ServerUnaryReactor* ListChangeBatches(
+      grpc::CallbackServerContext* context,
+      const v1::ListChangeBatchesRequest* request,
+      v1::ListChangeBatchesResponse* response) override;
 
  private:
   const Authorizer& authorizer_;

@@ -25,6 +25,10 @@ constexpr size_t kMaxPemFileBytes = 1 << 20;
 // more queued; past that they get RESOURCE_EXHAUSTED.
 constexpr int kAdminWorkers = 4;
 constexpr size_t kAdminCallsQueued = 16;
+// Reads waiting for min_change_time hold a thread each, for at most
+// kMaxChangeWait; a burst beyond these is RESOURCE_EXHAUSTED at once.
+constexpr int kChangeWaiters = 32;
+constexpr size_t kChangeWaitersQueued = 64;
 constexpr const char* kServiceNames[] = {"identitygraph.v1.AccessService",
                                          "identitygraph.v1.ConfigService",
                                          "identitygraph.v1.ScanService"};
@@ -106,10 +110,12 @@ IdentityGraphServer::IdentityGraphServer(
       holder_(std::move(holder)),
       scans_(std::move(scans)),
       admin_workers_("admin calls", kAdminWorkers, kAdminCallsQueued),
+      change_waiters_("reads waiting for min_change_time", kChangeWaiters,
+                      kChangeWaitersQueued),
       config_service_(authorizer_, *store_,
                       Auth0HttpOptions(options, metrics_.get()), admin_workers_,
                       *limiters_, Rpcs(metrics_.get())),
-      access_service_(authorizer_, *holder_, *scans_,
+      access_service_(authorizer_, *holder_, *scans_, change_waiters_,
                       {static_cast<size_t>(options.query_max_visited),
                        options.query_max_paths},
                       Rpcs(metrics_.get())),
@@ -165,6 +171,9 @@ absl::StatusOr<std::unique_ptr<IdentityGraphServer>> IdentityGraphServer::Start(
     };
   }
   scan_options.cache_capacity_bytes = options.query_cache_bytes;
+  scan_options.change_batches_kept =
+      static_cast<size_t>(options.change_batches_kept);
+  scan_options.log_delivery_allowance = options.log_delivery_allowance;
   absl::StatusOr<std::unique_ptr<ScanManager>> scans =
       ScanManager::Open(**store, *holder, std::move(scan_options));
   if (!scans.ok()) return scans.status();

@@ -79,6 +79,8 @@ class IdentityGraphServer {
   // The threads of admin calls that wait (TestConnection, ListConnections,
   // CancelScan); joined after the gRPC server has stopped.
   WorkerPool admin_workers_;
+  // The threads of reads that wait for min_change_time.
+  WorkerPool change_waiters_;
   ConfigServiceImpl config_service_;
   AccessServiceImpl access_service_;
   ScanServiceImpl scan_service_;

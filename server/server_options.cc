@@ -125,6 +125,18 @@ absl::Status ValidateServerOptions(const ServerOptions& options) {
   if (options.query_max_paths < 1) {
     return absl::InvalidArgumentError("--query_max_paths must be at least 1");
   }
+  if (options.change_batches_kept < 1 || options.change_batches_kept > 100000) {
+    return absl::InvalidArgumentError(
+        "--change_batches_kept must be 1 to 100000 (each batch is a few "
+        "hundred bytes in memory and in change_batches.json)");
+  }
+  if (options.log_delivery_allowance < absl::ZeroDuration() ||
+      options.log_delivery_allowance > absl::Minutes(10)) {
+    return absl::InvalidArgumentError(
+        "--log_delivery_allowance must be 0s to 10m: it is how late Auth0 may "
+        "deliver a log event (a few seconds; reads with min_change_time wait "
+        "at least this long)");
+  }
   for (const auto& [flag, value] :
        {std::pair<absl::string_view, absl::Duration>{
             "keepalive_min_ping_interval", options.keepalive_min_ping_interval},

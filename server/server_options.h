@@ -69,6 +69,12 @@ struct ServerOptions {
   int64_t query_max_visited =
       static_cast<int64_t>(graph::QueryLimits().max_visited);
   int query_max_paths = graph::QueryLimits().max_paths;
+
+  // Following changes. Change batches kept (ListChangeBatches), and how late
+  // Auth0 may deliver a log event for a change to count as applied once the
+  // log has been read past its time plus this (min_change_time, the lag).
+  int64_t change_batches_kept = 500;
+  absl::Duration log_delivery_allowance = absl::Seconds(3);
 };
 
 // Checks the options before anything starts; the error names the flag and says

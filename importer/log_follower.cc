@@ -65,6 +65,10 @@ int64_t LogFollower::requests() const {
          (extension_ != nullptr ? extension_->requests() : 0);
 }
 
+int64_t LogFollower::extension_requests() const {
+  return extension_ != nullptr ? extension_->requests() : 0;
+}
+
 absl::StatusOr<std::vector<std::string>> LogFollower::ExtensionScopes() {
   absl::StatusOr<Token> token = tokens_.Get(config_.extension.audience);
   if (!token.ok()) return token.status();
@@ -74,6 +78,7 @@ absl::StatusOr<std::vector<std::string>> LogFollower::ExtensionScopes() {
 absl::StatusOr<FollowBatch> LogFollower::Poll(const std::string& from,
                                               TenantData& data) {
   const int64_t requests_before = requests();
+  const int64_t extension_before = extension_requests();
   FollowBatch batch;
   batch.from = from;
   batch.checkpoint = from;
@@ -122,6 +127,7 @@ absl::StatusOr<FollowBatch> LogFollower::Poll(const std::string& from,
     batch.extension_changed = *changed;
   }
   batch.requests = requests() - requests_before;
+  batch.extension_requests = extension_requests() - extension_before;
   return batch;
 }
 

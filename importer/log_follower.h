@@ -65,6 +65,7 @@ struct FollowBatch {
   int64_t records_read = 0;
   int64_t records_gone = 0;
   int64_t requests = 0;  // HTTP requests the poll made (tokens not counted)
+  int64_t extension_requests = 0;  // of them, to the Authorization Extension
   bool extension_changed = false;
   // Events that marked every record of a kind to read again, described.
   std::vector<std::string> imprecise;
@@ -90,8 +91,10 @@ class LogFollower {
   // Reads the log after `from` and patches `data` (see the file comment).
   absl::StatusOr<FollowBatch> Poll(const std::string& from, TenantData& data);
 
-  // Requests made so far (tokens not counted).
+  // Requests made so far (tokens not counted), and of them those to the
+  // Authorization Extension.
   int64_t requests() const;
+  int64_t extension_requests() const;
 
  private:
   absl::StatusOr<std::vector<std::string>> ExtensionScopes();

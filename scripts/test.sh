@@ -49,14 +49,17 @@ if ((sanitizers)); then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j2
 
-  echo "== graph and importer tests under TSan"
+  echo "== graph, importer and following tests under TSan"
   cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DIDENTITYGRAPH_WERROR=ON \
     -DIDENTITYGRAPH_SANITIZE=thread >/dev/null
   cmake --build build-tsan --target graph_test importer_unit_test importer_http_test \
-    importer_import_test importer_diagnostics_test
+    importer_import_test importer_diagnostics_test change_follow_test scan_following_test
   # The simulator is the tests' tool, not what is under test: the plain build's serves.
   IDENTITYGRAPH_AUTH0_SIM="$top/build/tests/auth0_sim/auth0-sim" TSAN_OPTIONS=halt_on_error=1 \
     ctest --test-dir build-tsan -L 'graph|importer' --output-on-failure -j2
+  # Following runs a follower thread beside scans and waiting readers.
+  IDENTITYGRAPH_AUTH0_SIM="$top/build/tests/auth0_sim/auth0-sim" TSAN_OPTIONS=halt_on_error=1 \
+    ctest --test-dir build-tsan -R '^ScanFollowingTest[.]' --output-on-failure -j2
 
   # Every build above replays the fuzz targets' seeds (label fuzz); this one fuzzes.
   echo "== fuzzers: clang libFuzzer with ASan+UBSan, ${FUZZ_SECONDS:=20} s each"

@@ -182,19 +182,19 @@ absl::StatusOr<std::unique_ptr<ConfigStore>> ConfigStore::Open(
 }
 
 v1::Config ConfigStore::Get() const {
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard<std::mutex> lock(mutex_);
   return WithoutSecret(config_);
 }
 
 v1::Config ConfigStore::GetWithSecret() const {
-  absl::MutexLock lock(&mutex_);
+  std::lock_guard<std::mutex> lock(mutex_);
   return config_;
 }
 
 absl::StatusOr<ConfigStore::UpdateOutcome> ConfigStore::Update(
     const v1::Config& patch, const google::protobuf::FieldMask& mask,
     bool validate_only, absl::Time now) {
-  absl::MutexLock write_lock(&write_mutex_);
+  std::lock_guard<std::mutex> write_lock(write_mutex_);
   ConfigUpdateResult update =
       ApplyConfigUpdate(GetWithSecret(), patch, mask, options_);
   UpdateOutcome outcome;
@@ -224,7 +224,7 @@ absl::StatusOr<ConfigStore::UpdateOutcome> ConfigStore::Update(
       WriteFileAtomically(config_path_, SerializeConfigFile(next), 0644);
   if (!written.ok()) return written;
   {
-    absl::MutexLock lock(&mutex_);
+    std::lock_guard<std::mutex> lock(mutex_);
     config_ = next;
   }
   outcome.config = WithoutSecret(next);

@@ -86,6 +86,25 @@ void ScanManager::HandOver(std::unique_ptr<Followed> followed) {
   follow_changed_.notify_all();
 }
 
+void ScanManager::NoteFollowingCannotStart(const std::string& scan,
+                                           const absl::Status& why) {
+  const std::string message = absl::StrCat(
+      "following could not start after ", scan,
+      ", which could not read the tenant's log: ", importer::WithFix(why),
+      " Following starts after the next scan that can.");
+  LogWarning(message);
+  const int64_t revision = scan_config_revision(scan);
+  {
+    std::lock_guard<std::mutex> lock(follow_mutex_);
+    status_.set_state(v1::FOLLOWING_STATE_WAITING_FOR_SCAN);
+    status_.set_message(message);
+    // Not another scan for the same configuration: it would fail the same.
+    may_start_scan_ = false;
+    scan_asked_revision_ = revision;
+  }
+  follow_changed_.notify_all();
+}
+
 void ScanManager::RaiseAppliedThrough(absl::Time time) {
   {
     std::lock_guard<std::mutex> lock(follow_mutex_);
@@ -241,6 +260,7 @@ absl::Duration ScanManager::PollOnce(const importer::TenantConfig& tenant) {
   record.set_records_gone(batch->records_gone);
   record.set_extension_changed(batch->extension_changed);
   record.set_requests(batch->requests);
+  record.set_extension_requests(batch->extension_requests);
   for (const std::string& imprecise : batch->imprecise) {
     record.add_imprecise_events(imprecise);
   }
@@ -265,6 +285,8 @@ absl::Duration ScanManager::PollOnce(const importer::TenantConfig& tenant) {
     status_.set_polls(status_.polls() + 1);
     status_.set_events(status_.events() + batch->events);
     status_.set_requests(status_.requests() + batch->requests);
+    status_.set_extension_requests(status_.extension_requests() +
+                                   batch->extension_requests);
     if (record.snapshot_version() > 0) {
       status_.set_published(status_.published() + 1);
     }

@@ -429,6 +429,9 @@ void ScanManager::Run(int64_t number, importer::TenantConfig tenant) {
     }
     const bool published = failure.ok() && !cancel_;
     EndScan(name, failure, std::move(snapshot), version, std::move(drift));
+    if (published && !follow_failure.ok()) {
+      NoteFollowingCannotStart(name, follow_failure);
+    }
     if (published && followed != nullptr) {
       HandOver(std::move(followed));
     } else if (published) {

@@ -217,6 +217,9 @@ class ScanManager {
   void StartForFollowing(const std::string& reason, int64_t config_revision);
   // A snapshot holding every change made before `time` is published.
   void RaiseAppliedThrough(absl::Time time);
+  // A scan succeeded but could not take the log's checkpoint.
+  void NoteFollowingCannotStart(const std::string& scan,
+                                const absl::Status& why);
   bool FollowingConfigured() const;
   void RecordBatch(v1::ChangeBatch batch);
   // A scan's end: follow on from its import.

@@ -90,7 +90,7 @@ Json GenerateFixture(const GeneratorSpec& spec) {
            {"read:users", "read:roles", "read:clients", "read:connections",
             "read:resource_servers", "read:groups", "read:group_members",
             "read:organizations", "read:organization_members",
-            "read:organization_member_roles"}},
+            "read:organization_member_roles", "read:logs"}},
           {"urn:auth0-authz-api",
            {"read:configuration", "read:groups", "read:roles",
             "read:permissions", "read:users"}}}}}});

@@ -105,10 +105,11 @@ std::shared_ptr<const Snapshot> GraphBuilder::Build(int64_t version,
   snapshot->sources_ = std::move(sources_);
   snapshot->sources_.shrink_to_fit();
   const size_t count = snapshot->kinds_.size();
+  auto text = std::make_shared<Snapshot::Text>();
   for (size_t v = 0; v < count; ++v) {
-    snapshot->ids_.Add(ids_[v]);
-    snapshot->names_.Add(names_[v]);
-    snapshot->emails_.Add(emails_[v]);
+    text->ids.Add(ids_[v]);
+    text->names.Add(names_[v]);
+    text->emails.Add(emails_[v]);
   }
   ids_.clear();
   names_.clear();
@@ -141,7 +142,7 @@ std::shared_ptr<const Snapshot> GraphBuilder::Build(int64_t version,
   snapshot->AttachOrganizations(organizations);
   edges_.clear();
   edges_.shrink_to_fit();
-  snapshot->Finish(/*sort_names=*/true, cache_capacity_bytes_);
+  snapshot->Finish(std::move(text), /*sort_names=*/true, cache_capacity_bytes_);
   return snapshot;
 }
 

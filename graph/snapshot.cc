@@ -11,10 +11,8 @@
 #include "graph/query_cache.h"
 
 namespace identitygraph::graph {
-namespace {
 
-// Orders names ignoring ASCII case, without making lowercase copies.
-int CompareIgnoringCase(absl::string_view a, absl::string_view b) {
+int CompareNamesIgnoringCase(absl::string_view a, absl::string_view b) {
   const size_t n = std::min(a.size(), b.size());
   for (size_t i = 0; i < n; ++i) {
     const unsigned char x =
@@ -25,8 +23,6 @@ int CompareIgnoringCase(absl::string_view a, absl::string_view b) {
   }
   return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
 }
-
-}  // namespace
 
 const char* VertexKindName(VertexKind kind) {
   static constexpr const char* kNames[] = {"user",        "group", "role",
@@ -57,54 +53,109 @@ const char* VertexSourceName(VertexSource source) {
 Snapshot::Snapshot() = default;
 Snapshot::~Snapshot() = default;
 
-void Snapshot::BuildIndexes(bool sort_names) {
-  // The id index keeps views into ids_: the pools must not move after this
+void Snapshot::BuildIndexes(Text& text, bool sort_names) const {
+  // The id index keeps views into the pools: they must not move after this
   // point.
-  ids_.ShrinkToFit();
-  names_.ShrinkToFit();
-  emails_.ShrinkToFit();
+  text.ids.ShrinkToFit();
+  text.names.ShrinkToFit();
+  text.emails.ShrinkToFit();
   const VertexId count = static_cast<VertexId>(kinds_.size());
   for (VertexId v = 0; v < count; ++v) {
-    by_id_[static_cast<int>(kinds_[v])].emplace(ids_.Get(v), v);
+    if (flags_[v] & kRemoved) continue;
+    text.by_id[static_cast<int>(kinds_[v])].emplace(text.ids.Get(v), v);
   }
   // Lowercase copies only where they differ; the pool is complete before any
   // view is taken of it, so the views stay valid.
   std::vector<int64_t> lowercase_index(count, -1);
   for (VertexId v = 0; v < count; ++v) {
-    const absl::string_view email = emails_.Get(v);
+    const absl::string_view email = text.emails.Get(v);
     const std::string lowered = absl::AsciiStrToLower(email);
     if (!email.empty() && lowered != email) {
-      lowercase_index[v] = lowercase_emails_.Add(lowered);
+      lowercase_index[v] = text.lowercase_emails.Add(lowered);
     }
   }
-  lowercase_emails_.ShrinkToFit();
-  by_email_.reserve(count);
+  text.lowercase_emails.ShrinkToFit();
+  text.by_email.reserve(count);
   for (VertexId v = 0; v < count; ++v) {
-    if (emails_.Get(v).empty()) continue;
-    by_email_.emplace(
-        lowercase_index[v] >= 0
-            ? lowercase_emails_.Get(static_cast<uint32_t>(lowercase_index[v]))
-            : emails_.Get(v),
-        v);
+    if (text.emails.Get(v).empty() || (flags_[v] & kRemoved)) continue;
+    text.by_email.emplace(lowercase_index[v] >= 0
+                              ? text.lowercase_emails.Get(
+                                    static_cast<uint32_t>(lowercase_index[v]))
+                              : text.emails.Get(v),
+                          v);
   }
   if (!sort_names) return;
-  by_name_.resize(count);
-  for (VertexId v = 0; v < count; ++v) by_name_[v] = v;
-  std::sort(by_name_.begin(), by_name_.end(), [this](VertexId a, VertexId b) {
-    const int order = CompareIgnoringCase(names_.Get(a), names_.Get(b));
-    return order != 0 ? order < 0 : ids_.Get(a) < ids_.Get(b);
-  });
+  text.by_name.resize(count);
+  for (VertexId v = 0; v < count; ++v) text.by_name[v] = v;
+  std::sort(text.by_name.begin(), text.by_name.end(),
+            [&text](VertexId a, VertexId b) {
+              const int order = CompareNamesIgnoringCase(text.names.Get(a),
+                                                         text.names.Get(b));
+              return order != 0 ? order < 0 : text.ids.Get(a) < text.ids.Get(b);
+            });
 }
 
-void Snapshot::Finish(bool sort_names, size_t cache_capacity_bytes) {
-  BuildIndexes(sort_names);
+void Snapshot::Finish(std::shared_ptr<Text> text, bool sort_names,
+                      size_t cache_capacity_bytes) {
+  flags_.resize(kinds_.size(), 0);
+  BuildIndexes(*text, sort_names);
+  text_ = std::move(text);
+  FinishDerived(cache_capacity_bytes);
+}
+
+void Snapshot::FinishDerived(size_t cache_capacity_bytes) {
   PrecomputeGroupRoles();
+  cache_capacity_bytes_ = cache_capacity_bytes;
   // Reachable applications are asked for far more often than application user
   // lists.
   user_targets_cache_ = std::make_unique<QueryCache>(
       "user_applications", cache_capacity_bytes / 4 * 3);
   application_users_cache_ = std::make_unique<QueryCache>(
       "application_users", cache_capacity_bytes / 4);
+}
+
+size_t Snapshot::overlaid_vertex_count() const {
+  return overlay_ == nullptr ? 0 : overlay_->text.size();
+}
+
+void Snapshot::ForEachInNameOrder(
+    absl::string_view from, absl::FunctionRef<bool(VertexId)> visit) const {
+  const std::vector<VertexId>& shared = text_->by_name;
+  // The shared order is by the names it was built with.
+  auto shared_it = std::lower_bound(shared.begin(), shared.end(), from,
+                                    [this](VertexId v, absl::string_view key) {
+                                      return CompareNamesIgnoringCase(
+                                                 text_->names.Get(v), key) < 0;
+                                    });
+  static const std::vector<VertexId> kNone;
+  const std::vector<VertexId>& overlaid =
+      overlay_ == nullptr ? kNone : overlay_->by_name;
+  auto overlaid_it =
+      std::lower_bound(overlaid.begin(), overlaid.end(), from,
+                       [this](VertexId v, absl::string_view key) {
+                         return CompareNamesIgnoringCase(name(v), key) < 0;
+                       });
+  auto before = [this](VertexId a, VertexId b) {
+    const int order = CompareNamesIgnoringCase(name(a), name(b));
+    return order != 0 ? order < 0 : id(a) < id(b);
+  };
+  while (true) {
+    // Shared entries that were overlaid since are in the overlay's order.
+    while (shared_it != shared.end() && (flags_[*shared_it] & kOverlaid)) {
+      ++shared_it;
+    }
+    VertexId next;
+    if (shared_it == shared.end()) {
+      if (overlaid_it == overlaid.end()) return;
+      next = *overlaid_it++;
+    } else if (overlaid_it == overlaid.end() ||
+               before(*shared_it, *overlaid_it)) {
+      next = *shared_it++;
+    } else {
+      next = *overlaid_it++;
+    }
+    if (!visit(next)) return;
+  }
 }
 
 void Snapshot::AttachOrganizations(
@@ -178,62 +229,73 @@ Snapshot::attributes(VertexId v) const {
 }
 
 VertexId Snapshot::FindById(VertexKind kind, absl::string_view id) const {
-  const auto& index = by_id_[static_cast<int>(kind)];
-  auto it = index.find(id);
-  return it == index.end() ? kNoVertex : it->second;
+  const int k = static_cast<int>(kind);
+  VertexId found = kNoVertex;
+  if (auto it = text_->by_id[k].find(id); it != text_->by_id[k].end()) {
+    found = it->second;
+  } else if (overlay_ != nullptr) {
+    if (auto added = overlay_->by_id[k].find(id);
+        added != overlay_->by_id[k].end()) {
+      found = added->second;
+    }
+  }
+  return found != kNoVertex && !removed(found) ? found : kNoVertex;
 }
 
 VertexId Snapshot::FindByEmail(absl::string_view email) const {
   const std::string lowered = absl::AsciiStrToLower(email);
-  auto it = by_email_.find(lowered);
-  return it == by_email_.end() ? kNoVertex : it->second;
+  if (overlay_ != nullptr) {
+    auto it = overlay_->by_email.find(lowered);
+    if (it != overlay_->by_email.end() && !removed(it->second)) {
+      return it->second;
+    }
+  }
+  auto it = text_->by_email.find(lowered);
+  // A vertex overlaid since may have another email now.
+  return it == text_->by_email.end() ||
+                 (flags_[it->second] & (kRemoved | kOverlaid))
+             ? kNoVertex
+             : it->second;
 }
 
 std::vector<VertexId> Snapshot::FindByName(VertexKind kind,
                                            absl::string_view name) const {
-  auto first =
-      std::lower_bound(by_name_.begin(), by_name_.end(), name,
-                       [this](VertexId v, absl::string_view key) {
-                         return CompareIgnoringCase(names_.Get(v), key) < 0;
-                       });
   std::vector<VertexId> out;
-  for (auto it = first;
-       it != by_name_.end() && CompareIgnoringCase(names_.Get(*it), name) == 0;
-       ++it) {
-    if (kinds_[*it] == kind && names_.Get(*it) == name) out.push_back(*it);
-  }
+  ForEachInNameOrder(name, [&](VertexId v) {
+    const absl::string_view found = this->name(v);
+    if (CompareNamesIgnoringCase(found, name) != 0) return false;
+    if (kinds_[v] == kind && found == name && !removed(v)) out.push_back(v);
+    return true;
+  });
   return out;
 }
 
 std::vector<VertexId> Snapshot::FindByNamePrefix(
     absl::string_view prefix, const std::vector<VertexKind>& kinds,
     size_t limit, bool* more) const {
-  auto it =
-      std::lower_bound(by_name_.begin(), by_name_.end(), prefix,
-                       [this](VertexId v, absl::string_view key) {
-                         return CompareIgnoringCase(names_.Get(v), key) < 0;
-                       });
   std::vector<VertexId> out;
   *more = false;
-  for (; it != by_name_.end() &&
-         absl::StartsWithIgnoreCase(names_.Get(*it), prefix);
-       ++it) {
-    if (!kinds.empty() &&
-        std::find(kinds.begin(), kinds.end(), kinds_[*it]) == kinds.end()) {
-      continue;
+  ForEachInNameOrder(prefix, [&](VertexId v) {
+    if (!absl::StartsWithIgnoreCase(name(v), prefix)) return false;
+    if (removed(v) || (!kinds.empty() && std::find(kinds.begin(), kinds.end(),
+                                                   kinds_[v]) == kinds.end())) {
+      return true;
     }
     if (out.size() == limit) {
       *more = true;
-      break;
+      return false;
     }
-    out.push_back(*it);
-  }
+    out.push_back(v);
+    return true;
+  });
   return out;
 }
 
 std::array<int64_t, kVertexKindCount> Snapshot::vertex_counts() const {
   std::array<int64_t, kVertexKindCount> counts{};
-  for (VertexKind kind : kinds_) ++counts[static_cast<int>(kind)];
+  for (size_t v = 0; v < kinds_.size(); ++v) {
+    if (!(flags_[v] & kRemoved)) ++counts[static_cast<int>(kinds_[v])];
+  }
   return counts;
 }
 
@@ -253,17 +315,27 @@ size_t Snapshot::MemoryBytes() const {
   size_t bytes = 2 * vertices * sizeof(VertexId) +
                  2 * edges * sizeof(VertexId) + edges * sizeof(EdgeData) +
                  edges * sizeof(VertexId);
-  bytes += kinds_.capacity() + sources_.capacity() +
-           by_name_.capacity() * sizeof(VertexId);
-  bytes += ids_.MemoryBytes() + names_.MemoryBytes() + emails_.MemoryBytes() +
-           attribute_text_.MemoryBytes();
-  for (const auto& index : by_id_) {
+  bytes += kinds_.capacity() + sources_.capacity() + flags_.capacity() +
+           text_->by_name.capacity() * sizeof(VertexId);
+  // The shared text counts in full in every snapshot that shares it.
+  bytes += text_->ids.MemoryBytes() + text_->names.MemoryBytes() +
+           text_->emails.MemoryBytes() + attribute_text_.MemoryBytes();
+  for (const auto& index : text_->by_id) {
     bytes +=
         index.capacity() * (sizeof(absl::string_view) + sizeof(VertexId) + 1);
   }
-  bytes +=
-      by_email_.capacity() * (sizeof(absl::string_view) + sizeof(VertexId) + 1);
-  bytes += lowercase_emails_.MemoryBytes();
+  bytes += text_->by_email.capacity() *
+           (sizeof(absl::string_view) + sizeof(VertexId) + 1);
+  bytes += text_->lowercase_emails.MemoryBytes();
+  if (overlay_ != nullptr) {
+    for (const auto& [v, text] : overlay_->text) {
+      bytes += sizeof(v) + sizeof(text) + text.id.capacity() +
+               text.name.capacity() + text.email.capacity();
+    }
+    // Each key again as a std::string, in the id and email maps.
+    bytes += overlay_->text.size() * 2 * (sizeof(std::string) + 8) +
+             overlay_->by_name.capacity() * sizeof(VertexId);
+  }
   bytes += edge_organization_.capacity() * (2 * sizeof(uint32_t) + 1);
   bytes += effective_role_offsets_.capacity() * sizeof(uint32_t) +
            effective_roles_.capacity() * sizeof(VertexId);

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
@@ -39,6 +40,10 @@ namespace identitygraph::graph {
 
 class QueryCache;
 
+// The name order of lookups: ASCII case ignored, without lowercase copies
+// (<0, 0, >0).
+int CompareNamesIgnoringCase(absl::string_view a, absl::string_view b);
+
 class Snapshot {
  public:
   ~Snapshot();
@@ -48,21 +53,32 @@ class Snapshot {
   int64_t version() const { return version_; }
   absl::Time create_time() const { return create_time_; }
 
+  // Vertex ids run from 0 to vertex_count() - 1 and never change within the
+  // snapshots ApplyDelta derives from one another; a vertex a delta removed
+  // stays as removed(), without edges, and no lookup finds it.
   size_t vertex_count() const { return kinds_.size(); }
   size_t edge_count() const { return boost::num_edges(graph_); }
 
   VertexKind kind(VertexId v) const { return kinds_[v]; }
   VertexSource source(VertexId v) const { return sources_[v]; }
-  absl::string_view id(VertexId v) const { return ids_.Get(v); }
-  absl::string_view name(VertexId v) const { return names_.Get(v); }
+  bool removed(VertexId v) const { return flags_[v] & kRemoved; }
+  absl::string_view id(VertexId v) const {
+    return flags_[v] & kOverlaid ? OverlaidText(v).id : text_->ids.Get(v);
+  }
+  absl::string_view name(VertexId v) const {
+    return flags_[v] & kOverlaid ? OverlaidText(v).name : text_->names.Get(v);
+  }
   // Empty for everything but users with an email.
-  absl::string_view email(VertexId v) const { return emails_.Get(v); }
+  absl::string_view email(VertexId v) const {
+    return flags_[v] & kOverlaid ? OverlaidText(v).email : text_->emails.Get(v);
+  }
   // Attributes set by the builder (e.g. "strategy" of a connection), in the
   // order set.
   std::vector<std::pair<absl::string_view, absl::string_view>> attributes(
       VertexId v) const;
 
   VertexId FindById(VertexKind kind, absl::string_view id) const;
+  // When several vertices share an email, one of them.
   VertexId FindByEmail(absl::string_view email) const;
   // Every vertex of `kind` whose name equals `name` exactly, ordered by id.
   std::vector<VertexId> FindByName(VertexKind kind,
@@ -74,7 +90,7 @@ class Snapshot {
                                          const std::vector<VertexKind>& kinds,
                                          size_t limit, bool* more) const;
 
-  // Vertex count per kind, edge count per kind.
+  // Vertex count per kind (removed vertices not counted), edge count per kind.
   std::array<int64_t, kVertexKindCount> vertex_counts() const;
   std::array<int64_t, kEdgeKindCount> edge_counts() const;
   // Memory held by the snapshot (graph, strings, indexes, precomputed roles),
@@ -104,20 +120,68 @@ class Snapshot {
   // The query caches' figures (they belong to the snapshot and die with it).
   std::vector<CacheStats> cache_stats() const;
 
+  // Vertices whose text changed or that were added since the last full build
+  // (ApplyDelta overlays them on the text it shares with its base).
+  size_t overlaid_vertex_count() const;
+
  private:
   friend class GraphBuilder;
   friend class SnapshotFileCodec;
   friend class SnapshotAccess;
+  friend class DeltaApplier;
+
+  // Vertex text and its lookups as of the last full build or load, shared by
+  // every snapshot ApplyDelta derives from it: a delta copies none of it.
+  struct Text {
+    StringPool ids, names, emails;
+    std::array<absl::flat_hash_map<absl::string_view, VertexId>,
+               kVertexKindCount>
+        by_id;
+    // Keys are views of lowercased emails: into `emails` when the email is
+    // lowercase already (the usual case), else into `lowercase_emails`.
+    absl::flat_hash_map<absl::string_view, VertexId> by_email;
+    StringPool lowercase_emails;
+    // The vertices `ids` covers, ordered by name ignoring ASCII case, then id.
+    std::vector<VertexId> by_name;
+  };
+  // What deltas changed since `text_` was built: small, copied by each delta.
+  struct Overlay {
+    struct VertexText {
+      std::string id, name, email;
+    };
+    absl::flat_hash_map<VertexId, VertexText> text;  // added or renamed
+    // Added vertices (an id never changes, so those of `text_` stay valid).
+    std::array<absl::flat_hash_map<std::string, VertexId>, kVertexKindCount>
+        by_id;
+    // Lowercased emails of the vertices in `text`.
+    absl::flat_hash_map<std::string, VertexId> by_email;
+    // The vertices in `text`, in the order of Text::by_name.
+    std::vector<VertexId> by_name;
+  };
+  static constexpr uint8_t kRemoved = 1;
+  static constexpr uint8_t kOverlaid = 2;
+
   Snapshot();
+  const Overlay::VertexText& OverlaidText(VertexId v) const {
+    return overlay_->text.find(v)->second;
+  }
+  // Calls visit(v) for every vertex in name order (removed ones too), merging
+  // the shared order with the overlay's, from the first whose name is not
+  // below `from` ignoring case; stops when visit returns false.
+  void ForEachInNameOrder(absl::string_view from,
+                          absl::FunctionRef<bool(VertexId)> visit) const;
   VertexId OrganizationOf(const CsrEdge& edge) const {
     auto it = edge_organization_.find(edge.idx);
     return it == edge_organization_.end() ? kNoVertex : it->second;
   }
-  // After the vertices and graph are set: id and email maps, then the name
-  // order (unless `sort_names` is false because the order was loaded), group
-  // roles and empty caches.
-  void Finish(bool sort_names, size_t cache_capacity_bytes);
-  void BuildIndexes(bool sort_names);
+  // After the vertices and graph are set: `text`'s id and email maps, then
+  // its name order (unless `sort_names` is false because the order was
+  // loaded), group roles and empty caches.
+  void Finish(std::shared_ptr<Text> text, bool sort_names,
+              size_t cache_capacity_bytes);
+  void BuildIndexes(Text& text, bool sort_names) const;
+  // Group roles and empty caches (what every new snapshot computes).
+  void FinishDerived(size_t cache_capacity_bytes);
   // Names the organization of each (from, to) organization-role edge, matching
   // parallel edges one by one.
   void AttachOrganizations(
@@ -128,23 +192,17 @@ class Snapshot {
   absl::Time create_time_;
   std::vector<VertexKind> kinds_;
   std::vector<VertexSource> sources_;  // parallel to kinds_
-  StringPool ids_, names_, emails_;
+  std::vector<uint8_t> flags_;  // parallel to kinds_: kRemoved, kOverlaid
+  std::shared_ptr<const Text> text_;
+  std::shared_ptr<const Overlay> overlay_;  // null when nothing is overlaid
+  size_t cache_capacity_bytes_ = kDefaultCacheCapacityBytes;
   // Sparse: most vertices have none.
   absl::flat_hash_map<VertexId, std::vector<std::pair<uint32_t, uint32_t>>>
       attributes_;
   StringPool attribute_text_;
   CsrGraph graph_;
-
-  std::array<absl::flat_hash_map<absl::string_view, VertexId>, kVertexKindCount>
-      by_id_;
-  // Keys are views of lowercased emails: into emails_ when the email is
-  // lowercase already (the usual case), else into lowercase_emails_.
-  absl::flat_hash_map<absl::string_view, VertexId> by_email_;
-  StringPool lowercase_emails_;
   absl::flat_hash_map<uint32_t, VertexId>
       edge_organization_;  // by CSR edge index
-  // All vertices ordered by name ignoring ASCII case, then by id.
-  std::vector<VertexId> by_name_;
 
   std::vector<uint32_t> effective_role_offsets_;  // vertex_count + 1
   std::vector<VertexId> effective_roles_;

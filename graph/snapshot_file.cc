@@ -131,9 +131,25 @@ std::string SnapshotFileCodec::Serialize(const Snapshot& s) {
       absl::string_view(reinterpret_cast<const char*>(s.kinds_.data()), count));
   payload.Bytes(absl::string_view(
       reinterpret_cast<const char*>(s.sources_.data()), count));
-  payload.Pool(s.ids_);
-  payload.Pool(s.names_);
-  payload.Pool(s.emails_);
+  std::string removed(count, '\0');
+  for (uint32_t v = 0; v < count; ++v) removed[v] = s.removed(v) ? 1 : 0;
+  payload.Bytes(removed);
+  if (s.overlay_ == nullptr) {
+    payload.Pool(s.text_->ids);
+    payload.Pool(s.text_->names);
+    payload.Pool(s.text_->emails);
+  } else {
+    // The text as it is now: the shared pools with the overlay applied.
+    StringPool ids, names, emails;
+    for (uint32_t v = 0; v < count; ++v) {
+      ids.Add(s.id(v));
+      names.Add(s.name(v));
+      emails.Add(s.email(v));
+    }
+    payload.Pool(ids);
+    payload.Pool(names);
+    payload.Pool(emails);
+  }
   payload.Pool(s.attribute_text_);
   // Attributes in vertex order, so the same snapshot always gives the same
   // bytes.
@@ -171,7 +187,10 @@ std::string SnapshotFileCodec::Serialize(const Snapshot& s) {
     payload.Put<uint32_t>(to);
     payload.Put<uint32_t>(organization);
   }
-  for (VertexId v : s.by_name_) payload.Put<uint32_t>(v);
+  s.ForEachInNameOrder("", [&payload](VertexId v) {
+    payload.Put<uint32_t>(v);
+    return true;
+  });
 
   Writer file;
   file.Bytes(absl::string_view(kMagic, sizeof(kMagic)));
@@ -215,9 +234,25 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> SnapshotFileCodec::Parse(
       s->sources_[v] = static_cast<VertexSource>(sources[v]);
     }
   }
-  for (auto [pool, name] : {std::pair<StringPool*, const char*>{&s->ids_, "id"},
-                            {&s->names_, "name"},
-                            {&s->emails_, "email"}}) {
+  s->flags_.assign(count, 0);
+  if (format >= 3) {
+    absl::string_view removed;
+    if (!reader.Bytes(count, &removed)) {
+      return Malformed("the removed-vertex section is cut short");
+    }
+    for (uint32_t v = 0; v < count; ++v) {
+      if (static_cast<uint8_t>(removed[v]) > 1) {
+        return Malformed(
+            absl::StrCat("vertex ", v, " has an unknown removed mark"));
+      }
+      if (removed[v] == 1) s->flags_[v] = Snapshot::kRemoved;
+    }
+  }
+  auto text = std::make_shared<Snapshot::Text>();
+  for (auto [pool, name] :
+       {std::pair<StringPool*, const char*>{&text->ids, "id"},
+        {&text->names, "name"},
+        {&text->emails, "email"}}) {
     if (absl::Status status = ReadPool(reader, count, name, pool); !status.ok())
       return status;
   }
@@ -262,6 +297,8 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> SnapshotFileCodec::Parse(
     reader.Get(&kind);
     if (ends[i].first >= count || ends[i].second >= count ||
         kind >= kEdgeKindCount ||
+        (s->flags_[ends[i].first] & Snapshot::kRemoved) ||
+        (s->flags_[ends[i].second] & Snapshot::kRemoved) ||
         !EdgeFits(static_cast<EdgeKind>(kind), s->kinds_[ends[i].first],
                   s->kinds_[ends[i].second])) {
       return Malformed(
@@ -287,9 +324,9 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> SnapshotFileCodec::Parse(
   if (reader.left() != static_cast<size_t>(count) * sizeof(uint32_t)) {
     return Malformed("the name order is cut short or followed by extra bytes");
   }
-  s->by_name_.resize(count);
+  text->by_name.resize(count);
   std::vector<bool> seen(count, false);
-  for (VertexId& v : s->by_name_) {
+  for (VertexId& v : text->by_name) {
     reader.Get(&v);
     if (v >= count || seen[v])
       return Malformed("the name order is not a permutation");
@@ -298,7 +335,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> SnapshotFileCodec::Parse(
   s->graph_ = CsrGraph(boost::edges_are_unsorted_multi_pass, ends.begin(),
                        ends.end(), data.begin(), count);
   s->AttachOrganizations(organizations);
-  s->Finish(/*sort_names=*/false, cache_capacity_bytes);
+  s->Finish(std::move(text), /*sort_names=*/false, cache_capacity_bytes);
   return std::shared_ptr<const Snapshot>(std::move(s));
 }
 

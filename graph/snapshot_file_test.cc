@@ -158,7 +158,7 @@ TEST(SnapshotFileTest, SourcesRoundTripAndFormatOneIsStillRead) {
   std::string v1 = SerializeSnapshot(*std::move(old).Build(3, absl::Now()));
   const uint32_t one = 1;
   std::memcpy(&v1[8], &one, sizeof(one));
-  v1.erase(32 + 20 + 1, 1);  // the one vertex's source byte
+  v1.erase(32 + 20 + 1, 2);  // the one vertex's source and removed bytes
   const uint64_t size = v1.size() - 32;
   std::memcpy(&v1[16], &size, sizeof(size));
   Reseal(v1);
@@ -168,6 +168,38 @@ TEST(SnapshotFileTest, SourcesRoundTripAndFormatOneIsStillRead) {
   EXPECT_EQ((*upgraded)->source(g), VertexSource::kExtension);
   ASSERT_EQ((*upgraded)->attributes(g).size(), 1u);
   EXPECT_EQ((*upgraded)->attributes(g)[0].first, "kind");
+}
+
+TEST(SnapshotFileTest, FormatTwoIsStillReadAndRemovedMarksAreChecked) {
+  GraphBuilder b;
+  b.AddEntity(VertexKind::kUser, "u1", "Ada");
+  b.AddEntity(VertexKind::kGroup, "g1", "Eng");
+  b.AddEdge(EdgeKind::kGroupMember, VertexKind::kUser, "u1", VertexKind::kGroup,
+            "g1");
+  const std::string v3 = SerializeSnapshot(*std::move(b).Build(3, absl::Now()));
+  // Format 2: no removed marks (two vertices: kinds, sources, then marks).
+  std::string v2 = v3;
+  const uint32_t two = 2;
+  std::memcpy(&v2[8], &two, sizeof(two));
+  v2.erase(32 + 20 + 4, 2);
+  uint64_t size = v2.size() - 32;
+  std::memcpy(&v2[16], &size, sizeof(size));
+  Reseal(v2);
+  auto loaded = ParseSnapshot(v2);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_NE((*loaded)->FindById(VertexKind::kUser, "u1"), kNoVertex);
+  EXPECT_EQ((*loaded)->edge_count(), 1u);
+
+  // A removed vertex with an edge, and a mark that is not 0 or 1.
+  for (const auto& [mark, error] : std::vector<std::pair<char, std::string>>{
+           {1, "joins vertices it cannot join"}, {7, "unknown removed mark"}}) {
+    std::string bad = v3;
+    bad[32 + 20 + 4] = mark;
+    Reseal(bad);
+    auto refused = ParseSnapshot(bad);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_THAT(refused.status().message(), HasSubstr(error));
+  }
 }
 
 TEST(SnapshotFileTest, WritesAndReadsFilesNamingThemInErrors) {

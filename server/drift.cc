@@ -29,6 +29,7 @@ absl::flat_hash_set<EntityKey> Entities(const Snapshot& snapshot) {
   absl::flat_hash_set<EntityKey> keys;
   keys.reserve(snapshot.vertex_count());
   for (VertexId v = 0; v < snapshot.vertex_count(); ++v) {
+    if (snapshot.removed(v)) continue;
     keys.emplace(static_cast<int>(snapshot.kind(v)), snapshot.id(v),
                  snapshot.name(v), snapshot.email(v));
   }

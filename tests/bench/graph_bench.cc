@@ -9,15 +9,19 @@
 // excluded).
 #include <malloc.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "benchmark/benchmark.h"
 #include "graph/graph_builder.h"
 #include "graph/queries.h"
+#include "graph/snapshot_delta.h"
 #include "graph/snapshot_file.h"
 #include "tests/bench/graph_profile.h"
 
@@ -232,11 +236,116 @@ void BM_SnapshotLoad(benchmark::State& state) {
   }
 }
 
+// A followed batch of 100 changes at once, as log events bring them: 20 role
+// assignments and 20 group memberships made, as many undone, 10 users created
+// (each in 3 groups), 5 renamed, 5 deleted. Applied one after another, so the
+// overlay grows as it does while following.
+graph::SnapshotDelta HundredChanges(const Snapshot& s, const Profile& p,
+                                    std::mt19937_64& random, int batch) {
+  using graph::DeltaEdge;
+  using graph::EdgeKind;
+  auto pick = [&](const std::vector<VertexId>& from) {
+    return from[std::uniform_int_distribution<size_t>(0,
+                                                      from.size() - 1)(random)];
+  };
+  auto live_user = [&] {
+    VertexId u = pick(p.users);
+    while (s.removed(u)) u = pick(p.users);
+    return u;
+  };
+  std::vector<VertexId> groups, roles;
+  for (VertexId v = 0; v < p.snapshot->vertex_count(); v += 7) {
+    if (s.kind(v) == VertexKind::kGroup) groups.push_back(v);
+    if (s.kind(v) == VertexKind::kRole) roles.push_back(v);
+  }
+  auto edge = [&](EdgeKind kind, VertexId from, VertexId to) {
+    DeltaEdge e;
+    e.kind = kind;
+    e.from_kind = s.kind(from);
+    e.from_id = std::string(s.id(from));
+    e.to_kind = s.kind(to);
+    e.to_id = std::string(s.id(to));
+    return e;
+  };
+  graph::SnapshotDelta delta;
+  for (int i = 0; i < 20; ++i) {
+    delta.added_edges.push_back(
+        edge(EdgeKind::kUserRole, live_user(), pick(roles)));
+    delta.added_edges.push_back(
+        edge(EdgeKind::kGroupMember, live_user(), pick(groups)));
+    for (EdgeKind kind : {EdgeKind::kUserRole, EdgeKind::kGroupMember}) {
+      for (int tries = 0; tries < 100; ++tries) {
+        const VertexId user = live_user();
+        std::vector<VertexId> ends = graph::Neighbours(s, user, kind, false);
+        if (ends.empty()) continue;
+        delta.removed_edges.push_back(edge(kind, user, pick(ends)));
+        break;
+      }
+    }
+  }
+  for (int i = 0; i < 10; ++i) {
+    graph::DeltaVertex user;
+    user.id = absl::StrCat("auth0|followed-", batch, "-", i);
+    user.name = absl::StrCat("Followed ", batch, " ", i);
+    user.email = absl::StrCat("followed.", batch, ".", i, "@example.com");
+    delta.upserted_vertices.push_back(user);
+    for (int g = 0; g < 3; ++g) {
+      DeltaEdge e = edge(EdgeKind::kGroupMember, pick(p.users), pick(groups));
+      e.from_id = user.id;
+      delta.added_edges.push_back(e);
+    }
+  }
+  for (int i = 0; i < 5; ++i) {
+    const VertexId renamed = live_user();
+    graph::DeltaVertex user;
+    user.id = std::string(s.id(renamed));
+    user.name = absl::StrCat("Renamed ", batch, " ", i);
+    user.email = absl::StrCat("renamed.", batch, ".", i, "@example.com");
+    delta.upserted_vertices.push_back(user);
+    delta.removed_vertices.push_back(
+        {VertexKind::kUser, std::string(s.id(live_user()))});
+  }
+  return delta;
+}
+
+void BM_ApplyDelta100(benchmark::State& state) {
+  const Profile& p = GetProfile(state.range(0));
+  std::mt19937_64 random(3);
+  std::shared_ptr<const Snapshot> current = p.snapshot;
+  int batch = 0;
+  int64_t changed_edges = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const graph::SnapshotDelta delta =
+        HundredChanges(*current, p, random, batch);
+    state.ResumeTiming();
+    auto applied = graph::ApplyDelta(*current, delta, batch + 2, absl::Now());
+    if (!applied.ok()) {
+      state.SkipWithError("the delta failed");
+      break;
+    }
+    changed_edges += applied->edges_added + applied->edges_removed;
+    state.PauseTiming();
+    current = applied->snapshot;  // the previous one is freed untimed
+    state.ResumeTiming();
+    ++batch;
+  }
+  state.counters["edges_changed_per_batch"] =
+      static_cast<double>(changed_edges) / std::max(batch, 1);
+  state.counters["overlaid_vertices"] =
+      static_cast<double>(current->overlaid_vertex_count());
+}
+
 BENCHMARK(BM_Build)
     ->Arg(100000)
     ->Arg(1000000)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(2);
+BENCHMARK(BM_ApplyDelta100)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(20);
 BENCHMARK(BM_SnapshotSave)
     ->Arg(100000)
     ->Arg(1000000)

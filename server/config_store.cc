@@ -186,6 +186,11 @@ v1::Config ConfigStore::Get() const {
   return WithoutSecret(config_);
 }
 
+bool ConfigStore::FollowsChanges() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return config_.import_options().follow_changes();
+}
+
 v1::Config ConfigStore::GetWithSecret() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return config_;

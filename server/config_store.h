@@ -41,6 +41,11 @@ class ConfigStore {
   // yet.
   v1::Config Get() const ABSL_LOCKS_EXCLUDED(mutex_);
 
+  // Whether the saved import options follow changes: asked on every read
+  // with min_change_time and every 100 ms while one waits, without copying
+  // the config.
+  bool FollowsChanges() const ABSL_LOCKS_EXCLUDED(mutex_);
+
   // The saved config with the client secret, for talking to Auth0. Never log or
   // return it.
   v1::Config GetWithSecret() const ABSL_LOCKS_EXCLUDED(mutex_);

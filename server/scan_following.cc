@@ -23,7 +23,6 @@
 namespace identitygraph {
 namespace {
 
-constexpr char kSnapshotFile[] = "snapshot.igs";
 // While following is off, how often the follower looks at the configuration
 // (in memory: costs nothing).
 constexpr absl::Duration kConfigLook = absl::Seconds(2);
@@ -275,6 +274,10 @@ absl::Duration ScanManager::PollOnce(const importer::TenantConfig& tenant) {
     followed.unpublished = false;
     record.set_snapshot_version(*version);
     *record.mutable_publish_duration() = ToProtoDuration(absl::Now() - start);
+    // Listed before the changes count as applied: a reader that waited for
+    // them finds the batch that applied them.
+    *record.mutable_time() = ToProtoTimestamp(absl::Now());
+    RecordBatch(record);
   }
   {
     std::lock_guard<std::mutex> lock(follow_mutex_);
@@ -300,10 +303,6 @@ absl::Duration ScanManager::PollOnce(const importer::TenantConfig& tenant) {
     }
   }
   follow_changed_.notify_all();
-  if (publish) {
-    *record.mutable_time() = ToProtoTimestamp(absl::Now());
-    RecordBatch(std::move(record));
-  }
   return batch->caught_up ? interval : absl::ZeroDuration();
 }
 
@@ -326,15 +325,9 @@ absl::StatusOr<int64_t> ScanManager::PublishFollowed(
   }
   std::shared_ptr<const graph::Snapshot> snapshot =
       std::move(builder).Build(version, absl::Now());
-  const std::string path = absl::StrCat(options_.data_dir, "/", kSnapshotFile);
-  if (absl::Status written = graph::WriteSnapshotFile(*snapshot, path);
+  if (absl::Status written = WriteSnapshot(*snapshot, "of followed changes");
       !written.ok()) {
-    return importer::WithRemediation(
-        absl::InternalError(
-            absl::StrCat("could not write the snapshot of followed changes: ",
-                         written.message())),
-        "Check the data directory's disk space and permissions; the "
-        "previous snapshot is still served");
+    return written;
   }
   holder_.Publish(std::move(snapshot));
   std::lock_guard<std::mutex> lock(mutex_);
@@ -449,7 +442,7 @@ absl::Status NotFollowed() {
 // The configuration, not the follower's state, decides: a read that comes
 // just after following was turned on waits for the scan it starts.
 bool ScanManager::FollowingConfigured() const {
-  return store_.Get().import_options().follow_changes();
+  return store_.FollowsChanges();
 }
 
 absl::Status ScanManager::ChangesFollowed() const {

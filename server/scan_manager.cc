@@ -415,18 +415,9 @@ void ScanManager::Run(int64_t number, importer::TenantConfig tenant) {
         compare && followed_graph != nullptr) {
       drift = MeasureDrift(*followed_graph, *snapshot);
     }
-    const std::string path =
-        absl::StrCat(options_.data_dir, "/", kSnapshotFile);
     // Written before it is published: a restart serves what readers saw.
-    failure = graph::WriteSnapshotFile(*snapshot, path);
+    failure = WriteSnapshot(*snapshot, "");
     if (failure.ok()) AfterStep(Step::kSnapshotWritten);
-    if (!failure.ok()) {
-      failure = importer::WithRemediation(
-          absl::InternalError(absl::StrCat("could not write the snapshot: ",
-                                           failure.message())),
-          "Check the data directory's disk space and permissions; the "
-          "previous snapshot is still served");
-    }
     const bool published = failure.ok() && !cancel_;
     EndScan(name, failure, std::move(snapshot), version, std::move(drift));
     if (published && !follow_failure.ok()) {
@@ -442,6 +433,19 @@ void ScanManager::Run(int64_t number, importer::TenantConfig tenant) {
   }
   AfterStep(Step::kEndRecorded);
   NotifyChanged(name);
+}
+
+absl::Status ScanManager::WriteSnapshot(const graph::Snapshot& snapshot,
+                                        absl::string_view what) const {
+  absl::Status written = graph::WriteSnapshotFile(
+      snapshot, absl::StrCat(options_.data_dir, "/", kSnapshotFile));
+  if (written.ok()) return written;
+  return importer::WithRemediation(
+      absl::InternalError(absl::StrCat("could not write the snapshot",
+                                       what.empty() ? "" : " ", what, ": ",
+                                       written.message())),
+      "Check the data directory's disk space and permissions; the previous "
+      "snapshot is still served");
 }
 
 int64_t ScanManager::scan_config_revision(const std::string& name) const {

@@ -217,6 +217,10 @@ class ScanManager {
   void StartForFollowing(const std::string& reason, int64_t config_revision);
   // A snapshot holding every change made before `time` is published.
   void RaiseAppliedThrough(absl::Time time);
+  // Writes snapshot.igs (`what` qualifies the error: "of followed changes"),
+  // an error with the remediation when it cannot.
+  absl::Status WriteSnapshot(const graph::Snapshot& snapshot,
+                             absl::string_view what) const;
   // A scan succeeded but could not take the log's checkpoint.
   void NoteFollowingCannotStart(const std::string& scan,
                                 const absl::Status& why);

@@ -103,6 +103,32 @@ absl::Status WriteFileAtomically(const std::string& path,
   return absl::OkStatus();
 }
 
+absl::Status WriteFileTailDurably(const std::string& path, uint64_t offset,
+                                  absl::string_view contents) {
+  FileDescriptor file(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (file.get() < 0) return ErrnoError("cannot open", path, errno);
+  const char* data = contents.data();
+  size_t left = contents.size();
+  off_t at = static_cast<off_t>(offset);
+  while (left > 0) {
+    ssize_t written = ::pwrite(file.get(), data, left, at);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError("cannot write", path, errno);
+    }
+    data += written;
+    at += written;
+    left -= static_cast<size_t>(written);
+  }
+  if (::ftruncate(file.get(), at) != 0) {
+    return ErrnoError("cannot truncate", path, errno);
+  }
+  if (::fdatasync(file.get()) != 0 || file.Close() != 0) {
+    return ErrnoError("cannot flush", path, errno);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> ReadFile(const std::string& path,
                                      size_t max_bytes) {
   FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
@@ -25,6 +26,13 @@ namespace identitygraph {
 // `mode`. Errors name the path and the failing step.
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view contents, mode_t mode);
+
+// Replaces everything of the existing file `path` from byte `offset` on with
+// `contents`, and flushes it to disk before returning: an append that also
+// drops whatever a crash left after `offset` (a torn tail). A crash during it
+// leaves the bytes before `offset` intact. Errors name the path and the step.
+absl::Status WriteFileTailDurably(const std::string& path, uint64_t offset,
+                                  absl::string_view contents);
 
 // Reads the whole file. NOT_FOUND when it does not exist; FAILED_PRECONDITION
 // when it is larger than `max_bytes` or not a regular file.

@@ -71,5 +71,20 @@ TEST(AtomicFileTest, EnsureDirectoryCreatesAndRejectsFiles) {
   EXPECT_THAT(status.message(), HasSubstr("not a directory"));
 }
 
+TEST(TailFileTest, WritesFromAnOffsetAndDropsWhatWasAfterIt) {
+  TestTempDir dir;
+  const std::string path = dir.File("journal");
+  ASSERT_TRUE(WriteFileAtomically(path, "header", 0600).ok());
+  ASSERT_TRUE(WriteFileTailDurably(path, 6, "+one").ok());
+  EXPECT_EQ(*ReadFile(path, 100), "header+one");
+  // A torn tail after byte 10 is replaced by the next record.
+  ASSERT_TRUE(WriteFileTailDurably(path, 10, "+torn-and-long").ok());
+  ASSERT_TRUE(WriteFileTailDurably(path, 10, "+two").ok());
+  EXPECT_EQ(*ReadFile(path, 100), "header+one+two");
+  absl::Status missing = WriteFileTailDurably(dir.File("none"), 0, "x");
+  EXPECT_TRUE(absl::IsNotFound(missing));
+  EXPECT_THAT(std::string(missing.message()), HasSubstr(dir.File("none")));
+}
+
 }  // namespace
 }  // namespace identitygraph

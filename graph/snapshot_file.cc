@@ -11,74 +11,28 @@
 #include "absl/strings/str_cat.h"
 #include "base/durable_file.h"
 #include "boost/range/iterator_range.hpp"
+#include "graph/byte_codec.h"
 #include "graph/graph_builder.h"
 
 namespace identitygraph::graph {
-
-static_assert(
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-    "the snapshot file is little-endian; add byte swapping for this platform");
 
 namespace {
 
 constexpr char kMagic[8] = {'I', 'G', 'S', 'N', 'A', 'P', 'S', 'H'};
 constexpr size_t kHeaderSize = 8 + 4 + 4 + 8 + 8;
 
-uint64_t Fnv1a64(absl::string_view data) {
-  uint64_t hash = 1469598103934665603ULL;
-  for (unsigned char c : data) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
-
-class Writer {
+// The snapshot file's own additions to the byte writer.
+class Writer : public ByteWriter {
  public:
-  template <typename T>
-  void Put(T value) {
-    char bytes[sizeof(T)];
-    std::memcpy(bytes, &value, sizeof(T));
-    out_.append(bytes, sizeof(T));
-  }
-  void Bytes(absl::string_view bytes) {
-    out_.append(bytes.data(), bytes.size());
-  }
   void Pool(const StringPool& pool) {
     Put<uint64_t>(pool.chars().size());
     Bytes(pool.chars());
     Put<uint64_t>(pool.offsets().size());
     for (uint32_t offset : pool.offsets()) Put<uint32_t>(offset);
   }
-  std::string& out() { return out_; }
-
- private:
-  std::string out_;
 };
 
-// Reads fixed-size values and checks every length against what is left.
-class Reader {
- public:
-  explicit Reader(absl::string_view data) : data_(data) {}
-  template <typename T>
-  bool Get(T* value) {
-    if (data_.size() - position_ < sizeof(T)) return false;
-    std::memcpy(value, data_.data() + position_, sizeof(T));
-    position_ += sizeof(T);
-    return true;
-  }
-  bool Bytes(size_t count, absl::string_view* bytes) {
-    if (data_.size() - position_ < count) return false;
-    *bytes = data_.substr(position_, count);
-    position_ += count;
-    return true;
-  }
-  size_t left() const { return data_.size() - position_; }
-
- private:
-  absl::string_view data_;
-  size_t position_ = 0;
-};
+using Reader = ByteReader;
 
 absl::Status Malformed(absl::string_view what) {
   return absl::DataLossError(

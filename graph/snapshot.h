@@ -20,6 +20,7 @@
 #ifndef IDENTITYGRAPH_GRAPH_SNAPSHOT_H_
 #define IDENTITYGRAPH_GRAPH_SNAPSHOT_H_
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -105,6 +106,33 @@ class Snapshot {
     for (auto [it, end] = boost::edges(graph_); it != end; ++it) {
       visit(graph_[*it].kind, boost::source(*it, graph_),
             boost::target(*it, graph_), OrganizationOf(*it));
+    }
+  }
+
+  // Calls `visit(kind, target, organization)` for every edge out of `v`, and
+  // `visit(kind, source, organization)` for every edge into it.
+  template <typename Visit>
+  void ForEachOutEdge(VertexId v, Visit visit) const {
+    for (auto [it, end] = boost::out_edges(v, graph_); it != end; ++it) {
+      visit(graph_[*it].kind, boost::target(*it, graph_), OrganizationOf(*it));
+    }
+  }
+  template <typename Visit>
+  void ForEachInEdge(VertexId v, Visit visit) const {
+    for (auto [it, end] = boost::in_edges(v, graph_); it != end; ++it) {
+      visit(graph_[*it].kind, boost::source(*it, graph_), OrganizationOf(*it));
+    }
+  }
+  // Calls `visit(from, to)` for every role held within `organization`.
+  template <typename Visit>
+  void ForEachRoleWithin(VertexId organization, Visit visit) const {
+    const auto& starts = graph_.m_forward.m_rowstart;
+    for (const auto& [edge, held_in] : edge_organization_) {
+      if (held_in != organization) continue;
+      const VertexId from = static_cast<VertexId>(
+          std::upper_bound(starts.begin(), starts.end(), edge) -
+          starts.begin() - 1);
+      visit(from, graph_.m_forward.m_column[edge]);
     }
   }
 

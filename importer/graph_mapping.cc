@@ -1,8 +1,13 @@
 #include "importer/graph_mapping.h"
 
+#include <algorithm>
 #include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 
 namespace identitygraph::importer {
 namespace {
@@ -12,31 +17,223 @@ using graph::GraphBuilder;
 using graph::kNoVertex;
 using graph::VertexId;
 using graph::VertexKind;
+using graph::VertexSource;
 
-class Mapper {
- public:
-  Mapper(GraphBuilder* builder, DroppedMemberships* dropped)
-      : builder_(builder), dropped_(dropped) {}
-
-  // A membership of a user: kept when the user was imported, else counted.
-  void UserEdge(EdgeKind kind, const std::string& user, VertexKind to_kind,
-                const std::string& to, const char* source,
-                VertexId via = kNoVertex) {
-    const VertexId from = builder_->Find(VertexKind::kUser, user);
-    if (from == kNoVertex) {
-      ++(*dropped_)[source];
+// The mapping, written once over a sink: the builder of a full scan, or the
+// collector of a followed batch's delta, which visits only the records with a
+// touched end. A sink answers:
+//   Wants(kind, id)      whether records with this end are to be visited
+//   Entity, Attribute, Source
+//   Exists(kind, id)     whether the entity is in the graph being mapped
+//   UserEdge(...)        an edge from a user; false when the user is not there
+//   Edge(...)            any other edge (the sink drops one with a missing end)
+template <typename Sink>
+DroppedMemberships MapWith(const TenantData& data, Sink& sink) {
+  DroppedMemberships dropped;
+  auto user_edge = [&](EdgeKind kind, const std::string& user,
+                       VertexKind to_kind, const std::string& to,
+                       const char* source,
+                       const std::string& organization = std::string()) {
+    if (!sink.Wants(VertexKind::kUser, user) && !sink.Wants(to_kind, to) &&
+        (organization.empty() ||
+         !sink.Wants(VertexKind::kOrganization, organization))) {
       return;
     }
-    const VertexId target = builder_->Find(to_kind, to);
-    if (target == kNoVertex) {
-      // The other end is unknown (say a role deleted mid-import): the builder
-      // counts it among its dropped edges.
-      builder_->AddEdge(kind, VertexKind::kUser, user, to_kind, to);
-      return;
+    if (!sink.UserEdge(kind, user, to_kind, to, organization)) {
+      ++dropped[source];
     }
-    builder_->AddEdge(kind, from, target, via);
+  };
+  auto edge = [&](EdgeKind kind, VertexKind from_kind, const std::string& from,
+                  VertexKind to_kind, const std::string& to) {
+    if (sink.Wants(from_kind, from) || sink.Wants(to_kind, to)) {
+      sink.Edge(kind, from_kind, from, to_kind, to);
+    }
+  };
+
+  for (const Connection& connection : data.connections) {
+    if (!sink.Wants(VertexKind::kConnection, connection.id)) continue;
+    sink.Entity(VertexKind::kConnection, connection.id,
+                connection.display_name.empty() ? connection.name
+                                                : connection.display_name,
+                "");
+    sink.Attribute(VertexKind::kConnection, connection.id, "name",
+                   connection.name);
+    sink.Attribute(VertexKind::kConnection, connection.id, "strategy",
+                   connection.strategy);
+  }
+  for (const TenantUser& user : data.users) {
+    if (sink.Wants(VertexKind::kUser, user.id)) {
+      sink.Entity(VertexKind::kUser, user.id, user.name, user.email);
+    }
+    for (const std::string& connection : user.connection_ids) {
+      edge(EdgeKind::kUserConnection, VertexKind::kUser, user.id,
+           VertexKind::kConnection, connection);
+    }
+  }
+  for (const TenantRecord& app : data.applications) {
+    if (!sink.Wants(VertexKind::kApplication, app.id)) continue;
+    sink.Entity(VertexKind::kApplication, app.id, app.name, "");
+    if (!app.detail.empty()) {
+      sink.Attribute(VertexKind::kApplication, app.id, "app_type", app.detail);
+    }
+  }
+  // Resource server id -> identifier, for extension roles defined on an API.
+  absl::flat_hash_map<std::string, std::string> api_by_server_id;
+  for (const TenantRecord& api : data.apis) {
+    if (sink.Wants(VertexKind::kApi, api.id)) {
+      sink.Entity(VertexKind::kApi, api.id, api.name, "");
+    }
+    if (!api.detail.empty()) api_by_server_id[api.detail] = api.id;
+  }
+  for (const TenantRecord& role : data.roles) {
+    if (sink.Wants(VertexKind::kRole, role.id)) {
+      sink.Entity(VertexKind::kRole, role.id, role.name, "");
+    }
+  }
+  for (const auto& [role, api] : data.role_apis) {
+    // Permissions name APIs by identifier; without read:resource_servers
+    // there is no list to find them in, so they are added here, for roles
+    // that are there (so that each such API hangs on a role's edge, where a
+    // followed change finds it).
+    if (!sink.Wants(VertexKind::kRole, role) &&
+        !sink.Wants(VertexKind::kApi, api)) {
+      continue;
+    }
+    if (sink.Exists(VertexKind::kRole, role)) {
+      sink.Entity(VertexKind::kApi, api, "", "");
+    }
+    sink.Edge(EdgeKind::kRoleApi, VertexKind::kRole, role, VertexKind::kApi,
+              api);
+  }
+  for (const auto& [connection, client] : data.connection_clients) {
+    edge(EdgeKind::kConnectionApplication, VertexKind::kConnection, connection,
+         VertexKind::kApplication, client);
+  }
+  for (const auto& [role, user] : data.role_members) {
+    user_edge(EdgeKind::kUserRole, user, VertexKind::kRole, role,
+              "role_members");
   }
 
+  for (const TenantRecord& group : data.groups) {
+    if (!sink.Wants(VertexKind::kGroup, group.id)) continue;
+    sink.Entity(VertexKind::kGroup, group.id, group.name, "");
+    if (!group.detail.empty()) {
+      sink.Attribute(VertexKind::kGroup, group.id, "connection_id",
+                     group.detail);
+    }
+  }
+  for (const auto& [group, user] : data.group_user_members) {
+    user_edge(EdgeKind::kGroupMember, user, VertexKind::kGroup, group,
+              "group_members");
+  }
+  for (const auto& [group, member] : data.group_group_members) {
+    // The member group's members are members of `group`.
+    edge(EdgeKind::kNestedGroup, VertexKind::kGroup, member, VertexKind::kGroup,
+         group);
+  }
+  for (const auto& [group, role] : data.group_roles) {
+    edge(EdgeKind::kGroupRole, VertexKind::kGroup, group, VertexKind::kRole,
+         role);
+  }
+
+  for (const TenantRecord& organization : data.organizations) {
+    if (!sink.Wants(VertexKind::kOrganization, organization.id)) continue;
+    sink.Entity(VertexKind::kOrganization, organization.id, organization.name,
+                "");
+    if (!organization.detail.empty()) {
+      sink.Attribute(VertexKind::kOrganization, organization.id, "display_name",
+                     organization.detail);
+    }
+  }
+  for (const auto& [organization, user] : data.organization_members) {
+    user_edge(EdgeKind::kOrganizationMember, user, VertexKind::kOrganization,
+              organization, "organization_members");
+  }
+  for (const TenantData::OrganizationRole& held : data.organization_roles) {
+    user_edge(EdgeKind::kOrganizationRole, held.user, VertexKind::kRole,
+              held.role, "organization_roles", held.organization);
+  }
+
+  const ExtensionData& extension = data.extension;
+  for (const TenantRecord& group : extension.groups) {
+    if (!sink.Wants(VertexKind::kGroup, group.id)) continue;
+    sink.Entity(VertexKind::kGroup, group.id, group.name, "");
+    sink.Source(VertexKind::kGroup, group.id, VertexSource::kExtension);
+  }
+  for (const TenantRecord& role : extension.roles) {
+    if (!sink.Wants(VertexKind::kRole, role.id)) continue;
+    sink.Entity(VertexKind::kRole, role.id, role.name, "");
+    sink.Source(VertexKind::kRole, role.id, VertexSource::kExtension);
+  }
+  for (const auto& [role, application] : extension.role_applications) {
+    if (sink.Exists(VertexKind::kApplication, application)) {
+      edge(EdgeKind::kRoleApplication, VertexKind::kRole, role,
+           VertexKind::kApplication, application);
+    } else if (auto api = api_by_server_id.find(application);
+               api != api_by_server_id.end()) {
+      edge(EdgeKind::kRoleApi, VertexKind::kRole, role, VertexKind::kApi,
+           api->second);
+    } else if (sink.Exists(VertexKind::kApi, application)) {
+      edge(EdgeKind::kRoleApi, VertexKind::kRole, role, VertexKind::kApi,
+           application);
+    } else {
+      // An application deleted from the tenant: the sink drops the edge.
+      edge(EdgeKind::kRoleApplication, VertexKind::kRole, role,
+           VertexKind::kApplication, application);
+    }
+  }
+  for (const auto& [group, user] : extension.group_members) {
+    user_edge(EdgeKind::kGroupMember, user, VertexKind::kGroup, group,
+              "extension_group_members");
+  }
+  for (const auto& [parent, child] : extension.nested_groups) {
+    edge(EdgeKind::kNestedGroup, VertexKind::kGroup, child, VertexKind::kGroup,
+         parent);
+  }
+  for (const auto& [group, role] : extension.group_roles) {
+    edge(EdgeKind::kGroupRole, VertexKind::kGroup, group, VertexKind::kRole,
+         role);
+  }
+  for (const auto& [role, user] : extension.role_users) {
+    user_edge(EdgeKind::kUserRole, user, VertexKind::kRole, role,
+              "extension_role_users");
+  }
+  return dropped;
+}
+
+// A full scan's sink: everything, into the builder.
+class BuilderSink {
+ public:
+  explicit BuilderSink(GraphBuilder* builder) : builder_(builder) {}
+
+  bool Wants(VertexKind, const std::string&) const { return true; }
+  void Entity(VertexKind kind, const std::string& id, absl::string_view name,
+              absl::string_view email) {
+    builder_->AddEntity(kind, id, name, email);
+  }
+  void Attribute(VertexKind kind, const std::string& id, absl::string_view key,
+                 absl::string_view value) {
+    builder_->SetAttribute(builder_->Find(kind, id), key, value);
+  }
+  void Source(VertexKind kind, const std::string& id, VertexSource source) {
+    builder_->SetSource(builder_->Find(kind, id), source);
+  }
+  bool Exists(VertexKind kind, const std::string& id) const {
+    return builder_->Find(kind, id) != kNoVertex;
+  }
+  bool UserEdge(EdgeKind kind, const std::string& user, VertexKind to_kind,
+                const std::string& to, const std::string& organization) {
+    const VertexId from = builder_->Find(VertexKind::kUser, user);
+    if (from == kNoVertex) return false;
+    // A missing other end (say a role deleted mid-import) is counted by the
+    // builder among its dropped edges.
+    builder_->AddEdge(
+        kind, from, builder_->Find(to_kind, to),
+        organization.empty()
+            ? kNoVertex
+            : builder_->Find(VertexKind::kOrganization, organization));
+    return true;
+  }
   void Edge(EdgeKind kind, VertexKind from_kind, const std::string& from,
             VertexKind to_kind, const std::string& to) {
     builder_->AddEdge(kind, from_kind, from, to_kind, to);
@@ -44,142 +241,237 @@ class Mapper {
 
  private:
   GraphBuilder* builder_;
-  DroppedMemberships* dropped_;
 };
+
+using EdgeKey = std::tuple<EdgeKind, VertexKind, std::string, VertexKind,
+                           std::string, std::string>;
+
+// A followed batch's sink: the touched entities as they are now, and every
+// edge with a touched end; ends not touched are as the current snapshot has
+// them.
+class DeltaCollector {
+ public:
+  DeltaCollector(const TouchedEntities& touched, const graph::Snapshot& current)
+      : touched_(touched), current_(current) {
+    // An API exists while a role's permission names it (MapWith adds it from
+    // the permission): a touched role's APIs are touched too, so one no
+    // longer named goes.
+    touched.ForEach([&](VertexKind kind, const std::string& id) {
+      if (kind != VertexKind::kRole) return;
+      const VertexId role = current.FindById(kind, id);
+      if (role == kNoVertex) return;
+      current.ForEachOutEdge(role, [&](EdgeKind edge, VertexId to, VertexId) {
+        if (edge == EdgeKind::kRoleApi) {
+          also_.Add(VertexKind::kApi, current.id(to));
+        }
+      });
+    });
+  }
+
+  bool Wants(VertexKind kind, const std::string& id) const {
+    return touched_.Contains(kind, id) || also_.Contains(kind, id);
+  }
+  void Entity(VertexKind kind, const std::string& id, absl::string_view name,
+              absl::string_view email) {
+    if (!Wants(kind, id)) {
+      // New and mentioned by a touched record (an API a permission names):
+      // it comes with it.
+      if (current_.FindById(kind, id) != kNoVertex) return;
+      also_.Add(kind, id);
+    }
+    auto [it, added] = entities_.try_emplace({kind, id});
+    graph::DeltaVertex& v = it->second;
+    if (added) {
+      v.kind = kind;
+      v.id = id;
+    }
+    // As the builder does: a later mention fills in what the first lacked.
+    if (v.name.empty()) v.name = std::string(name);
+    if (v.email.empty()) v.email = std::string(email);
+  }
+  void Attribute(VertexKind kind, const std::string& id, absl::string_view key,
+                 absl::string_view value) {
+    auto it = entities_.find(std::make_pair(kind, id));
+    if (it == entities_.end()) return;
+    for (auto& [k, v] : it->second.attributes) {
+      if (k == key) {
+        v = std::string(value);
+        return;
+      }
+    }
+    it->second.attributes.emplace_back(std::string(key), std::string(value));
+  }
+  void Source(VertexKind kind, const std::string& id, VertexSource source) {
+    auto it = entities_.find(std::make_pair(kind, id));
+    if (it != entities_.end()) it->second.source = source;
+  }
+  bool Exists(VertexKind kind, const std::string& id) const {
+    if (Wants(kind, id)) return entities_.contains(std::make_pair(kind, id));
+    return current_.FindById(kind, id) != kNoVertex;
+  }
+  bool UserEdge(EdgeKind kind, const std::string& user, VertexKind to_kind,
+                const std::string& to, const std::string& organization) {
+    if (!Exists(VertexKind::kUser, user)) return false;
+    if (!organization.empty() &&
+        Wants(VertexKind::kOrganization, organization)) {
+      // Held in an organization missing before: the snapshot has the edge
+      // without it, which no touched end finds.
+      held_without_organization_.emplace(kind, VertexKind::kUser, user, to_kind,
+                                         to, std::string());
+    }
+    Add(kind, VertexKind::kUser, user, to_kind, to,
+        !organization.empty() && Exists(VertexKind::kOrganization, organization)
+            ? organization
+            : std::string());
+    return true;
+  }
+  void Edge(EdgeKind kind, VertexKind from_kind, const std::string& from,
+            VertexKind to_kind, const std::string& to) {
+    Add(kind, from_kind, from, to_kind, to, std::string());
+  }
+
+  graph::SnapshotDelta Delta(const TenantData& data) const;
+
+ private:
+  void Add(EdgeKind kind, VertexKind from_kind, const std::string& from,
+           VertexKind to_kind, const std::string& to,
+           const std::string& organization) {
+    if (!Exists(from_kind, from) || !Exists(to_kind, to) ||
+        !graph::EdgeFits(kind, from_kind, to_kind)) {
+      return;
+    }
+    edges_.emplace(kind, from_kind, from, to_kind, to, organization);
+  }
+
+  const TouchedEntities& touched_;
+  // Touched because of what is touched (see the constructor and Entity).
+  TouchedEntities also_;
+  const graph::Snapshot& current_;
+  absl::flat_hash_map<std::pair<VertexKind, std::string>, graph::DeltaVertex>
+      entities_;
+  absl::flat_hash_set<EdgeKey> edges_;
+  absl::flat_hash_set<EdgeKey> held_without_organization_;
+};
+
+graph::SnapshotDelta DeltaCollector::Delta(const TenantData& data) const {
+  graph::SnapshotDelta delta;
+  // The current snapshot's edges with a touched end.
+  absl::flat_hash_set<EdgeKey> old_edges;
+  const graph::Snapshot& s = current_;
+  auto key = [&s](EdgeKind kind, VertexId from, VertexId to,
+                  VertexId organization) {
+    return EdgeKey(kind, s.kind(from), std::string(s.id(from)), s.kind(to),
+                   std::string(s.id(to)),
+                   organization == kNoVertex ? std::string()
+                                             : std::string(s.id(organization)));
+  };
+  auto visit = [&](VertexKind kind, const std::string& id) {
+    const VertexId v = s.FindById(kind, id);
+    auto now = entities_.find(std::make_pair(kind, id));
+    if (now != entities_.end()) {
+      delta.upserted_vertices.push_back(now->second);
+    } else if (v != kNoVertex) {
+      delta.removed_vertices.push_back({kind, id});
+    }
+    if (v == kNoVertex) return;
+    s.ForEachOutEdge(v, [&](EdgeKind k, VertexId to, VertexId organization) {
+      old_edges.insert(key(k, v, to, organization));
+    });
+    s.ForEachInEdge(v, [&](EdgeKind k, VertexId from, VertexId organization) {
+      old_edges.insert(key(k, from, v, organization));
+    });
+    if (kind == VertexKind::kOrganization) {
+      s.ForEachRoleWithin(v, [&](VertexId from, VertexId to) {
+        old_edges.insert(key(EdgeKind::kOrganizationRole, from, to, v));
+      });
+    }
+  };
+  touched_.ForEach(visit);
+  also_.ForEach([&](VertexKind kind, const std::string& id) {
+    if (!touched_.Contains(kind, id)) visit(kind, id);
+  });
+  // Such an edge stays while any role of the user's is held in an
+  // organization that is missing now (the mapping adds it without one).
+  absl::flat_hash_set<EdgeKey> still_held;
+  if (!held_without_organization_.empty()) {
+    for (const TenantData::OrganizationRole& held : data.organization_roles) {
+      EdgeKey key(EdgeKind::kOrganizationRole, VertexKind::kUser, held.user,
+                  VertexKind::kRole, held.role, std::string());
+      if (held_without_organization_.contains(key) &&
+          !Exists(VertexKind::kOrganization, held.organization) &&
+          Exists(VertexKind::kUser, held.user) &&
+          Exists(VertexKind::kRole, held.role)) {
+        still_held.insert(std::move(key));
+      }
+    }
+  }
+  for (const EdgeKey& held : held_without_organization_) {
+    const VertexId user = s.FindById(VertexKind::kUser, std::get<2>(held));
+    const VertexId role = s.FindById(std::get<3>(held), std::get<4>(held));
+    if (user == kNoVertex || role == kNoVertex) continue;
+    s.ForEachOutEdge(user, [&](EdgeKind k, VertexId to, VertexId organization) {
+      if (k == std::get<0>(held) && to == role && organization == kNoVertex) {
+        old_edges.insert(held);
+      }
+    });
+  }
+  auto to_edge = [](const EdgeKey& k) {
+    graph::DeltaEdge e;
+    std::tie(e.kind, e.from_kind, e.from_id, e.to_kind, e.to_id,
+             e.organization_id) = k;
+    return e;
+  };
+  for (const EdgeKey& old : old_edges) {
+    if (!edges_.contains(old) && !still_held.contains(old)) {
+      delta.removed_edges.push_back(to_edge(old));
+    }
+  }
+  for (const EdgeKey& now : edges_) {
+    if (!old_edges.contains(now)) delta.added_edges.push_back(to_edge(now));
+  }
+  return delta;
+}
 
 }  // namespace
 
+bool TouchedEntities::Contains(VertexKind kind, absl::string_view id) const {
+  return ids_[static_cast<int>(kind)].contains(id);
+}
+
+void TouchedEntities::Add(VertexKind kind, absl::string_view id) {
+  ids_[static_cast<int>(kind)].emplace(id);
+}
+
+void TouchedEntities::Merge(const TouchedEntities& other) {
+  for (int k = 0; k < graph::kVertexKindCount; ++k) {
+    ids_[k].insert(other.ids_[k].begin(), other.ids_[k].end());
+  }
+}
+
+size_t TouchedEntities::size() const {
+  size_t n = 0;
+  for (const auto& ids : ids_) n += ids.size();
+  return n;
+}
+
+void TouchedEntities::ForEach(
+    absl::FunctionRef<void(VertexKind, const std::string&)> visit) const {
+  for (int k = 0; k < graph::kVertexKindCount; ++k) {
+    for (const std::string& id : ids_[k]) visit(static_cast<VertexKind>(k), id);
+  }
+}
+
 DroppedMemberships MapToGraph(const TenantData& data, GraphBuilder* builder) {
-  DroppedMemberships dropped;
-  Mapper map(builder, &dropped);
+  BuilderSink sink(builder);
+  return MapWith(data, sink);
+}
 
-  for (const Connection& connection : data.connections) {
-    const VertexId v = builder->AddEntity(
-        VertexKind::kConnection, connection.id,
-        connection.display_name.empty() ? connection.name
-                                        : connection.display_name);
-    builder->SetAttribute(v, "name", connection.name);
-    builder->SetAttribute(v, "strategy", connection.strategy);
-  }
-  for (const TenantUser& user : data.users) {
-    builder->AddEntity(VertexKind::kUser, user.id, user.name, user.email);
-    for (const std::string& connection : user.connection_ids) {
-      map.Edge(EdgeKind::kUserConnection, VertexKind::kUser, user.id,
-               VertexKind::kConnection, connection);
-    }
-  }
-  for (const TenantRecord& app : data.applications) {
-    const VertexId v =
-        builder->AddEntity(VertexKind::kApplication, app.id, app.name);
-    if (!app.detail.empty()) builder->SetAttribute(v, "app_type", app.detail);
-  }
-  // Resource server id -> identifier, for extension roles defined on an API.
-  absl::flat_hash_map<std::string, std::string> api_by_server_id;
-  for (const TenantRecord& api : data.apis) {
-    builder->AddEntity(VertexKind::kApi, api.id, api.name);
-    if (!api.detail.empty()) api_by_server_id[api.detail] = api.id;
-  }
-  for (const TenantRecord& role : data.roles) {
-    builder->AddEntity(VertexKind::kRole, role.id, role.name);
-  }
-  for (const auto& [role, api] : data.role_apis) {
-    // Permissions name APIs by identifier; without read:resource_servers
-    // there is no list to find them in, so they are added here.
-    builder->AddEntity(VertexKind::kApi, api);
-    map.Edge(EdgeKind::kRoleApi, VertexKind::kRole, role, VertexKind::kApi,
-             api);
-  }
-  for (const auto& [connection, client] : data.connection_clients) {
-    map.Edge(EdgeKind::kConnectionApplication, VertexKind::kConnection,
-             connection, VertexKind::kApplication, client);
-  }
-  for (const auto& [role, user] : data.role_members) {
-    map.UserEdge(EdgeKind::kUserRole, user, VertexKind::kRole, role,
-                 "role_members");
-  }
-
-  for (const TenantRecord& group : data.groups) {
-    const VertexId v =
-        builder->AddEntity(VertexKind::kGroup, group.id, group.name);
-    if (!group.detail.empty())
-      builder->SetAttribute(v, "connection_id", group.detail);
-  }
-  for (const auto& [group, user] : data.group_user_members) {
-    map.UserEdge(EdgeKind::kGroupMember, user, VertexKind::kGroup, group,
-                 "group_members");
-  }
-  for (const auto& [group, member] : data.group_group_members) {
-    // The member group's members are members of `group`.
-    map.Edge(EdgeKind::kNestedGroup, VertexKind::kGroup, member,
-             VertexKind::kGroup, group);
-  }
-  for (const auto& [group, role] : data.group_roles) {
-    map.Edge(EdgeKind::kGroupRole, VertexKind::kGroup, group, VertexKind::kRole,
-             role);
-  }
-
-  for (const TenantRecord& organization : data.organizations) {
-    const VertexId v = builder->AddEntity(VertexKind::kOrganization,
-                                          organization.id, organization.name);
-    if (!organization.detail.empty())
-      builder->SetAttribute(v, "display_name", organization.detail);
-  }
-  for (const auto& [organization, user] : data.organization_members) {
-    map.UserEdge(EdgeKind::kOrganizationMember, user, VertexKind::kOrganization,
-                 organization, "organization_members");
-  }
-  for (const TenantData::OrganizationRole& held : data.organization_roles) {
-    const VertexId organization =
-        builder->Find(VertexKind::kOrganization, held.organization);
-    map.UserEdge(EdgeKind::kOrganizationRole, held.user, VertexKind::kRole,
-                 held.role, "organization_roles", organization);
-  }
-
-  const ExtensionData& extension = data.extension;
-  for (const TenantRecord& group : extension.groups) {
-    const VertexId v =
-        builder->AddEntity(VertexKind::kGroup, group.id, group.name);
-    builder->SetSource(v, graph::VertexSource::kExtension);
-  }
-  for (const TenantRecord& role : extension.roles) {
-    const VertexId v =
-        builder->AddEntity(VertexKind::kRole, role.id, role.name);
-    builder->SetSource(v, graph::VertexSource::kExtension);
-  }
-  for (const auto& [role, application] : extension.role_applications) {
-    if (builder->Find(VertexKind::kApplication, application) != kNoVertex) {
-      map.Edge(EdgeKind::kRoleApplication, VertexKind::kRole, role,
-               VertexKind::kApplication, application);
-    } else if (auto api = api_by_server_id.find(application);
-               api != api_by_server_id.end()) {
-      map.Edge(EdgeKind::kRoleApi, VertexKind::kRole, role, VertexKind::kApi,
-               api->second);
-    } else if (builder->Find(VertexKind::kApi, application) != kNoVertex) {
-      map.Edge(EdgeKind::kRoleApi, VertexKind::kRole, role, VertexKind::kApi,
-               application);
-    } else {
-      // An application deleted from the tenant: the builder counts the edge.
-      map.Edge(EdgeKind::kRoleApplication, VertexKind::kRole, role,
-               VertexKind::kApplication, application);
-    }
-  }
-  for (const auto& [group, user] : extension.group_members) {
-    map.UserEdge(EdgeKind::kGroupMember, user, VertexKind::kGroup, group,
-                 "extension_group_members");
-  }
-  for (const auto& [parent, child] : extension.nested_groups) {
-    map.Edge(EdgeKind::kNestedGroup, VertexKind::kGroup, child,
-             VertexKind::kGroup, parent);
-  }
-  for (const auto& [group, role] : extension.group_roles) {
-    map.Edge(EdgeKind::kGroupRole, VertexKind::kGroup, group, VertexKind::kRole,
-             role);
-  }
-  for (const auto& [role, user] : extension.role_users) {
-    map.UserEdge(EdgeKind::kUserRole, user, VertexKind::kRole, role,
-                 "extension_role_users");
-  }
-  return dropped;
+graph::SnapshotDelta MapChangesToDelta(const TenantData& data,
+                                       const TouchedEntities& touched,
+                                       const graph::Snapshot& current) {
+  DeltaCollector collector(touched, current);
+  MapWith(data, collector);
+  return collector.Delta(data);
 }
 
 }  // namespace identitygraph::importer

@@ -11,11 +11,17 @@
 #ifndef IDENTITYGRAPH_IMPORTER_GRAPH_MAPPING_H_
 #define IDENTITYGRAPH_IMPORTER_GRAPH_MAPPING_H_
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
+#include "absl/strings/string_view.h"
 #include "graph/graph_builder.h"
+#include "graph/snapshot.h"
+#include "graph/snapshot_delta.h"
 #include "importer/tenant_data.h"
 
 namespace identitygraph::importer {
@@ -25,6 +31,32 @@ using DroppedMemberships = std::map<std::string, int64_t>;
 
 DroppedMemberships MapToGraph(const TenantData& data,
                               graph::GraphBuilder* builder);
+
+// The graph entities a batch of followed changes may have changed, by kind
+// and id (a superset costs only time).
+class TouchedEntities {
+ public:
+  bool Contains(graph::VertexKind kind, absl::string_view id) const;
+  void Add(graph::VertexKind kind, absl::string_view id);
+  void Merge(const TouchedEntities& other);
+  size_t size() const;
+  bool empty() const { return size() == 0; }
+  void ForEach(absl::FunctionRef<void(graph::VertexKind, const std::string&)>
+                   visit) const;
+
+ private:
+  std::array<absl::flat_hash_set<std::string>, graph::kVertexKindCount> ids_;
+};
+
+// The change that brings `current` (mapped from an earlier state of `data`)
+// to what MapToGraph(data) maps, when only the touched entities and the
+// edges at them changed: each touched entity upserted as it is now (or
+// removed), and the edges at it removed and added to match. It visits every
+// record of `data` once but maps only those with a touched end, by the same
+// rules as MapToGraph.
+graph::SnapshotDelta MapChangesToDelta(const TenantData& data,
+                                       const TouchedEntities& touched,
+                                       const graph::Snapshot& current);
 
 }  // namespace identitygraph::importer
 

@@ -1,5 +1,6 @@
 #include "importer/log_follower.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "importer/change_applier.h"
 #include "importer/change_mapping.h"
 #include "importer/management_fetchers.h"
+#include "importer/touched_records.h"
 
 namespace identitygraph::importer {
 namespace {
@@ -108,7 +110,13 @@ absl::StatusOr<FollowBatch> LogFollower::Poll(const std::string& from,
   if (!changes.full_scan_reason.empty()) {
     return absl::FailedPreconditionError(changes.full_scan_reason);
   }
+  // Kept until a poll returns: a failed one may have patched part of `data`.
+  // Made only when something may change (it copies the small collections).
+  if (!touch_.has_value() && (!changes.empty() || extension_ != nullptr)) {
+    touch_.emplace(data);
+  }
   if (!changes.empty()) {
+    touch_->Note(changes);
     absl::StatusOr<AppliedChanges> applied =
         ApplyChangeSet(changes, config_,
                        ManagementApi{management_.get(), config_.domain}, data);
@@ -125,6 +133,12 @@ absl::StatusOr<FollowBatch> LogFollower::Poll(const std::string& from,
                          *scopes, data);
     if (!changed.ok()) return changed.status();
     batch.extension_changed = *changed;
+  }
+  if (touch_.has_value()) {
+    if (batch.changed()) {
+      batch.touched = touch_->Finish(data, batch.extension_changed);
+    }
+    touch_.reset();
   }
   batch.requests = requests() - requests_before;
   batch.extension_requests = extension_requests() - extension_before;

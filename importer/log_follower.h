@@ -29,18 +29,21 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "importer/authorized_caller.h"
+#include "importer/graph_mapping.h"
 #include "importer/http_client.h"
 #include "importer/import.h"
 #include "importer/log_reader.h"
 #include "importer/tenant_data.h"
 #include "importer/tenant_limiters.h"
 #include "importer/token_source.h"
+#include "importer/touched_records.h"
 
 namespace identitygraph::importer {
 
@@ -70,8 +73,9 @@ struct FollowBatch {
   // Events that marked every record of a kind to read again, described.
   std::vector<std::string> imprecise;
   // Whether `data` changed (records were read again, or the extension
-  // differed): the graph must be mapped again.
+  // differed): the graph must be mapped again, for `touched` at least.
   bool changed() const { return records_read > 0 || extension_changed; }
+  TouchedEntities touched;
 };
 
 class LogFollower {
@@ -108,6 +112,8 @@ class LogFollower {
   std::unique_ptr<AuthorizedCaller> management_;
   std::unique_ptr<AuthorizedCaller> extension_;
   LogReader reader_;
+  // What polls changed since the last one that returned (see Poll).
+  std::optional<TouchRecorder> touch_;
 };
 
 }  // namespace identitygraph::importer

@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "graph/graph_builder.h"
+#include "graph/snapshot_delta.h"
 #include "graph/snapshot_file.h"
 #include "importer/graph_mapping.h"
 #include "importer/remediation.h"
@@ -263,15 +264,14 @@ absl::Duration ScanManager::PollOnce(const importer::TenantConfig& tenant) {
   for (const std::string& imprecise : batch->imprecise) {
     record.add_imprecise_events(imprecise);
   }
-  const bool publish = batch->changed() || followed.unpublished;
+  followed.unpublished.Merge(batch->touched);
+  const bool publish = batch->changed() || !followed.unpublished.empty();
   if (publish) {
     const absl::Time start = absl::Now();
-    absl::StatusOr<int64_t> version = PublishFollowed(followed.data);
-    if (!version.ok()) {
-      followed.unpublished = true;
-      return fail(version.status());
-    }
-    followed.unpublished = false;
+    absl::StatusOr<int64_t> version =
+        PublishFollowed(followed.data, followed.unpublished);
+    if (!version.ok()) return fail(version.status());
+    followed.unpublished = importer::TouchedEntities();
     record.set_snapshot_version(*version);
     *record.mutable_publish_duration() = ToProtoDuration(absl::Now() - start);
     // Listed before the changes count as applied: a reader that waited for
@@ -307,7 +307,8 @@ absl::Duration ScanManager::PollOnce(const importer::TenantConfig& tenant) {
 }
 
 absl::StatusOr<int64_t> ScanManager::PublishFollowed(
-    const importer::TenantData& data) {
+    const importer::TenantData& data,
+    const importer::TouchedEntities& touched) {
   std::lock_guard<std::mutex> publishing(publish_mutex_);
   {
     std::lock_guard<std::mutex> lock(follow_mutex_);
@@ -315,16 +316,32 @@ absl::StatusOr<int64_t> ScanManager::PublishFollowed(
     // its checkpoint.
     if (handover_ != nullptr) return 0;
   }
-  graph::GraphBuilder builder;
-  importer::MapToGraph(data, &builder);
-  builder.set_cache_capacity_bytes(options_.cache_capacity_bytes);
   int64_t version = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     version = last_version_ + 1;
   }
-  std::shared_ptr<const graph::Snapshot> snapshot =
-      std::move(builder).Build(version, absl::Now());
+  // The served snapshot was mapped from `data` as it was before the touched
+  // entities changed (a scan's, handed over with its data, or the last of
+  // these), so the change is only theirs.
+  const std::shared_ptr<const graph::Snapshot> current = holder_.Get();
+  std::shared_ptr<const graph::Snapshot> snapshot;
+  if (current != nullptr) {
+    absl::StatusOr<graph::AppliedDelta> applied = graph::ApplyDelta(
+        *current, importer::MapChangesToDelta(data, touched, *current), version,
+        absl::Now());
+    if (!applied.ok()) {
+      return absl::InternalError(absl::StrCat(
+          "could not apply followed changes to the graph: ",
+          applied.status().message(), " (a defect: please report it)"));
+    }
+    snapshot = std::move(applied->snapshot);
+  } else {
+    graph::GraphBuilder builder;
+    importer::MapToGraph(data, &builder);
+    builder.set_cache_capacity_bytes(options_.cache_capacity_bytes);
+    snapshot = std::move(builder).Build(version, absl::Now());
+  }
   if (absl::Status written = WriteSnapshot(*snapshot, "of followed changes");
       !written.ok()) {
     return written;

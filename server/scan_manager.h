@@ -199,8 +199,9 @@ class ScanManager {
     absl::Time import_start;
     // Set after a failed poll: the checkpoint may have been purged since.
     bool check_retained = false;
-    // Set when a poll patched `data` but its snapshot could not be written.
-    bool unpublished = false;
+    // What polls changed in `data` since the last published snapshot: one
+    // poll's, or more when its snapshot could not be written.
+    importer::TouchedEntities unpublished;
     // Refers to `tenant`; made last.
     std::unique_ptr<importer::LogFollower> follower;
   };
@@ -209,8 +210,11 @@ class ScanManager {
   void FollowLoop();
   absl::Duration FollowStep();
   absl::Duration PollOnce(const importer::TenantConfig& tenant);
-  // Publishes `data` as the next snapshot version (written first).
-  absl::StatusOr<int64_t> PublishFollowed(const importer::TenantData& data);
+  // Publishes `data` as the next snapshot version (written first): the
+  // served snapshot with the touched entities brought up to date.
+  absl::StatusOr<int64_t> PublishFollowed(
+      const importer::TenantData& data,
+      const importer::TouchedEntities& touched);
   // Stops following (dropping its data) and says why in the status.
   void StopFollowing(v1::FollowingState state, std::string message);
   // Starts the full scan following needs, once until a scan succeeds.

@@ -1,0 +1,55 @@
+// What one followed poll may have changed in the graph, as entities
+// (graph_mapping.h's TouchedEntities), from the change set it applied and the
+// records it patched:
+//
+//   TouchRecorder recorder(data);  // before the first poll to publish
+//   recorder.Note(changes);        // each poll's change set
+//   ... ApplyChangeSet, RefreshExtension ...
+//   TouchedEntities touched = recorder.Finish(data, extension_changed);
+//
+// A poll that fails may have patched part of `data`; keeping the recorder
+// across failed polls until one succeeds keeps what they changed too.
+// Named records map to their entity (a user's roles to the user, a role's
+// members and permissions to the role, ...); logins to their users; every
+// record of a kind to all of that kind, before and after. The small
+// collections (connections, applications, APIs, roles, groups,
+// organizations) are compared record by record, so what a list read found
+// changed besides the named record counts too; users are never copied.
+#ifndef IDENTITYGRAPH_IMPORTER_TOUCHED_RECORDS_H_
+#define IDENTITYGRAPH_IMPORTER_TOUCHED_RECORDS_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "importer/change_mapping.h"
+#include "importer/graph_mapping.h"
+#include "importer/tenant_data.h"
+
+namespace identitygraph::importer {
+
+class TouchRecorder {
+ public:
+  explicit TouchRecorder(const TenantData& before);
+
+  void Note(const ChangeSet& changes);
+  TouchedEntities Finish(const TenantData& after, bool extension_changed) const;
+
+ private:
+  // Per entity kind: id -> the record's fields, joined.
+  using Fingerprints = absl::flat_hash_map<std::string, std::string>;
+  static std::vector<std::pair<graph::VertexKind, Fingerprints>> Take(
+      const TenantData& data);
+
+  std::vector<std::pair<graph::VertexKind, Fingerprints>> before_;
+  TouchedEntities named_;
+  // Kinds some change set read whole.
+  bool every_connection_ = false, every_group_ = false,
+       every_organization_ = false;
+  std::vector<std::string> extension_groups_, extension_roles_;
+};
+
+}  // namespace identitygraph::importer
+
+#endif  // IDENTITYGRAPH_IMPORTER_TOUCHED_RECORDS_H_

@@ -14,7 +14,8 @@
 // max(kMinOverlayRebuild, vertex_count / 16) vertices, the shared text is
 // rebuilt (costing about what a build's indexes cost). Vertex ids of existing
 // vertices stay; a removed vertex stays as Snapshot::removed() without edges,
-// and adding it again revives its id. Answers are those of a snapshot built
+// and adding it again revives its id (after a rebuild of the shared text or a
+// reload it gets a new one; tombstones go at the next full build). Answers are those of a snapshot built
 // from scratch with the same vertices and edges (snapshot_delta_test checks
 // it against GraphBuilder).
 //

@@ -15,9 +15,9 @@
 // rebuilt (costing about what a build's indexes cost). Vertex ids of existing
 // vertices stay; a removed vertex stays as Snapshot::removed() without edges,
 // and adding it again revives its id (after a rebuild of the shared text or a
-// reload it gets a new one; tombstones go at the next full build). Answers are those of a snapshot built
-// from scratch with the same vertices and edges (snapshot_delta_test checks
-// it against GraphBuilder).
+// reload it gets a new one; tombstones go at the next full build). Answers are
+// those of a snapshot built from scratch with the same vertices and edges
+// (snapshot_delta_test checks it against GraphBuilder).
 //
 // Order within a delta: removed vertices (with every edge at them), then
 // upserted vertices, then removed edges, then added edges. Removing what is

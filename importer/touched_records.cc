@@ -41,11 +41,16 @@ TouchRecorder::Take(const TenantData& data) {
 }
 
 TouchRecorder::TouchRecorder(const TenantData& before) : before_(Take(before)) {
-  for (const TenantRecord& g : before.extension.groups) {
-    extension_groups_.push_back(g.id);
+  AddExtensionEntities(before.extension, extension_before_);
+}
+
+void TouchRecorder::AddExtensionEntities(const ExtensionData& extension,
+                                         TouchedEntities& touched) {
+  for (const TenantRecord& g : extension.groups) {
+    touched.Add(VertexKind::kGroup, g.id);
   }
-  for (const TenantRecord& r : before.extension.roles) {
-    extension_roles_.push_back(r.id);
+  for (const TenantRecord& r : extension.roles) {
+    touched.Add(VertexKind::kRole, r.id);
   }
 }
 
@@ -119,18 +124,8 @@ TouchedEntities TouchRecorder::Finish(const TenantData& after,
     }
   }
   if (extension_changed) {
-    for (const std::string& id : extension_groups_) {
-      touched.Add(VertexKind::kGroup, id);
-    }
-    for (const std::string& id : extension_roles_) {
-      touched.Add(VertexKind::kRole, id);
-    }
-    for (const TenantRecord& g : after.extension.groups) {
-      touched.Add(VertexKind::kGroup, g.id);
-    }
-    for (const TenantRecord& r : after.extension.roles) {
-      touched.Add(VertexKind::kRole, r.id);
-    }
+    touched.Merge(extension_before_);
+    AddExtensionEntities(after.extension, touched);
   }
   return touched;
 }

@@ -41,13 +41,16 @@ class TouchRecorder {
   using Fingerprints = absl::flat_hash_map<std::string, std::string>;
   static std::vector<std::pair<graph::VertexKind, Fingerprints>> Take(
       const TenantData& data);
+  static void AddExtensionEntities(const ExtensionData& extension,
+                                   TouchedEntities& touched);
 
   std::vector<std::pair<graph::VertexKind, Fingerprints>> before_;
   TouchedEntities named_;
   // Kinds some change set read whole.
   bool every_connection_ = false, every_group_ = false,
        every_organization_ = false;
-  std::vector<std::string> extension_groups_, extension_roles_;
+  // The extension's groups and roles before: all are touched when it changed.
+  TouchedEntities extension_before_;
 };
 
 }  // namespace identitygraph::importer

@@ -278,6 +278,8 @@ absl::Duration ScanManager::PollOnce(const importer::TenantConfig& tenant) {
     // them finds the batch that applied them.
     *record.mutable_time() = ToProtoTimestamp(absl::Now());
     RecordBatch(record);
+    AfterStep(Step::kBatchRecorded);
+    CompactJournalIfDue();
   }
   {
     std::lock_guard<std::mutex> lock(follow_mutex_);
@@ -326,30 +328,52 @@ absl::StatusOr<int64_t> ScanManager::PublishFollowed(
   // these), so the change is only theirs.
   const std::shared_ptr<const graph::Snapshot> current = holder_.Get();
   std::shared_ptr<const graph::Snapshot> snapshot;
+  absl::Status persisted;
   if (current != nullptr) {
-    absl::StatusOr<graph::AppliedDelta> applied = graph::ApplyDelta(
-        *current, importer::MapChangesToDelta(data, touched, *current), version,
-        absl::Now());
+    const graph::SnapshotDelta delta =
+        importer::MapChangesToDelta(data, touched, *current);
+    absl::StatusOr<graph::AppliedDelta> applied =
+        graph::ApplyDelta(*current, delta, version, absl::Now());
     if (!applied.ok()) {
       return absl::InternalError(absl::StrCat(
           "could not apply followed changes to the graph: ",
           applied.status().message(), " (a defect: please report it)"));
     }
     snapshot = std::move(applied->snapshot);
+    // Durable before it is published: a restart serves what readers saw.
+    persisted =
+        PersistError(files_.Append(*snapshot, delta), "of followed changes");
   } else {
     graph::GraphBuilder builder;
     importer::MapToGraph(data, &builder);
     builder.set_cache_capacity_bytes(options_.cache_capacity_bytes);
     snapshot = std::move(builder).Build(version, absl::Now());
+    persisted = WriteSnapshot(*snapshot, "of followed changes");
   }
-  if (absl::Status written = WriteSnapshot(*snapshot, "of followed changes");
-      !written.ok()) {
-    return written;
-  }
+  if (!persisted.ok()) return persisted;
+  AfterStep(Step::kBatchJournaled);
   holder_.Publish(std::move(snapshot));
   std::lock_guard<std::mutex> lock(mutex_);
   last_version_ = version;
   return version;
+}
+
+void ScanManager::CompactJournalIfDue() {
+  std::lock_guard<std::mutex> publishing(publish_mutex_);
+  if (!files_.CompactionDue()) return;
+  const std::shared_ptr<const graph::Snapshot> served = holder_.Get();
+  if (served == nullptr) return;
+  const absl::Time start = absl::Now();
+  if (absl::Status written = WriteSnapshot(*served, "folding in its journal");
+      !written.ok()) {
+    // The journal still holds every batch: nothing is lost, and the next
+    // batch tries again.
+    LogWarning(written.message());
+    return;
+  }
+  LogInfo(absl::StrCat("folded the snapshot journal into snapshot version ",
+                       served->version(), " in ",
+                       absl::FormatDuration(absl::Now() - start)));
 }
 
 void ScanManager::StopFollowing(v1::FollowingState state, std::string message) {

@@ -32,7 +32,6 @@
 namespace identitygraph {
 namespace {
 
-constexpr char kSnapshotFile[] = "snapshot.igs";
 constexpr char kHistoryFile[] = "scans.json";
 constexpr char kBatchFile[] = "change_batches.json";
 constexpr size_t kMaxHistoryBytes = size_t{64} << 20;
@@ -113,7 +112,9 @@ ScanManager::ScanManager(ConfigStore& store, graph::SnapshotHolder& holder,
     : store_(store),
       holder_(holder),
       options_(std::move(options)),
-      batches_(std::move(batches)) {
+      batches_(std::move(batches)),
+      files_(options_.data_dir, options_.cache_capacity_bytes,
+             options_.journal_compact_after) {
   status_.set_state(v1::FOLLOWING_STATE_OFF);
 }
 
@@ -242,44 +243,59 @@ absl::Status ScanManager::Load() {
 
   // Following publishes versions no scan did.
   last_version_ = std::max(last_version_, batches_.max_snapshot_version());
-  const std::string snapshot_path =
-      absl::StrCat(options_.data_dir, "/", kSnapshotFile);
-  absl::StatusOr<std::shared_ptr<const graph::Snapshot>> snapshot =
-      graph::ReadSnapshotFile(snapshot_path, options_.cache_capacity_bytes);
+  absl::StatusOr<SnapshotFiles::Loaded> loaded = files_.Load();
+  if (!loaded.ok()) return loaded.status();
   // Only the newest scan can have been running when the server stopped.
   v1::Scan* interrupted =
       !scans_.empty() && !ScanEnded(scans_.back()) ? &scans_.back() : nullptr;
   const bool repair_history = interrupted != nullptr;
-  if (snapshot.ok()) {
-    const int64_t version = (*snapshot)->version();
-    if (version > last_version_ && interrupted != nullptr) {
-      // The server stopped after writing the scan's snapshot and before
-      // recording its end (Step::kSnapshotWritten): the scan succeeded.
-      interrupted->set_state(v1::SCAN_STATE_SUCCEEDED);
-      interrupted->set_snapshot_version(version);
-      interrupted->mutable_progress()->set_phase(v1::SCAN_PHASE_PUBLISH);
-      *interrupted->mutable_end_time() =
-          ToProtoTimestamp((*snapshot)->create_time());
-      LogWarning(absl::StrCat(
-          interrupted->name(), " wrote snapshot version ", version,
-          " but the server stopped before recording its end; recorded it as "
-          "succeeded"));
-      interrupted = nullptr;
-    } else if (version > last_version_) {
-      LogWarning(absl::StrCat(snapshot_path, " holds version ", version,
-                              ", which no scan or change batch in the history "
-                              "published (the history was lost or kept "
-                              "aside)"));
-    }
-    last_version_ = std::max(last_version_, version);
-    holder_.Publish(*std::move(snapshot));
-    LogInfo(absl::StrCat("serving snapshot version ", last_version_, " from ",
-                         snapshot_path));
-  } else if (!absl::IsNotFound(snapshot.status())) {
-    if (absl::Status kept = KeepAside(snapshot_path, snapshot.status());
-        !kept.ok()) {
-      return kept;
-    }
+  const int64_t file_version = loaded->file_version;
+  if (file_version > last_version_ && interrupted != nullptr) {
+    // The server stopped after writing the scan's snapshot and before
+    // recording its end (Step::kSnapshotWritten): the scan succeeded.
+    interrupted->set_state(v1::SCAN_STATE_SUCCEEDED);
+    interrupted->set_snapshot_version(file_version);
+    interrupted->mutable_progress()->set_phase(v1::SCAN_PHASE_PUBLISH);
+    // The file's creation time (a journal after it is stale).
+    *interrupted->mutable_end_time() =
+        ToProtoTimestamp(loaded->snapshot->create_time());
+    LogWarning(absl::StrCat(
+        interrupted->name(), " wrote snapshot version ", file_version,
+        " but the server stopped before recording its end; recorded it as "
+        "succeeded"));
+    interrupted = nullptr;
+  } else if (file_version > last_version_) {
+    LogWarning(absl::StrCat(files_.snapshot_path(), " holds version ",
+                            file_version,
+                            ", which no scan or change batch in the history "
+                            "published (the history was lost or kept "
+                            "aside)"));
+  }
+  last_version_ = std::max(last_version_, file_version);
+  for (const SnapshotFiles::Journaled& journaled : loaded->journaled) {
+    if (journaled.version <= last_version_) continue;
+    // The server stopped after the batch's delta was journaled and before
+    // the batch was listed (Step::kBatchJournaled): list what is known.
+    v1::ChangeBatch batch;
+    *batch.mutable_time() = ToProtoTimestamp(journaled.create_time);
+    batch.set_snapshot_version(journaled.version);
+    batch.set_recovered(true);
+    const std::string name = batches_.Add(batch);
+    LogWarning(absl::StrCat(
+        name, ": snapshot version ", journaled.version,
+        " was journaled but the server stopped before listing its batch; "
+        "listed it from the journal (the poll's figures are lost)"));
+    last_version_ = journaled.version;
+  }
+  if (loaded->snapshot != nullptr) {
+    holder_.Publish(loaded->snapshot);
+    LogInfo(absl::StrCat("serving snapshot version ",
+                         loaded->snapshot->version(), " from ",
+                         files_.snapshot_path(),
+                         loaded->journaled.empty()
+                             ? ""
+                             : absl::StrCat(" and ", loaded->journaled.size(),
+                                            " journaled batches")));
   }
   if (interrupted != nullptr) {
     interrupted->set_state(v1::SCAN_STATE_FAILED);
@@ -436,14 +452,17 @@ void ScanManager::Run(int64_t number, importer::TenantConfig tenant) {
 }
 
 absl::Status ScanManager::WriteSnapshot(const graph::Snapshot& snapshot,
-                                        absl::string_view what) const {
-  absl::Status written = graph::WriteSnapshotFile(
-      snapshot, absl::StrCat(options_.data_dir, "/", kSnapshotFile));
-  if (written.ok()) return written;
+                                        absl::string_view what) {
+  return PersistError(files_.Write(snapshot), what);
+}
+
+absl::Status ScanManager::PersistError(const absl::Status& failure,
+                                       absl::string_view what) {
+  if (failure.ok()) return failure;
   return importer::WithRemediation(
       absl::InternalError(absl::StrCat("could not write the snapshot",
                                        what.empty() ? "" : " ", what, ": ",
-                                       written.message())),
+                                       failure.message())),
       "Check the data directory's disk space and permissions; the previous "
       "snapshot is still served");
 }

@@ -4,19 +4,65 @@
 //
 //   scan_crash_child DATA_DIR CONNECT_TO CA_FILE STEP
 //
-// DATA_DIR must hold a complete configuration; STEP is 0 to 3
-// (ScanManager::Step). Exits 2 when the scan ended without reaching the step.
+// DATA_DIR must hold a complete configuration; STEP is a ScanManager::Step.
+// For the scan's steps (0 to 3) it runs a manual scan. For a followed
+// batch's (4, 5) the configuration must follow changes: once following has
+// caught up after the scan the server starts, it renames a user of auth0-sim
+// (POST /__sim/changes) and waits for the batch. Exits 2 when it ended
+// without reaching the step.
 #include <signal.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "graph/snapshot_holder.h"
+#include "importer/http_client.h"
 #include "server/config_store.h"
 #include "server/scan_manager.h"
+
+namespace {
+
+int FollowOneChange(identitygraph::ScanManager& manager,
+                    const std::string& domain,
+                    const identitygraph::importer::HttpClientOptions& http,
+                    identitygraph::ScanManager::Step step) {
+  const std::atomic<bool> cancelled{false};
+  // The scan the server's start asks for, then following's first poll.
+  absl::Status caught_up = manager.WaitForChanges(
+      absl::Now(), absl::Now() + absl::Minutes(2), cancelled);
+  if (!caught_up.ok()) {
+    std::fprintf(stderr, "following did not start: %s\n",
+                 std::string(caught_up.message()).c_str());
+    return 1;
+  }
+  identitygraph::importer::HttpClient client(http);
+  identitygraph::importer::HttpRequest request;
+  request.method = "POST";
+  request.url = absl::StrCat("https://", domain, "/__sim/changes");
+  request.body = R"({"op": "update_user", "user_id": "google-apps|grace",)"
+                 R"( "set": {"name": "Grace B. Hopper"}})";
+  auto changed = client.Send(request);
+  if (!changed.ok() || changed->status != 200) {
+    std::fprintf(stderr, "the change was refused: %s\n",
+                 changed.ok()
+                     ? changed->body.c_str()
+                     : std::string(changed.status().message()).c_str());
+    return 1;
+  }
+  // Killed inside, at the step.
+  (void)manager.WaitForChanges(absl::Now(), absl::Now() + absl::Minutes(2),
+                               cancelled);
+  std::fprintf(stderr, "the batch was applied without reaching step %d\n",
+               static_cast<int>(step));
+  return 2;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using identitygraph::ScanManager;
@@ -37,6 +83,8 @@ int main(int argc, char** argv) {
   options.data_dir = argv[1];
   options.import.http.connect_to = argv[2];
   options.import.http.ca_file = argv[3];
+  // auth0-sim delivers every event at once.
+  options.log_delivery_allowance = absl::ZeroDuration();
   options.after_step = [kill_after](ScanManager::Step step) {
     if (step == kill_after) raise(SIGKILL);
   };
@@ -45,6 +93,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n",
                  std::string(manager.status().message()).c_str());
     return 1;
+  }
+  if (kill_after >= ScanManager::Step::kBatchJournaled) {
+    return FollowOneChange(**manager, (*store)->Get().domain(),
+                           options.import.http, kill_after);
   }
   auto started = (*manager)->Start(identitygraph::v1::SCAN_TRIGGER_MANUAL);
   if (!started.ok()) {

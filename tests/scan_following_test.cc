@@ -25,6 +25,7 @@
 #include "server/scan_manager.h"
 #include "server/tenant_config.h"
 #include "tests/import_oracle.h"
+#include "tests/server_process.h"
 #include "tests/sim_instance.h"
 #include "tests/test_temp_dir.h"
 
@@ -86,6 +87,7 @@ class ScanFollowingTest : public ::testing::Test {
     options.import.retry.max_backoff = absl::Milliseconds(20);
     // The simulator delivers every event at once.
     options.log_delivery_allowance = absl::ZeroDuration();
+    options.journal_compact_after = journal_compact_after_;
     auto manager = ScanManager::Open(*store_, *holder_, options);
     ASSERT_TRUE(manager.ok()) << manager.status();
     manager_ = *std::move(manager);
@@ -185,6 +187,20 @@ class ScanFollowingTest : public ::testing::Test {
     ADD_FAILURE() << manager_->Following().DebugString();
   }
 
+  // Opens the manager with following turned off first, so that what a
+  // restart loaded is served until the test looks (following would start a
+  // scan at once).
+  void ReopenNotFollowing() {
+    manager_.reset();
+    Configure(
+        [](v1::Config& config) {
+          config.mutable_import_options()->set_follow_changes(false);
+        },
+        {"import_options.follow_changes"});
+    OpenManager();
+  }
+
+  size_t journal_compact_after_ = 64;
   TestTempDir dir_;
   std::unique_ptr<SimInstance> sim_;
   std::unique_ptr<ConfigStore> store_;
@@ -313,6 +329,74 @@ TEST_F(ScanFollowingTest, ARestartEndsInAFullScan) {
                   .ok());
   AwaitApplied();
   ExpectServedEqualsFullImport();
+}
+
+TEST_F(ScanFollowingTest, ARestartServesTheFollowedVersionFromTheJournal) {
+  // Never folded into the file (the manager of SetUp), then after every
+  // second batch.
+  for (const size_t compact_after : {size_t{64}, size_t{2}}) {
+    SCOPED_TRACE(compact_after);
+    journal_compact_after_ = compact_after;
+    if (manager_->List().empty()) {
+      AwaitFirstScan();
+    } else {
+      // After the previous round's restart: follow again.
+      Configure([](v1::Config&) {}, {"import_options.follow_changes"});
+      OpenManager();
+      AwaitApplied();
+    }
+    StartFollowing();
+    for (const char* name : {"Grace B. Hopper", "Grace Hopper", "G. Hopper"}) {
+      ASSERT_TRUE(sim_->Change({{"op", "update_user"},
+                                {"user_id", "google-apps|grace"},
+                                {"set", {{"name", name}}}})
+                      .ok());
+      AwaitApplied();
+    }
+    const std::shared_ptr<const graph::Snapshot> before = holder_->Get();
+    ReopenNotFollowing();
+    ASSERT_NE(holder_->Get(), nullptr);
+    EXPECT_EQ(holder_->Get()->version(), before->version());
+    EXPECT_EQ(holder_->Get()->create_time(), before->create_time());
+    EXPECT_TRUE(Lines(*holder_->Get()) == Lines(*before))
+        << EdgeDifference(Lines(*before), Lines(*holder_->Get()));
+    ExpectServedEqualsFullImport();
+  }
+}
+
+TEST_F(ScanFollowingTest, BatchesAndServedSnapshotAgreeAfterAKillAtEveryStep) {
+  AwaitFirstScan();
+  StartFollowing();
+  const ScanManager::Step steps[] = {ScanManager::Step::kBatchJournaled,
+                                     ScanManager::Step::kBatchRecorded};
+  for (const ScanManager::Step step : steps) {
+    SCOPED_TRACE(static_cast<int>(step));
+    Configure([](v1::Config&) {}, {"import_options.follow_changes"});
+    manager_.reset();
+    // Each kill renames Grace back and forth.
+    ASSERT_TRUE(sim_->Change({{"op", "update_user"},
+                              {"user_id", "google-apps|grace"},
+                              {"set", {{"name", "Grace Hopper"}}}})
+                    .ok());
+    const importer::HttpClientOptions http = sim_->HttpOptions();
+    ServerProcess::Exit killed =
+        ServerProcess::Run(IDENTITYGRAPH_SCAN_CRASH_CHILD,
+                           {dir_.path(), http.connect_to, http.ca_file,
+                            absl::StrCat(static_cast<int>(step))});
+    ASSERT_EQ(killed.exit_code, -1) << killed.output;
+
+    ReopenNotFollowing();
+    ASSERT_NE(holder_->Get(), nullptr);
+    const std::vector<v1::ChangeBatch> batches = manager_->ListChangeBatches();
+    ASSERT_FALSE(batches.empty());
+    // The killed batch is listed (recovered from the journal when the
+    // server stopped before listing it) and is what is served.
+    EXPECT_EQ(batches[0].snapshot_version(), holder_->Get()->version());
+    EXPECT_EQ(batches[0].recovered(),
+              step == ScanManager::Step::kBatchJournaled)
+        << batches[0].DebugString();
+    ExpectServedEqualsFullImport();
+  }
 }
 
 TEST_F(ScanFollowingTest, ARetentionGapEndsInAFullScanThatSaysWhy) {

@@ -343,7 +343,8 @@ int Main() {
       count > 0 ? static_cast<double>(change_extension) / count : 0.0,
       idle_extension / idle_minutes);
   std::printf(
-      "batch publish (full rebuild): p50 %.0f ms, max %.0f ms over %zu "
+      "batch publish (the touched entities mapped, the delta applied and "
+      "journaled): p50 %.0f ms, max %.0f ms over %zu "
       "batches\n",
       Quantile(publish, 0.5),
       publish.empty() ? 0.0 : *std::max_element(publish.begin(), publish.end()),

@@ -111,12 +111,11 @@ absl::StatusOr<FollowBatch> LogFollower::Poll(const std::string& from,
     return absl::FailedPreconditionError(changes.full_scan_reason);
   }
   // Kept until a poll returns: a failed one may have patched part of `data`.
-  // Made only when something may change (it copies the small collections).
   if (!touch_.has_value() && (!changes.empty() || extension_ != nullptr)) {
     touch_.emplace(data);
   }
   if (!changes.empty()) {
-    touch_->Note(changes);
+    touch_->Note(changes, data);
     absl::StatusOr<AppliedChanges> applied =
         ApplyChangeSet(changes, config_,
                        ManagementApi{management_.get(), config_.domain}, data);

@@ -40,7 +40,7 @@ TouchRecorder::Take(const TenantData& data) {
   return out;
 }
 
-TouchRecorder::TouchRecorder(const TenantData& before) : before_(Take(before)) {
+TouchRecorder::TouchRecorder(const TenantData& before) {
   AddExtensionEntities(before.extension, extension_before_);
 }
 
@@ -54,7 +54,10 @@ void TouchRecorder::AddExtensionEntities(const ExtensionData& extension,
   }
 }
 
-void TouchRecorder::Note(const ChangeSet& changes) {
+void TouchRecorder::Note(const ChangeSet& changes, const TenantData& before) {
+  // The small collections as they were before the first change set: a poll
+  // with none (the extension polled alone) copies nothing.
+  if (before_.empty()) before_ = Take(before);
   TouchedEntities& touched = named_;
   for (const RecordRef& ref : changes.reads) {
     switch (ref.kind) {
@@ -105,7 +108,7 @@ TouchedEntities TouchRecorder::Finish(const TenantData& after,
                                       bool extension_changed) const {
   TouchedEntities touched = named_;
   // What differs in the small collections, and all of a kind read whole.
-  const auto now = Take(after);
+  const auto now = before_.empty() ? decltype(before_)() : Take(after);
   for (size_t i = 0; i < before_.size(); ++i) {
     const auto& [kind, before] = before_[i];
     const Fingerprints& current = now[i].second;

@@ -3,7 +3,7 @@
 // records it patched:
 //
 //   TouchRecorder recorder(data);  // before the first poll to publish
-//   recorder.Note(changes);        // each poll's change set
+//   recorder.Note(changes, data);  // each poll's change set, before applying
 //   ... ApplyChangeSet, RefreshExtension ...
 //   TouchedEntities touched = recorder.Finish(data, extension_changed);
 //
@@ -14,7 +14,9 @@
 // record of a kind to all of that kind, before and after. The small
 // collections (connections, applications, APIs, roles, groups,
 // organizations) are compared record by record, so what a list read found
-// changed besides the named record counts too; users are never copied.
+// changed besides the named record counts too; they are copied at the first
+// change set noted (a poll of the extension alone copies only its ids), and
+// users are never copied.
 #ifndef IDENTITYGRAPH_IMPORTER_TOUCHED_RECORDS_H_
 #define IDENTITYGRAPH_IMPORTER_TOUCHED_RECORDS_H_
 
@@ -33,7 +35,8 @@ class TouchRecorder {
  public:
   explicit TouchRecorder(const TenantData& before);
 
-  void Note(const ChangeSet& changes);
+  // `before`: the data `changes` is about to be applied to.
+  void Note(const ChangeSet& changes, const TenantData& before);
   TouchedEntities Finish(const TenantData& after, bool extension_changed) const;
 
  private:
@@ -44,6 +47,7 @@ class TouchRecorder {
   static void AddExtensionEntities(const ExtensionData& extension,
                                    TouchedEntities& touched);
 
+  // Empty until the first change set.
   std::vector<std::pair<graph::VertexKind, Fingerprints>> before_;
   TouchedEntities named_;
   // Kinds some change set read whole.

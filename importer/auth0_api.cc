@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -138,6 +139,29 @@ absl::Status GetJson(AuthorizedCaller& caller, const Resource& resource,
     parsed = ParseJson(response->body, message,
                        absl::StrCat("a page or record of ", resource.what));
     if (parsed.ok()) return parsed;
+  }
+  return parsed;
+}
+
+absl::StatusOr<bool> GetJsonIfChanged(
+    AuthorizedCaller& caller, const Resource& resource, const std::string& url,
+    const std::string& audience, google::protobuf::Message* message,
+    uint64_t* fingerprint, absl::string_view api_label) {
+  absl::Status parsed;
+  for (int attempt = 0; attempt < kParseAttempts; ++attempt) {
+    absl::StatusOr<HttpResponse> response = caller.Get(url, audience);
+    if (!response.ok()) return response.status();
+    if (response->status != 200)
+      return ErrorFromResponse(*response, resource, api_label);
+    // Never 0, which stands for none.
+    const uint64_t print = absl::Hash<std::string>()(response->body) | 1;
+    if (print == *fingerprint) return false;
+    parsed = ParseJson(response->body, message,
+                       absl::StrCat("a page or record of ", resource.what));
+    if (parsed.ok()) {
+      *fingerprint = print;
+      return true;
+    }
   }
   return parsed;
 }

@@ -19,10 +19,12 @@
 #ifndef IDENTITYGRAPH_IMPORTER_AUTH0_API_H_
 #define IDENTITYGRAPH_IMPORTER_AUTH0_API_H_
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 #include "importer/authorized_caller.h"
@@ -59,6 +61,16 @@ absl::Status GetJson(AuthorizedCaller& caller, const Resource& resource,
                      const std::string& url, const std::string& audience,
                      google::protobuf::Message* message,
                      absl::string_view api_label = "Auth0 Management API");
+
+// As GetJson, for a document polled whole: when the 200 answer's body is
+// byte for byte the one `*fingerprint` was taken of (an in-process hash; 0:
+// none yet), leaves `message` as it is and answers false, without parsing;
+// otherwise parses it, updates `*fingerprint` and answers true.
+absl::StatusOr<bool> GetJsonIfChanged(
+    AuthorizedCaller& caller, const Resource& resource, const std::string& url,
+    const std::string& audience, google::protobuf::Message* message,
+    uint64_t* fingerprint,
+    absl::string_view api_label = "Auth0 Management API");
 
 // Reads `url` (which may already have a query) page by page with `from`/`take`
 // into `page` (a message with a string field `next`), calling `on_page` after

@@ -490,11 +490,15 @@ absl::StatusOr<AppliedChanges> ApplyChangeSet(const ChangeSet& changes,
 
 absl::StatusOr<bool> RefreshExtension(const ExtensionApi& api,
                                       const std::vector<std::string>& scopes,
+                                      ExtensionFingerprints* seen,
                                       TenantData& data) {
-  absl::StatusOr<ExtensionData> fresh = FetchExtension(api, scopes);
+  absl::StatusOr<std::optional<ExtensionData>> fresh =
+      FetchExtensionIfChanged(api, scopes, seen);
   if (!fresh.ok()) return fresh.status();
-  if (*fresh == data.extension) return false;
-  data.extension = *std::move(fresh);
+  // Bytes that differ may still hold the same records (another order of
+  // keys): compared as records.
+  if (!fresh->has_value() || **fresh == data.extension) return false;
+  data.extension = **std::move(fresh);
   return true;
 }
 

@@ -54,9 +54,11 @@ absl::StatusOr<AppliedChanges> ApplyChangeSet(const ChangeSet& changes,
 // The Authorization Extension writes no tenant logs, so following polls it:
 // reads it again (one export with read:configuration, else /groups and
 // /roles; `scopes` are the extension token's) and replaces `data.extension`
-// when it differs. Returns whether it did.
+// when it differs. Returns whether it did. `*seen` carries the documents'
+// fingerprints from poll to poll: bytes unchanged are not parsed again.
 absl::StatusOr<bool> RefreshExtension(const ExtensionApi& api,
                                       const std::vector<std::string>& scopes,
+                                      ExtensionFingerprints* seen,
                                       TenantData& data);
 
 }  // namespace identitygraph::importer

@@ -1,6 +1,8 @@
 #include "importer/extension_fetcher.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,11 +25,13 @@ bool Has(const std::vector<std::string>& scopes, const char* scope) {
   return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
 }
 
-absl::Status Read(const ExtensionApi& api, const std::string& path,
-                  const Resource& resource, wire::ExtensionDocument* out) {
-  return GetJson(*api.caller, resource,
-                 absl::StrCat(absl::StripSuffix(api.api_url, "/"), path),
-                 api.audience, out, ApiLabel());
+absl::StatusOr<bool> Read(const ExtensionApi& api, const std::string& path,
+                          const Resource& resource,
+                          wire::ExtensionDocument* out, uint64_t* fingerprint) {
+  return GetJsonIfChanged(
+      *api.caller, resource,
+      absl::StrCat(absl::StripSuffix(api.api_url, "/"), path), api.audience,
+      out, fingerprint, ApiLabel());
 }
 
 ExtensionData ToData(const wire::ExtensionDocument& document) {
@@ -56,32 +60,53 @@ ExtensionData ToData(const wire::ExtensionDocument& document) {
 
 }  // namespace
 
-absl::StatusOr<ExtensionData> FetchExtension(
-    const ExtensionApi& api, const std::vector<std::string>& scopes) {
+absl::StatusOr<std::optional<ExtensionData>> FetchExtensionIfChanged(
+    const ExtensionApi& api, const std::vector<std::string>& scopes,
+    ExtensionFingerprints* seen) {
   wire::ExtensionDocument document;
   if (Has(scopes, "read:configuration")) {
-    if (absl::Status status =
-            Read(api, "/configuration/export",
-                 {"configuration", "read:configuration"}, &document);
-        !status.ok()) {
-      return status;
-    }
+    absl::StatusOr<bool> changed = Read(api, "/configuration/export",
+                                        {"configuration", "read:configuration"},
+                                        &document, &seen->export_body);
+    if (!changed.ok()) return changed.status();
+    if (!*changed) return std::nullopt;
     return ToData(document);
   }
+  const Resource groups_resource{"groups", "read:groups"};
+  const Resource roles_resource{"roles", "read:roles"};
   wire::ExtensionDocument groups, roles;
-  if (absl::Status status =
-          Read(api, "/groups", {"groups", "read:groups"}, &groups);
-      !status.ok()) {
-    return status;
+  absl::StatusOr<bool> groups_changed =
+      Read(api, "/groups", groups_resource, &groups, &seen->groups_body);
+  if (!groups_changed.ok()) return groups_changed.status();
+  absl::StatusOr<bool> roles_changed =
+      Read(api, "/roles", roles_resource, &roles, &seen->roles_body);
+  if (!roles_changed.ok()) return roles_changed.status();
+  if (!*groups_changed && !*roles_changed) return std::nullopt;
+  // One changed: the other, skipped as unchanged, is read again to parse.
+  if (!*groups_changed) {
+    seen->groups_body = 0;
+    groups_changed =
+        Read(api, "/groups", groups_resource, &groups, &seen->groups_body);
+    if (!groups_changed.ok()) return groups_changed.status();
   }
-  if (absl::Status status =
-          Read(api, "/roles", {"roles", "read:roles"}, &roles);
-      !status.ok()) {
-    return status;
+  if (!*roles_changed) {
+    seen->roles_body = 0;
+    roles_changed =
+        Read(api, "/roles", roles_resource, &roles, &seen->roles_body);
+    if (!roles_changed.ok()) return roles_changed.status();
   }
   *document.mutable_groups() = std::move(*groups.mutable_groups());
   *document.mutable_roles() = std::move(*roles.mutable_roles());
   return ToData(document);
+}
+
+absl::StatusOr<ExtensionData> FetchExtension(
+    const ExtensionApi& api, const std::vector<std::string>& scopes) {
+  ExtensionFingerprints none;
+  absl::StatusOr<std::optional<ExtensionData>> data =
+      FetchExtensionIfChanged(api, scopes, &none);
+  if (!data.ok()) return data.status();
+  return **std::move(data);
 }
 
 }  // namespace identitygraph::importer

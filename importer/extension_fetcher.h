@@ -13,6 +13,8 @@
 #ifndef IDENTITYGRAPH_IMPORTER_EXTENSION_FETCHER_H_
 #define IDENTITYGRAPH_IMPORTER_EXTENSION_FETCHER_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,19 @@ struct ExtensionApi {
 // `scopes`: those granted to the extension token; decides the way to read.
 absl::StatusOr<ExtensionData> FetchExtension(
     const ExtensionApi& api, const std::vector<std::string>& scopes);
+
+// Fingerprints of the documents a poll read last (auth0_api.h's
+// GetJsonIfChanged); zero: none yet.
+struct ExtensionFingerprints {
+  uint64_t export_body = 0, groups_body = 0, roles_body = 0;
+};
+// For a poll: nullopt when every document read is byte for byte what `*seen`
+// was taken of, so an unchanged extension costs its requests but no parsing
+// (at 1M users a generated export of 70 MB took 4 to 5 s to parse). The
+// documents are not paged, so the bytes are the whole state.
+absl::StatusOr<std::optional<ExtensionData>> FetchExtensionIfChanged(
+    const ExtensionApi& api, const std::vector<std::string>& scopes,
+    ExtensionFingerprints* seen);
 
 }  // namespace identitygraph::importer
 

@@ -129,7 +129,7 @@ absl::StatusOr<FollowBatch> LogFollower::Poll(const std::string& from,
     absl::StatusOr<bool> changed =
         RefreshExtension({extension_.get(), config_.extension.api_url,
                           config_.extension.audience},
-                         *scopes, data);
+                         *scopes, &extension_seen_, data);
     if (!changed.ok()) return changed.status();
     batch.extension_changed = *changed;
   }

@@ -36,6 +36,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "importer/authorized_caller.h"
+#include "importer/extension_fetcher.h"
 #include "importer/graph_mapping.h"
 #include "importer/http_client.h"
 #include "importer/import.h"
@@ -112,6 +113,8 @@ class LogFollower {
   std::unique_ptr<AuthorizedCaller> management_;
   std::unique_ptr<AuthorizedCaller> extension_;
   LogReader reader_;
+  // The extension's documents as the last poll read them.
+  ExtensionFingerprints extension_seen_;
   // What polls changed since the last one that returned (see Poll).
   std::optional<TouchRecorder> touch_;
 };

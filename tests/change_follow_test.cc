@@ -117,7 +117,8 @@ class ChangeFollowTest : public ::testing::Test {
     EXPECT_TRUE(token.ok()) << token.status();
     absl::StatusOr<bool> changed = RefreshExtension(
         {caller_.get(), kExtensionUrl, kExtensionAudience},
-        token.ok() ? token->scopes : std::vector<std::string>{}, data_);
+        token.ok() ? token->scopes : std::vector<std::string>{},
+        &extension_seen_, data_);
     EXPECT_TRUE(changed.ok()) << changed.status();
     return changed.value_or(false);
   }
@@ -150,6 +151,7 @@ class ChangeFollowTest : public ::testing::Test {
   std::unique_ptr<LogReader> reader_;
   std::string checkpoint_;
   TenantData data_;
+  ExtensionFingerprints extension_seen_;
   int64_t requests_ = 0;
 };
 
@@ -289,6 +291,42 @@ TEST_F(ChangeFollowTest, ExtensionChangesAreFoundByPollingIt) {
                      {"name", "Auditors"},
                      {"members", {"samlp|ken", "google-apps|linus"}}}}});
   EXPECT_FALSE(PollExtension());  // nothing changed since
+}
+
+TEST_F(ChangeFollowTest, AnUnchangedExtensionIsNotParsedAgain) {
+  // Both ways of reading it: one export, or /groups and /roles.
+  const std::vector<std::vector<std::string>> ways = {
+      {"read:configuration"}, {"read:groups", "read:roles"}};
+  int round = 0;
+  for (const std::vector<std::string>& scopes : ways) {
+    SCOPED_TRACE(scopes[0]);
+    const ExtensionApi api{caller_.get(), kExtensionUrl, kExtensionAudience};
+    ExtensionFingerprints seen;
+    absl::StatusOr<std::optional<ExtensionData>> first =
+        FetchExtensionIfChanged(api, scopes, &seen);
+    ASSERT_TRUE(first.ok()) << first.status();
+    ASSERT_TRUE(first->has_value());
+    absl::StatusOr<std::optional<ExtensionData>> again =
+        FetchExtensionIfChanged(api, scopes, &seen);
+    ASSERT_TRUE(again.ok()) << again.status();
+    EXPECT_FALSE(again->has_value());
+    // A change to the roles alone: the whole extension comes back, its
+    // unchanged groups read again to be parsed.
+    ASSERT_TRUE(sim_->Change({{"op", "extension_put"},
+                              {"kind", "roles"},
+                              {"record",
+                               {{"_id", absl::StrCat("ext-role-new-", round++)},
+                                {"name", "Auditors"},
+                                {"users", {"samlp|ken"}}}}})
+                    .ok());
+    absl::StatusOr<std::optional<ExtensionData>> changed =
+        FetchExtensionIfChanged(api, scopes, &seen);
+    ASSERT_TRUE(changed.ok()) << changed.status();
+    ASSERT_TRUE(changed->has_value());
+    EXPECT_EQ((*changed)->groups, (*first)->groups);
+    EXPECT_EQ((*changed)->roles.size(), (*first)->roles.size() + 1);
+    EXPECT_EQ((*changed)->role_users.size(), (*first)->role_users.size() + 1);
+  }
 }
 
 TEST_F(ChangeFollowTest, WhatOnlyAFullScanCoversSaysWhy) {

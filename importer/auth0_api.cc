@@ -126,23 +126,6 @@ std::string UrlEncode(absl::string_view text) {
   return out;
 }
 
-absl::Status GetJson(AuthorizedCaller& caller, const Resource& resource,
-                     const std::string& url, const std::string& audience,
-                     google::protobuf::Message* message,
-                     absl::string_view api_label) {
-  absl::Status parsed;
-  for (int attempt = 0; attempt < kParseAttempts; ++attempt) {
-    absl::StatusOr<HttpResponse> response = caller.Get(url, audience);
-    if (!response.ok()) return response.status();
-    if (response->status != 200)
-      return ErrorFromResponse(*response, resource, api_label);
-    parsed = ParseJson(response->body, message,
-                       absl::StrCat("a page or record of ", resource.what));
-    if (parsed.ok()) return parsed;
-  }
-  return parsed;
-}
-
 absl::StatusOr<bool> GetJsonIfChanged(
     AuthorizedCaller& caller, const Resource& resource, const std::string& url,
     const std::string& audience, google::protobuf::Message* message,
@@ -164,6 +147,17 @@ absl::StatusOr<bool> GetJsonIfChanged(
     }
   }
   return parsed;
+}
+
+absl::Status GetJson(AuthorizedCaller& caller, const Resource& resource,
+                     const std::string& url, const std::string& audience,
+                     google::protobuf::Message* message,
+                     absl::string_view api_label) {
+  // No fingerprint is 0: every answer is parsed.
+  uint64_t none = 0;
+  return GetJsonIfChanged(caller, resource, url, audience, message, &none,
+                          api_label)
+      .status();
 }
 
 absl::Status ForEachCheckpointPage(

@@ -342,7 +342,8 @@ absl::StatusOr<int64_t> ScanManager::PublishFollowed(
     snapshot = std::move(applied->snapshot);
     // Durable before it is published: a restart serves what readers saw.
     persisted =
-        PersistError(files_.Append(*snapshot, delta), "of followed changes");
+        PersistError(files_.Append(current->version(), *snapshot, delta),
+                     "of followed changes");
   } else {
     graph::GraphBuilder builder;
     importer::MapToGraph(data, &builder);

@@ -136,9 +136,12 @@ absl::Status SnapshotFiles::Write(const graph::Snapshot& snapshot) {
   return absl::OkStatus();
 }
 
-absl::Status SnapshotFiles::Append(const graph::Snapshot& snapshot,
+absl::Status SnapshotFiles::Append(int64_t base_version,
+                                   const graph::Snapshot& snapshot,
                                    const graph::SnapshotDelta& delta) {
-  if (!journal_open_ || last_version_ == 0) return Write(snapshot);
+  // A record applies to what the files hold: anything else would replay
+  // onto the wrong graph.
+  if (!journal_open_ || base_version != last_version_) return Write(snapshot);
   graph::JournalEntry entry;
   entry.version = snapshot.version();
   entry.create_time = snapshot.create_time();

@@ -58,11 +58,10 @@ class SnapshotFiles {
   // Writes `snapshot` whole and starts an empty journal after it. An error
   // names the file; the previous file (and journal) are then still intact.
   absl::Status Write(const graph::Snapshot& snapshot);
-  // Makes `snapshot`, which is `delta` applied to the last snapshot written
-  // or appended, durable: a journal record, or the whole file when there is
-  // no journal to append to (it could not be started, or a scan's file is
-  // missing).
-  absl::Status Append(const graph::Snapshot& snapshot,
+  // Makes `snapshot`, which is `delta` applied to version `base_version`,
+  // durable: a journal record when the files end in that version, else (a
+  // scan's file written but not published, no journal) the whole file.
+  absl::Status Append(int64_t base_version, const graph::Snapshot& snapshot,
                       const graph::SnapshotDelta& delta);
   // Whether the journal holds compact_after records or more (Write then
   // folds them into the file).

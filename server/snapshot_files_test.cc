@@ -60,8 +60,9 @@ class SnapshotFilesTest : public ::testing::Test {
     absl::StatusOr<graph::AppliedDelta> applied = graph::ApplyDelta(
         *served_, delta, version, absl::FromUnixSeconds(1000 + version));
     ASSERT_TRUE(applied.ok()) << applied.status();
+    ASSERT_TRUE(
+        files.Append(served_->version(), *applied->snapshot, delta).ok());
     served_ = applied->snapshot;
-    ASSERT_TRUE(files.Append(*served_, delta).ok());
   }
 
   SnapshotFiles::Loaded Load(size_t compact_after = 64) {
@@ -165,6 +166,28 @@ TEST_F(SnapshotFilesTest, AJournalOlderThanTheFileIsDropped) {
   served_ = loaded->snapshot;
   Publish(reopened, AddUser("linus"));
   EXPECT_EQ(Versions(Load()), (std::vector<int64_t>{13}));
+}
+
+TEST_F(SnapshotFilesTest, ADeltaOnAnotherVersionWritesTheWholeFile) {
+  SnapshotFiles files(dir_.path(), 1 << 20, 64);
+  ASSERT_TRUE(files.Load().ok());
+  ASSERT_TRUE(files.Write(*served_).ok());
+  const std::shared_ptr<const graph::Snapshot> published = served_;
+  // A scan's snapshot written, then cancelled before it was published: the
+  // next followed delta is on the published version, not the file's.
+  graph::GraphBuilder b;
+  b.AddEntity(graph::VertexKind::kUser, "ken", "Ken", "ken@acme.com");
+  ASSERT_TRUE(
+      files.Write(*std::move(b).Build(8, absl::FromUnixSeconds(2000))).ok());
+  served_ = published;
+  Publish(files, AddUser("grace"));
+  const SnapshotFiles::Loaded loaded = Load();
+  EXPECT_EQ(loaded.file_version, 8);
+  EXPECT_TRUE(loaded.journaled.empty());
+  ASSERT_NE(loaded.snapshot, nullptr);
+  EXPECT_TRUE(HasUser(*loaded.snapshot, "grace"));
+  EXPECT_TRUE(HasUser(*loaded.snapshot, "ada"));
+  EXPECT_FALSE(HasUser(*loaded.snapshot, "ken"));
 }
 
 TEST_F(SnapshotFilesTest, ATornLastRecordIsDroppedAndOverwritten) {

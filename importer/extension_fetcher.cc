@@ -63,40 +63,45 @@ ExtensionData ToData(const wire::ExtensionDocument& document) {
 absl::StatusOr<std::optional<ExtensionData>> FetchExtensionIfChanged(
     const ExtensionApi& api, const std::vector<std::string>& scopes,
     ExtensionFingerprints* seen) {
+  // Taken over only once the extension is returned: a poll that fails
+  // halfway must not remember bytes whose records it never handed on.
+  ExtensionFingerprints next = *seen;
   wire::ExtensionDocument document;
   if (Has(scopes, "read:configuration")) {
     absl::StatusOr<bool> changed = Read(api, "/configuration/export",
                                         {"configuration", "read:configuration"},
-                                        &document, &seen->export_body);
+                                        &document, &next.export_body);
     if (!changed.ok()) return changed.status();
     if (!*changed) return std::nullopt;
+    *seen = next;
     return ToData(document);
   }
   const Resource groups_resource{"groups", "read:groups"};
   const Resource roles_resource{"roles", "read:roles"};
   wire::ExtensionDocument groups, roles;
   absl::StatusOr<bool> groups_changed =
-      Read(api, "/groups", groups_resource, &groups, &seen->groups_body);
+      Read(api, "/groups", groups_resource, &groups, &next.groups_body);
   if (!groups_changed.ok()) return groups_changed.status();
   absl::StatusOr<bool> roles_changed =
-      Read(api, "/roles", roles_resource, &roles, &seen->roles_body);
+      Read(api, "/roles", roles_resource, &roles, &next.roles_body);
   if (!roles_changed.ok()) return roles_changed.status();
   if (!*groups_changed && !*roles_changed) return std::nullopt;
   // One changed: the other, skipped as unchanged, is read again to parse.
   if (!*groups_changed) {
-    seen->groups_body = 0;
+    next.groups_body = 0;
     groups_changed =
-        Read(api, "/groups", groups_resource, &groups, &seen->groups_body);
+        Read(api, "/groups", groups_resource, &groups, &next.groups_body);
     if (!groups_changed.ok()) return groups_changed.status();
   }
   if (!*roles_changed) {
-    seen->roles_body = 0;
+    next.roles_body = 0;
     roles_changed =
-        Read(api, "/roles", roles_resource, &roles, &seen->roles_body);
+        Read(api, "/roles", roles_resource, &roles, &next.roles_body);
     if (!roles_changed.ok()) return roles_changed.status();
   }
   *document.mutable_groups() = std::move(*groups.mutable_groups());
   *document.mutable_roles() = std::move(*roles.mutable_roles());
+  *seen = next;
   return ToData(document);
 }
 

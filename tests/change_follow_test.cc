@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "graph/graph_builder.h"
@@ -327,6 +328,39 @@ TEST_F(ChangeFollowTest, AnUnchangedExtensionIsNotParsedAgain) {
     EXPECT_EQ((*changed)->roles.size(), (*first)->roles.size() + 1);
     EXPECT_EQ((*changed)->role_users.size(), (*first)->role_users.size() + 1);
   }
+}
+
+TEST_F(ChangeFollowTest, APollThatFailsHalfwayForgetsWhatItRead) {
+  const ExtensionApi api{caller_.get(), kExtensionUrl, kExtensionAudience};
+  const std::vector<std::string> scopes = {"read:groups", "read:roles"};
+  ExtensionFingerprints seen;
+  ASSERT_TRUE(FetchExtensionIfChanged(api, scopes, &seen).ok());
+  ASSERT_TRUE(sim_->Change({{"op", "extension_put"},
+                            {"kind", "groups"},
+                            {"record",
+                             {{"_id", "ext-grp-halfway"},
+                              {"name", "Halfway"},
+                              {"members", {"samlp|ken"}}}}})
+                  .ok());
+  // The new groups are read, then /roles answers garbage every time.
+  const std::string roles_path = absl::StrCat(
+      absl::StripPrefix(kExtensionUrl, "https://acme.us12.webtask.io"),
+      "/roles");
+  ASSERT_TRUE(
+      sim_->SetFaults(absl::StrCat("malformed:fraction=1,path=", roles_path))
+          .ok());
+  EXPECT_FALSE(FetchExtensionIfChanged(api, scopes, &seen).ok());
+  ASSERT_TRUE(sim_->ClearFaults().ok());
+  // The groups' change is still news to the next poll.
+  absl::StatusOr<std::optional<ExtensionData>> next =
+      FetchExtensionIfChanged(api, scopes, &seen);
+  ASSERT_TRUE(next.ok()) << next.status();
+  ASSERT_TRUE(next->has_value());
+  bool found = false;
+  for (const TenantRecord& group : (*next)->groups) {
+    found = found || group.id == "ext-grp-halfway";
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST_F(ChangeFollowTest, WhatOnlyAFullScanCoversSaysWhy) {

@@ -57,8 +57,10 @@ if ((sanitizers)); then
   # The simulator is the tests' tool, not what is under test: the plain build's serves.
   IDENTITYGRAPH_AUTH0_SIM="$top/build/tests/auth0_sim/auth0-sim" TSAN_OPTIONS=halt_on_error=1 \
     ctest --test-dir build-tsan -L 'graph|importer' --output-on-failure -j2
-  # Following runs a follower thread beside scans and waiting readers.
+  # Following runs a follower thread beside scans and waiting readers. The crash test's child
+  # (killed after a step) is the plain build's: see CrashChild in tests/scan_following_test.cc.
   IDENTITYGRAPH_AUTH0_SIM="$top/build/tests/auth0_sim/auth0-sim" TSAN_OPTIONS=halt_on_error=1 \
+    IDENTITYGRAPH_SCAN_CRASH_CHILD="$top/build/tests/scan_crash_child" \
     ctest --test-dir build-tsan -R '^ScanFollowingTest[.]' --output-on-failure -j2
 
   # Every build above replays the fuzz targets' seeds (label fuzz); this one fuzzes.

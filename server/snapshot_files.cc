@@ -75,7 +75,6 @@ absl::StatusOr<SnapshotFiles::Loaded> SnapshotFiles::Load() {
             "record overwrites them"));
       }
       journal_open_ = true;
-      journal_base_ = loaded.file_version;
       last_version_ = loaded.snapshot->version();
       journal_end_ = journal->end;
       journal_records_ = journal->entries.size();
@@ -94,20 +93,25 @@ absl::StatusOr<SnapshotFiles::Loaded> SnapshotFiles::Load() {
       return kept;
     }
   }
+  StartJournal(loaded.file_version);
+  return loaded;
+}
+
+void SnapshotFiles::StartJournal(int64_t version) {
+  journal_open_ = false;
   uint64_t end = 0;
-  if (absl::Status started =
-          graph::StartJournal(journal_path(), loaded.file_version, &end);
-      started.ok()) {
-    journal_open_ = true;
-    journal_base_ = loaded.file_version;
-    journal_end_ = end;
-    journal_records_ = 0;
-  } else {
+  if (absl::Status started = graph::StartJournal(journal_path(), version, &end);
+      !started.ok()) {
+    // A journal left behind follows an older version: dropped at the next
+    // start. Appends rewrite the file until a journal can be started.
     LogWarning(absl::StrCat(
         "could not start ", journal_path(), ": ", started.message(),
         "; followed changes will rewrite ", snapshot_path(), " until it can"));
+    return;
   }
-  return loaded;
+  journal_open_ = true;
+  journal_end_ = end;
+  journal_records_ = 0;
 }
 
 absl::Status SnapshotFiles::Write(const graph::Snapshot& snapshot) {
@@ -117,22 +121,7 @@ absl::Status SnapshotFiles::Write(const graph::Snapshot& snapshot) {
     return written;
   }
   last_version_ = snapshot.version();
-  journal_open_ = false;
-  uint64_t end = 0;
-  if (absl::Status started =
-          graph::StartJournal(journal_path(), snapshot.version(), &end);
-      !started.ok()) {
-    // The file is written; the old journal is stale now and dropped at the
-    // next start. Appends rewrite the file until a journal can be started.
-    LogWarning(absl::StrCat(
-        "could not start ", journal_path(), ": ", started.message(),
-        "; followed changes will rewrite ", snapshot_path(), " until it can"));
-    return absl::OkStatus();
-  }
-  journal_open_ = true;
-  journal_base_ = snapshot.version();
-  journal_end_ = end;
-  journal_records_ = 0;
+  StartJournal(snapshot.version());
   return absl::OkStatus();
 }
 

@@ -74,10 +74,14 @@ class SnapshotFiles {
   const std::string data_dir_;
   const size_t cache_capacity_bytes_;
   const size_t compact_after_;
+  // Replaces snapshot.journal with an empty one following `version`; on
+  // failure (logged) appends write the whole file instead.
+  void StartJournal(int64_t version);
+
   // Set while snapshot.journal follows the file's version: where the next
-  // record goes and how many it holds.
+  // record goes and how many it holds. last_version_: the version the files
+  // end in.
   bool journal_open_ = false;
-  int64_t journal_base_ = 0;
   int64_t last_version_ = 0;
   uint64_t journal_end_ = 0;
   size_t journal_records_ = 0;

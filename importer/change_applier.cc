@@ -9,10 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "importer/auth0_api.h"
 #include "importer/connections.h"
+#include "importer/tenant_index.h"
 #include "importer/wire/auth0_wire.pb.h"
 
 namespace identitygraph::importer {
 namespace {
+
+using graph::VertexKind;
 
 template <typename T, typename Pred>
 void EraseIf(std::vector<T>& items, Pred pred) {
@@ -37,6 +40,8 @@ class Applier {
     if (!changes.full_scan_reason.empty()) {
       return absl::FailedPreconditionError(changes.full_scan_reason);
     }
+    // Once after a full scan; then the edits keep it.
+    EnsureIndexed(data_);
     for (RecordKind kind :
          {RecordKind::kUser, RecordKind::kUserRoles, RecordKind::kRole,
           RecordKind::kRoleMembers, RecordKind::kRolePermissions}) {
@@ -55,13 +60,10 @@ class Applier {
     // sees the record's fate.
     std::vector<RecordRef> reads(changes.reads.begin(), changes.reads.end());
     if (!changes.logged_in.empty()) {
-      // Logins are most of a tenant's log, customers' too: look users up by
-      // hash, and read only those who came through a selected connection.
-      absl::flat_hash_set<absl::string_view> known;
-      known.reserve(data_.users.size());
-      for (const TenantUser& user : data_.users) known.insert(user.id);
+      // Logins are most of a tenant's log, customers' too: read only users
+      // the import lacks who came through a selected connection.
       for (const auto& [user, connection] : changes.logged_in) {
-        if (known.contains(user) ||
+        if (FindUser(data_, user) != nullptr ||
             changes.reads.contains({RecordKind::kUser, user, ""})) {
           continue;
         }
@@ -229,7 +231,12 @@ class Applier {
     absl::flat_hash_set<std::string> now;
     for (const TenantRecord& group : kept) now.insert(group.id);
     auto gone = [&](const IdPair& pair) { return !now.contains(pair.first); };
-    EraseIf(data_.group_user_members, gone);
+    for (const std::string& group : had) {
+      if (!now.contains(group)) {
+        EraseRecords(data_, Collection::kGroupUserMembers, VertexKind::kGroup,
+                     group);
+      }
+    }
     EraseIf(data_.group_group_members, gone);
     EraseIf(data_.group_roles, gone);
     data_.groups = std::move(kept);
@@ -259,11 +266,11 @@ class Applier {
         FetchGroupMembers(api_, id);
     if (absl::IsNotFound(members.status())) return Groups("");
     if (!members.ok()) return members.status();
-    auto of_group = [&](const IdPair& pair) { return pair.first == id; };
-    EraseIf(data_.group_user_members, of_group);
-    EraseIf(data_.group_group_members, of_group);
+    EraseRecords(data_, Collection::kGroupUserMembers, VertexKind::kGroup, id);
+    EraseIf(data_.group_group_members,
+            [&](const IdPair& pair) { return pair.first == id; });
     for (std::string& user : members->users)
-      data_.group_user_members.push_back({id, std::move(user)});
+      AddPair(data_, Collection::kGroupUserMembers, id, std::move(user));
     for (std::string& group : members->groups)
       data_.group_group_members.push_back({id, std::move(group)});
     return absl::OkStatus();
@@ -281,12 +288,13 @@ class Applier {
     absl::flat_hash_set<std::string> had, now;
     for (const TenantRecord& o : data_.organizations) had.insert(o.id);
     for (const TenantRecord& o : *organizations) now.insert(o.id);
-    EraseIf(data_.organization_members,
-            [&](const IdPair& pair) { return !now.contains(pair.first); });
-    EraseIf(data_.organization_roles,
-            [&](const TenantData::OrganizationRole& r) {
-              return !now.contains(r.organization);
-            });
+    for (const std::string& organization : had) {
+      if (now.contains(organization)) continue;
+      EraseRecords(data_, Collection::kOrganizationMembers,
+                   VertexKind::kOrganization, organization);
+      EraseRecords(data_, Collection::kOrganizationRoles,
+                   VertexKind::kOrganization, organization);
+    }
     data_.organizations = *std::move(organizations);
     for (size_t i = 0; i < data_.organizations.size(); ++i) {
       const std::string organization = data_.organizations[i].id;
@@ -306,17 +314,14 @@ class Applier {
         FetchOrganizationMembers(api_, id, data_.sources.organization_roles);
     if (absl::IsNotFound(members.status())) return Organizations("");
     if (!members.ok()) return members.status();
-    EraseIf(data_.organization_members,
-            [&](const IdPair& pair) { return pair.first == id; });
-    EraseIf(data_.organization_roles,
-            [&](const TenantData::OrganizationRole& r) {
-              return r.organization == id;
-            });
+    EraseRecords(data_, Collection::kOrganizationMembers,
+                 VertexKind::kOrganization, id);
+    EraseRecords(data_, Collection::kOrganizationRoles,
+                 VertexKind::kOrganization, id);
     for (OrganizationMember& member : *members) {
-      data_.organization_members.push_back({id, member.user_id});
+      AddPair(data_, Collection::kOrganizationMembers, id, member.user_id);
       for (std::string& role : member.role_ids)
-        data_.organization_roles.push_back(
-            {id, member.user_id, std::move(role)});
+        AddOrganizationRole(data_, id, member.user_id, std::move(role));
     }
     return absl::OkStatus();
   }
@@ -339,14 +344,12 @@ class Applier {
   }
 
   void RemoveUser(const std::string& id) {
-    EraseIf(data_.users, [&](const TenantUser& u) { return u.id == id; });
-    auto second = [&](const IdPair& pair) { return pair.second == id; };
-    EraseIf(data_.role_members, second);
-    EraseIf(data_.group_user_members, second);
-    EraseIf(data_.organization_members, second);
-    EraseIf(
-        data_.organization_roles,
-        [&](const TenantData::OrganizationRole& r) { return r.user == id; });
+    EraseUser(data_, id);
+    for (Collection memberships :
+         {Collection::kRoleMembers, Collection::kGroupUserMembers,
+          Collection::kOrganizationMembers, Collection::kOrganizationRoles}) {
+      EraseRecords(data_, memberships, VertexKind::kUser, id);
+    }
   }
 
   absl::Status User(const std::string& id) {
@@ -365,12 +368,12 @@ class Applier {
         }
       }
     }
-    TenantUser* held = FindById(data_.users, id);
+    TenantUser* held = FindUser(data_, id);
     if (connection_ids.empty()) {
       // Out of the selection: the graph leaves it (and what it held) out, as
       // a full import would; its memberships stay raw, as an import keeps
       // them.
-      EraseIf(data_.users, [&](const TenantUser& u) { return u.id == id; });
+      EraseUser(data_, id);
       return absl::OkStatus();
     }
     TenantUser fresh{user.user_id(),
@@ -379,7 +382,7 @@ class Applier {
     if (held != nullptr) {
       *held = std::move(fresh);
     } else {
-      data_.users.push_back(std::move(fresh));
+      AddUser(data_, std::move(fresh));
     }
     return absl::OkStatus();
   }
@@ -396,22 +399,20 @@ class Applier {
           return absl::OkStatus();
         });
     if (!got.ok()) return Absent(got, [&] { RemoveUser(id); });
-    EraseIf(data_.role_members,
-            [&](const IdPair& pair) { return pair.second == id; });
-    for (std::string& role : roles) data_.role_members.push_back({role, id});
+    EraseRecords(data_, Collection::kRoleMembers, VertexKind::kUser, id);
+    for (std::string& role : roles)
+      AddPair(data_, Collection::kRoleMembers, std::move(role), id);
     return absl::OkStatus();
   }
 
   void RemoveRole(const std::string& id) {
     EraseIf(data_.roles, [&](const TenantRecord& r) { return r.id == id; });
-    auto first = [&](const IdPair& pair) { return pair.first == id; };
-    EraseIf(data_.role_members, first);
-    EraseIf(data_.role_apis, first);
+    EraseRecords(data_, Collection::kRoleMembers, VertexKind::kRole, id);
+    EraseIf(data_.role_apis,
+            [&](const IdPair& pair) { return pair.first == id; });
     EraseIf(data_.group_roles,
             [&](const IdPair& pair) { return pair.second == id; });
-    EraseIf(
-        data_.organization_roles,
-        [&](const TenantData::OrganizationRole& r) { return r.role == id; });
+    EraseRecords(data_, Collection::kOrganizationRoles, VertexKind::kRole, id);
   }
 
   absl::Status Role(const std::string& id) {
@@ -433,9 +434,9 @@ class Applier {
     absl::StatusOr<std::vector<std::string>> members =
         FetchRoleMembers(api_, id);
     if (!members.ok()) return Absent(members.status(), [&] { RemoveRole(id); });
-    EraseIf(data_.role_members,
-            [&](const IdPair& pair) { return pair.first == id; });
-    for (std::string& user : *members) data_.role_members.push_back({id, user});
+    EraseRecords(data_, Collection::kRoleMembers, VertexKind::kRole, id);
+    for (std::string& user : *members)
+      AddPair(data_, Collection::kRoleMembers, id, std::move(user));
     return absl::OkStatus();
   }
 
@@ -499,6 +500,11 @@ absl::StatusOr<bool> RefreshExtension(const ExtensionApi& api,
   // keys): compared as records.
   if (!fresh->has_value() || **fresh == data.extension) return false;
   data.extension = **std::move(fresh);
+  // Replaced whole, so indexed again (while the poll that changed it maps
+  // every extension record anyway).
+  data.index.Clear(Collection::kExtensionGroupMembers);
+  data.index.Clear(Collection::kExtensionRoleUsers);
+  EnsureIndexed(data);
   return true;
 }
 

@@ -23,6 +23,10 @@ using graph::VertexSource;
 // collector of a followed batch's delta, which visits only the records with a
 // touched end. A sink answers:
 //   Wants(kind, id)      whether records with this end are to be visited
+//   ForEach(collection, records, visit)
+//                        visits the records of a big collection
+//                        (tenant_index.h) that are not erased: all, or the
+//                        collector those with a wanted end
 //   Entity, Attribute, Source
 //   Exists(kind, id)     whether the entity is in the graph being mapped
 //   UserEdge(...)        an edge from a user; false when the user is not there
@@ -61,7 +65,7 @@ DroppedMemberships MapWith(const TenantData& data, Sink& sink) {
     sink.Attribute(VertexKind::kConnection, connection.id, "strategy",
                    connection.strategy);
   }
-  for (const TenantUser& user : data.users) {
+  sink.ForEach(Collection::kUsers, data.users, [&](const TenantUser& user) {
     if (sink.Wants(VertexKind::kUser, user.id)) {
       sink.Entity(VertexKind::kUser, user.id, user.name, user.email);
     }
@@ -69,7 +73,7 @@ DroppedMemberships MapWith(const TenantData& data, Sink& sink) {
       edge(EdgeKind::kUserConnection, VertexKind::kUser, user.id,
            VertexKind::kConnection, connection);
     }
-  }
+  });
   for (const TenantRecord& app : data.applications) {
     if (!sink.Wants(VertexKind::kApplication, app.id)) continue;
     sink.Entity(VertexKind::kApplication, app.id, app.name, "");
@@ -109,10 +113,11 @@ DroppedMemberships MapWith(const TenantData& data, Sink& sink) {
     edge(EdgeKind::kConnectionApplication, VertexKind::kConnection, connection,
          VertexKind::kApplication, client);
   }
-  for (const auto& [role, user] : data.role_members) {
-    user_edge(EdgeKind::kUserRole, user, VertexKind::kRole, role,
-              "role_members");
-  }
+  sink.ForEach(Collection::kRoleMembers, data.role_members,
+               [&](const IdPair& member) {
+                 user_edge(EdgeKind::kUserRole, member.second,
+                           VertexKind::kRole, member.first, "role_members");
+               });
 
   for (const TenantRecord& group : data.groups) {
     if (!sink.Wants(VertexKind::kGroup, group.id)) continue;
@@ -122,10 +127,11 @@ DroppedMemberships MapWith(const TenantData& data, Sink& sink) {
                      group.detail);
     }
   }
-  for (const auto& [group, user] : data.group_user_members) {
-    user_edge(EdgeKind::kGroupMember, user, VertexKind::kGroup, group,
-              "group_members");
-  }
+  sink.ForEach(Collection::kGroupUserMembers, data.group_user_members,
+               [&](const IdPair& member) {
+                 user_edge(EdgeKind::kGroupMember, member.second,
+                           VertexKind::kGroup, member.first, "group_members");
+               });
   for (const auto& [group, member] : data.group_group_members) {
     // The member group's members are members of `group`.
     edge(EdgeKind::kNestedGroup, VertexKind::kGroup, member, VertexKind::kGroup,
@@ -145,14 +151,18 @@ DroppedMemberships MapWith(const TenantData& data, Sink& sink) {
                      organization.detail);
     }
   }
-  for (const auto& [organization, user] : data.organization_members) {
-    user_edge(EdgeKind::kOrganizationMember, user, VertexKind::kOrganization,
-              organization, "organization_members");
-  }
-  for (const TenantData::OrganizationRole& held : data.organization_roles) {
-    user_edge(EdgeKind::kOrganizationRole, held.user, VertexKind::kRole,
-              held.role, "organization_roles", held.organization);
-  }
+  sink.ForEach(Collection::kOrganizationMembers, data.organization_members,
+               [&](const IdPair& member) {
+                 user_edge(EdgeKind::kOrganizationMember, member.second,
+                           VertexKind::kOrganization, member.first,
+                           "organization_members");
+               });
+  sink.ForEach(Collection::kOrganizationRoles, data.organization_roles,
+               [&](const OrganizationRole& held) {
+                 user_edge(EdgeKind::kOrganizationRole, held.user,
+                           VertexKind::kRole, held.role, "organization_roles",
+                           held.organization);
+               });
 
   const ExtensionData& extension = data.extension;
   for (const TenantRecord& group : extension.groups) {
@@ -182,10 +192,12 @@ DroppedMemberships MapWith(const TenantData& data, Sink& sink) {
            VertexKind::kApplication, application);
     }
   }
-  for (const auto& [group, user] : extension.group_members) {
-    user_edge(EdgeKind::kGroupMember, user, VertexKind::kGroup, group,
-              "extension_group_members");
-  }
+  sink.ForEach(Collection::kExtensionGroupMembers, extension.group_members,
+               [&](const IdPair& member) {
+                 user_edge(EdgeKind::kGroupMember, member.second,
+                           VertexKind::kGroup, member.first,
+                           "extension_group_members");
+               });
   for (const auto& [parent, child] : extension.nested_groups) {
     edge(EdgeKind::kNestedGroup, VertexKind::kGroup, child, VertexKind::kGroup,
          parent);
@@ -194,10 +206,12 @@ DroppedMemberships MapWith(const TenantData& data, Sink& sink) {
     edge(EdgeKind::kGroupRole, VertexKind::kGroup, group, VertexKind::kRole,
          role);
   }
-  for (const auto& [role, user] : extension.role_users) {
-    user_edge(EdgeKind::kUserRole, user, VertexKind::kRole, role,
-              "extension_role_users");
-  }
+  sink.ForEach(Collection::kExtensionRoleUsers, extension.role_users,
+               [&](const IdPair& member) {
+                 user_edge(EdgeKind::kUserRole, member.second,
+                           VertexKind::kRole, member.first,
+                           "extension_role_users");
+               });
   return dropped;
 }
 
@@ -207,6 +221,12 @@ class BuilderSink {
   explicit BuilderSink(GraphBuilder* builder) : builder_(builder) {}
 
   bool Wants(VertexKind, const std::string&) const { return true; }
+  template <typename Record, typename Visit>
+  void ForEach(Collection, const std::vector<Record>& records, Visit visit) {
+    for (const Record& record : records) {
+      if (!IsErased(record)) visit(record);
+    }
+  }
   void Entity(VertexKind kind, const std::string& id, absl::string_view name,
               absl::string_view email) {
     builder_->AddEntity(kind, id, name, email);
@@ -251,8 +271,9 @@ using EdgeKey = std::tuple<EdgeKind, VertexKind, std::string, VertexKind,
 // them.
 class DeltaCollector {
  public:
-  DeltaCollector(const TouchedEntities& touched, const graph::Snapshot& current)
-      : touched_(touched), current_(current) {
+  DeltaCollector(const TenantData& data, const TouchedEntities& touched,
+                 const graph::Snapshot& current)
+      : data_(data), touched_(touched), current_(current) {
     // An API exists while a role's permission names it (MapWith adds it from
     // the permission): a touched role's APIs are touched too, so one no
     // longer named goes.
@@ -270,6 +291,23 @@ class DeltaCollector {
 
   bool Wants(VertexKind kind, const std::string& id) const {
     return touched_.Contains(kind, id) || also_.Contains(kind, id);
+  }
+  // Through the index, when it covers the collection and the wanted ends
+  // hold few of its records; the visit checks the ends again (the index
+  // gives candidates).
+  template <typename Record, typename Visit>
+  void ForEach(Collection collection, const std::vector<Record>& records,
+               Visit visit) {
+    std::vector<uint32_t> positions;
+    if (!WantedPositions(collection, records.size(), positions)) {
+      for (const Record& record : records) {
+        if (!IsErased(record)) visit(record);
+      }
+      return;
+    }
+    for (uint32_t p : positions) {
+      if (!IsErased(records[p])) visit(records[p]);
+    }
   }
   void Entity(VertexKind kind, const std::string& id, absl::string_view name,
               absl::string_view email) {
@@ -343,6 +381,37 @@ class DeltaCollector {
     edges_.emplace(kind, from_kind, from, to_kind, to, organization);
   }
 
+  // The sorted positions of `collection` at a wanted end; false when the
+  // index does not cover it or a walk costs less.
+  bool WantedPositions(Collection collection, size_t records,
+                       std::vector<uint32_t>& positions) const {
+    if (!data_.index.Covers(data_, collection)) return false;
+    // A user's record maps its connection edges too.
+    if (collection == Collection::kUsers &&
+        (touched_.size(VertexKind::kConnection) > 0 ||
+         also_.size(VertexKind::kConnection) > 0)) {
+      return false;
+    }
+    const size_t most = records / 8;
+    bool few = true;
+    for (VertexKind end : EndKinds(collection)) {
+      for (const TouchedEntities* set : {&touched_, &also_}) {
+        set->ForEachOfKind(end, [&](const std::string& id) {
+          if (!few) return;
+          data_.index.ForEach(collection, end, id,
+                              [&](uint32_t p) { positions.push_back(p); });
+          few = positions.size() <= most;
+        });
+      }
+    }
+    if (!few) return false;
+    std::sort(positions.begin(), positions.end());
+    positions.erase(std::unique(positions.begin(), positions.end()),
+                    positions.end());
+    return true;
+  }
+
+  const TenantData& data_;
   const TouchedEntities& touched_;
   // Touched because of what is touched (see the constructor and Entity).
   TouchedEntities also_;
@@ -454,6 +523,15 @@ size_t TouchedEntities::size() const {
   return n;
 }
 
+size_t TouchedEntities::size(VertexKind kind) const {
+  return ids_[static_cast<int>(kind)].size();
+}
+
+void TouchedEntities::ForEachOfKind(
+    VertexKind kind, absl::FunctionRef<void(const std::string&)> visit) const {
+  for (const std::string& id : ids_[static_cast<int>(kind)]) visit(id);
+}
+
 void TouchedEntities::ForEach(
     absl::FunctionRef<void(VertexKind, const std::string&)> visit) const {
   for (int k = 0; k < graph::kVertexKindCount; ++k) {
@@ -469,7 +547,7 @@ DroppedMemberships MapToGraph(const TenantData& data, GraphBuilder* builder) {
 graph::SnapshotDelta MapChangesToDelta(const TenantData& data,
                                        const TouchedEntities& touched,
                                        const graph::Snapshot& current) {
-  DeltaCollector collector(touched, current);
+  DeltaCollector collector(data, touched, current);
   MapWith(data, collector);
   return collector.Delta(data);
 }

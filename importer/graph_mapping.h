@@ -43,6 +43,9 @@ class TouchedEntities {
   bool empty() const { return size() == 0; }
   void ForEach(absl::FunctionRef<void(graph::VertexKind, const std::string&)>
                    visit) const;
+  size_t size(graph::VertexKind kind) const;
+  void ForEachOfKind(graph::VertexKind kind,
+                     absl::FunctionRef<void(const std::string&)> visit) const;
 
  private:
   std::array<absl::flat_hash_set<std::string>, graph::kVertexKindCount> ids_;
@@ -51,9 +54,10 @@ class TouchedEntities {
 // The change that brings `current` (mapped from an earlier state of `data`)
 // to what MapToGraph(data) maps, when only the touched entities and the
 // edges at them changed: each touched entity upserted as it is now (or
-// removed), and the edges at it removed and added to match. It visits every
-// record of `data` once but maps only those with a touched end, by the same
-// rules as MapToGraph.
+// removed), and the edges at it removed and added to match. It finds each
+// big collection's record through `data.index` when it covers the collection
+// (tenant_index.h), the rest by walking them, and maps only those with a
+// touched end, by the same rules as MapToGraph.
 graph::SnapshotDelta MapChangesToDelta(const TenantData& data,
                                        const TouchedEntities& touched,
                                        const graph::Snapshot& current);

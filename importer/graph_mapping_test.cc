@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -136,7 +137,10 @@ std::shared_ptr<const graph::Snapshot> Mapped(const TenantData& data) {
 
 class TenantChanger {
  public:
-  explicit TenantChanger(uint64_t seed) : random_(seed) {}
+  // `indexed`: the big collections are changed as following changes them
+  // (tenant_index.h's edits, or in place, or appended to directly).
+  TenantChanger(uint64_t seed, bool indexed)
+      : random_(seed), indexed_(indexed) {}
 
   int Int(int n) {
     return std::uniform_int_distribution<int>(0, n - 1)(random_);
@@ -156,14 +160,32 @@ class TenantChanger {
     switch (Int(12)) {
       case 0: {  // a user created, renamed or moved
         const std::string id = Id("u|");
-        EraseIf(data.users, [&](const TenantUser& u) { return u.id == id; });
-        data.users.push_back(
-            {id, Name(), Int(3) ? id + "@x" : "", {Id("con_", 2)}});
+        TenantUser user{id, Name(), Int(3) ? id + "@x" : "", {Id("con_", 2)}};
+        if (indexed_) {
+          EraseUser(data, id);
+          AddUser(data, std::move(user));
+        } else {
+          EraseIf(data.users, [&](const TenantUser& u) { return u.id == id; });
+          data.users.push_back(std::move(user));
+        }
         touched.Add(K::kUser, id);
         break;
       }
       case 1: {  // a user deleted, with every membership
         const std::string id = Id("u|");
+        touched.Add(K::kUser, id);
+        if (indexed_) {
+          EraseUser(data, id);
+          for (Collection c :
+               {Collection::kRoleMembers, Collection::kGroupUserMembers,
+                Collection::kOrganizationMembers,
+                Collection::kOrganizationRoles,
+                Collection::kExtensionGroupMembers,
+                Collection::kExtensionRoleUsers}) {
+            EraseRecords(data, c, K::kUser, id);
+          }
+          break;
+        }
         EraseIf(data.users, [&](const TenantUser& u) { return u.id == id; });
         for (auto* pairs : {&data.role_members, &data.group_user_members,
                             &data.organization_members, &ext.group_members,
@@ -171,10 +193,7 @@ class TenantChanger {
           EraseIf(*pairs, [&](const IdPair& p) { return p.second == id; });
         }
         EraseIf(data.organization_roles,
-                [&](const TenantData::OrganizationRole& r) {
-                  return r.user == id;
-                });
-        touched.Add(K::kUser, id);
+                [&](const OrganizationRole& r) { return r.user == id; });
         break;
       }
       case 2:  // a record renamed, created or deleted
@@ -215,27 +234,43 @@ class TenantChanger {
           const char* first;
           K second_kind;
           const char* second;
+          std::optional<Collection> collection = std::nullopt;
         };
         const Pairs kinds[] = {
-            {&data.role_members, K::kRole, "rol_", K::kUser, "u|"},
+            {&data.role_members, K::kRole, "rol_", K::kUser, "u|",
+             Collection::kRoleMembers},
             {&data.role_apis, K::kRole, "rol_", K::kApi, "https://api/"},
-            {&data.group_user_members, K::kGroup, "grp_", K::kUser, "u|"},
+            {&data.group_user_members, K::kGroup, "grp_", K::kUser, "u|",
+             Collection::kGroupUserMembers},
             {&data.group_group_members, K::kGroup, "grp_", K::kGroup, "grp_"},
             {&data.group_roles, K::kGroup, "grp_", K::kRole, "rol_"},
             {&data.organization_members, K::kOrganization, "org_", K::kUser,
-             "u|"},
+             "u|", Collection::kOrganizationMembers},
             {&data.connection_clients, K::kConnection, "con_", K::kApplication,
              "app_"},
-            {&ext.group_members, K::kGroup, "eg_", K::kUser, "u|"},
-            {&ext.role_users, K::kRole, "er_", K::kUser, "u|"},
+            {&ext.group_members, K::kGroup, "eg_", K::kUser, "u|",
+             Collection::kExtensionGroupMembers},
+            {&ext.role_users, K::kRole, "er_", K::kUser, "u|",
+             Collection::kExtensionRoleUsers},
             {&ext.group_roles, K::kGroup, "eg_", K::kRole, "er_"},
             {&ext.nested_groups, K::kGroup, "eg_", K::kGroup, "eg_"},
             {&ext.role_applications, K::kRole, "er_", K::kApplication, "app_"}};
         const Pairs& k = kinds[Int(12)];
         const IdPair pair{Id(k.first, 4), Id(k.second, 4)};
         auto& pairs = *k.pairs;
+        const bool edit = indexed_ && k.collection.has_value();
         if (Int(2)) {
-          pairs.push_back(pair);
+          // Appended directly now and then: the index covers it again
+          // once EnsureIndexed has run.
+          if (edit && Int(4)) {
+            AddPair(data, *k.collection, pair.first, pair.second);
+          } else {
+            pairs.push_back(pair);
+          }
+        } else if (edit) {
+          for (IdPair& p : pairs) {
+            if (p == pair) p = IdPair();  // in place, as erasing does
+          }
         } else {
           EraseIf(pairs, [&](const IdPair& p) { return p == pair; });
         }
@@ -246,7 +281,11 @@ class TenantChanger {
         }
         if (Int(6) == 0) {
           const std::string org = Id("org_", 4), user = Id("u|");
-          data.organization_roles.push_back({org, user, Id("rol_", 4)});
+          if (indexed_) {
+            AddOrganizationRole(data, org, user, Id("rol_", 4));
+          } else {
+            data.organization_roles.push_back({org, user, Id("rol_", 4)});
+          }
           touched.Add(Int(2) ? K::kOrganization : K::kUser,
                       touched.Contains(K::kOrganization, org) ? org : user);
           touched.Add(K::kUser, user);
@@ -263,19 +302,26 @@ class TenantChanger {
   }
 
   std::mt19937_64 random_;
+  const bool indexed_;
 };
 
+// Each seed twice: the collections walked, and found through the index as
+// following keeps it (sometimes not covering a collection appended to).
 TEST(MapChangesToDeltaTest, RandomChangesGiveTheGraphMappedAfresh) {
-  for (uint64_t seed = 1; seed <= 300; ++seed) {
-    SCOPED_TRACE(::testing::Message() << "seed " << seed);
-    TenantChanger changer(seed);
+  for (uint64_t seed = 1; seed <= 600; ++seed) {
+    const bool indexed = seed % 2 == 0;
+    SCOPED_TRACE(::testing::Message()
+                 << "seed " << seed / 2 << (indexed ? " indexed" : ""));
+    TenantChanger changer(seed / 2, indexed);
     TenantData data;
     data.extension.present = true;
     TouchedEntities ignored;
     for (int i = 0; i < 60; ++i) changer.Change(data, ignored);
     std::shared_ptr<const graph::Snapshot> current = Mapped(data);
+    if (indexed) EnsureIndexed(data);
     for (int step = 0; step < 8; ++step) {
       SCOPED_TRACE(::testing::Message() << "step " << step);
+      if (indexed && changer.Int(2)) EnsureIndexed(data);
       TouchedEntities touched;
       for (int i = changer.Int(3) + 1; i > 0; --i)
         changer.Change(data, touched);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "importer/connections.h"
+#include "importer/tenant_index.h"
 
 namespace identitygraph::importer {
 
@@ -55,6 +56,11 @@ struct ExtensionData {
   }
 };
 
+// A role a user holds in an organization.
+struct OrganizationRole {
+  std::string organization, user, role;
+};
+
 struct TenantData {
   std::vector<Connection> connections;     // the selected ones
   std::vector<TenantUser> users;           // of the selected connections
@@ -70,9 +76,7 @@ struct TenantData {
   std::vector<IdPair> group_roles;          // (group, role)
   std::vector<TenantRecord> organizations;
   std::vector<IdPair> organization_members;  // (organization, user)
-  struct OrganizationRole {
-    std::string organization, user, role;
-  };
+  using OrganizationRole = importer::OrganizationRole;
   std::vector<OrganizationRole> organization_roles;
   std::vector<IdPair> connection_clients;  // (connection id, client_id)
   ExtensionData extension;
@@ -85,6 +89,9 @@ struct TenantData {
     bool organization_roles = false;
     bool connection_clients = false;
   } sources;
+  // Where records of the big collections are (tenant_index.h): built for
+  // following, kept up to date by its edits.
+  TenantIndex index;
 };
 
 }  // namespace identitygraph::importer

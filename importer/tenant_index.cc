@@ -123,16 +123,21 @@ void TenantIndex::Clear() {
 void TenantIndex::Add(Collection collection, uint32_t position,
                       std::initializer_list<absl::string_view> ids) {
   Indexed& indexed = indexed_[static_cast<int>(collection)];
+  // Chains link only to older positions, so they always end: a record out
+  // of order is left unindexed (the collection is then walked), and
+  // position 0 starts afresh.
+  if (position == 0) {
+    indexed = Indexed();
+  } else if (position != indexed.records) {
+    return;
+  }
   int end = 0;
   for (absl::string_view id : ids) {
     Chains& chains = indexed.ends[end++];
-    if (chains.older.size() <= position)
-      chains.older.resize(position + 1, kNone);
+    if (chains.older.size() <= position) chains.older.resize(position + 1);
     auto [it, added] = chains.newest.try_emplace(Hash(id), position);
-    if (!added) {
-      chains.older[position] = it->second;
-      it->second = position;
-    }
+    chains.older[position] = added ? kNone : it->second;
+    it->second = position;
   }
   indexed.records = position + 1;
 }

@@ -71,7 +71,9 @@ class TenantIndex {
   }
 
   // Indexes record `position` of `collection` (ids in EndKinds order); the
-  // edits below call it for what they append.
+  // edits below call it for what they append. Positions come in order: 0
+  // starts afresh, and one that is not the next is left out (the collection
+  // is no longer covered).
   void Add(Collection collection, uint32_t position,
            std::initializer_list<absl::string_view> ids);
 

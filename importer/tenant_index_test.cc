@@ -105,6 +105,17 @@ TEST(TenantIndexTest, EditsKeepItCoveringAndDirectAppendsWaitForEnsure) {
   EXPECT_TRUE(data.index.Covers(data, Collection::kUsers));
   EXPECT_EQ(FindUser(data, "u|3"), nullptr);
   EXPECT_NE(FindUser(data, "u|2"), nullptr);
+
+  // Emptied behind its back, then added to: indexed afresh from the first.
+  data.role_members.clear();
+  AddPair(data, Collection::kRoleMembers, "rol_9", "u|2");
+  EXPECT_TRUE(data.index.Covers(data, Collection::kRoleMembers));
+  EXPECT_THAT(Positions(data, Collection::kRoleMembers, VertexKind::kUser,
+                        "u|2"),
+              ElementsAre(0));
+  EXPECT_THAT(Positions(data, Collection::kRoleMembers, VertexKind::kRole,
+                        "rol_1"),
+              ElementsAre());
 }
 
 TEST(TenantIndexTest, EditsWorkWithoutAnIndex) {

@@ -11,7 +11,8 @@
 // endpoint, each at a random moment of the poll interval, and watches the
 // served snapshot until it shows the change: time from the change to the
 // answer (p50, p95, max), follower requests per change, follower requests
-// per idle minute, and the time each batch took to publish.
+// per idle minute, and the time each batch took to publish; then a burst of
+// changes made at once, and the publish time of the batch that applies it.
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -25,6 +26,8 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "graph/queries.h"
@@ -49,6 +52,9 @@ ABSL_FLAG(absl::Duration, log_delivery_delay, absl::Seconds(2),
 ABSL_FLAG(absl::Duration, idle, absl::Seconds(60),
           "How long to watch the follower's cost with no changes");
 ABSL_FLAG(int, rate_per_second, 16, "The tenant's sustained rate limit");
+ABSL_FLAG(int, burst, 100,
+          "Changes made at once after the timed ones, right after a poll, so "
+          "that one batch applies them: its publish time");
 
 namespace identitygraph::bench {
 namespace {
@@ -303,13 +309,52 @@ int Main() {
     latencies.push_back(absl::ToDoubleSeconds(absl::Now() - made));
   }
   const v1::FollowingStatus after = scans.Following();
+  // The burst: right after a poll, so that the next reads it whole.
+  const int burst = absl::GetFlag(FLAGS_burst);
+  std::vector<Change> burst_changes;
+  absl::Time burst_start;
+  int burst_lost = 0;
+  if (burst > 0) {
+    const int64_t polls = scans.Following().polls();
+    while (scans.Following().polls() == polls) {
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+    burst_start = absl::Now();
+    for (int i = 0; i < burst; ++i) {
+      burst_changes.push_back(changes.Next(count + i));
+      if (absl::Status status = (*sim)->Change(burst_changes.back().body);
+          !status.ok()) {
+        std::fprintf(stderr, "burst change %d: %s\n", i,
+                     status.ToString().c_str());
+        return 1;
+      }
+    }
+    const absl::Time give_up = absl::Now() + interval + absl::Minutes(2);
+    for (const Change& change : burst_changes) {
+      while (!change.visible(*holder.Get()) && absl::Now() < give_up) {
+        absl::SleepFor(absl::Milliseconds(5));
+      }
+      if (!change.visible(*holder.Get())) ++burst_lost;
+    }
+  }
   const int64_t change_extension =
       after.extension_requests() - before.extension_requests();
   const int64_t change_management =
       after.requests() - before.requests() - change_extension;
 
   std::vector<double> publish;
+  std::vector<std::string> burst_batches;
   for (const v1::ChangeBatch& batch : scans.ListChangeBatches()) {
+    if (burst > 0 && batch.snapshot_version() > 0 &&
+        FromProtoTimestamp(batch.time()) >= burst_start) {
+      burst_batches.push_back(absl::StrFormat(
+          "%lld events, %lld records read, published in %.0f ms",
+          static_cast<long long>(batch.relevant_events()),
+          static_cast<long long>(batch.records_read()),
+          absl::ToDoubleMilliseconds(
+              FromProtoDuration(batch.publish_duration()))));
+      continue;
+    }
     if (batch.snapshot_version() > 0) {
       publish.push_back(absl::ToDoubleMilliseconds(
           FromProtoDuration(batch.publish_duration())));
@@ -349,7 +394,14 @@ int Main() {
       Quantile(publish, 0.5),
       publish.empty() ? 0.0 : *std::max_element(publish.begin(), publish.end()),
       publish.size());
-  return lost == 0 ? 0 : 1;
+  if (burst > 0) {
+    std::printf(
+        "burst of %d changes made at once (%d not seen), applied by %zu "
+        "batches: %s\n",
+        burst, burst_lost, burst_batches.size(),
+        absl::StrJoin(burst_batches, "; ").c_str());
+  }
+  return lost == 0 && burst_lost == 0 ? 0 : 1;
 }
 
 }  // namespace

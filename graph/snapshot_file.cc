@@ -36,8 +36,7 @@ using Reader = ByteReader;
 
 absl::Status Malformed(absl::string_view what) {
   return absl::DataLossError(
-      absl::StrCat("the snapshot file is corrupt: ", what,
-                   "; delete it and run a scan to make a new one"));
+      absl::StrCat("the snapshot file is corrupt: ", what));
 }
 
 // Reads a pool of exactly `expected` strings (any number when `expected` is 0).
@@ -300,10 +299,9 @@ std::string SerializeSnapshot(const Snapshot& snapshot) {
 absl::StatusOr<std::shared_ptr<const Snapshot>> ParseSnapshot(
     absl::string_view bytes, size_t cache_capacity_bytes) {
   if (bytes.size() < kHeaderSize) {
-    return absl::DataLossError(absl::StrCat(
-        "the snapshot file is truncated: ", bytes.size(),
-        " bytes, less than its ", kHeaderSize,
-        "-byte header; delete it and run a scan to make a new one"));
+    return absl::DataLossError(
+        absl::StrCat("the snapshot file is truncated: ", bytes.size(),
+                     " bytes, less than its ", kHeaderSize, "-byte header"));
   }
   if (std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
     return absl::DataLossError(
@@ -328,14 +326,12 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> ParseSnapshot(
         absl::StrCat("the snapshot file is ",
                      payload.size() < payload_size ? "truncated" : "too long",
                      ": its header promises ", payload_size,
-                     " bytes after it, and there are ", payload.size(),
-                     "; delete it and run a scan to make a new one"));
+                     " bytes after it, and there are ", payload.size()));
   }
   if (Fnv1a64(payload) != checksum) {
     return absl::DataLossError(
         "the snapshot file's checksum does not match its contents: it is "
-        "corrupt; delete it "
-        "and run a scan to make a new one");
+        "corrupt");
   }
   return SnapshotFileCodec::Parse(payload, format, cache_capacity_bytes);
 }

@@ -18,9 +18,8 @@ constexpr size_t kRecordHeaderSize = 4 + 8;
 constexpr uint32_t kMaxRecordBytes = 256u << 20;
 
 absl::Status Malformed(absl::string_view what) {
-  return absl::DataLossError(absl::StrCat(
-      "the snapshot journal is corrupt: ", what,
-      "; delete it (the snapshot file is still served) and run a scan"));
+  return absl::DataLossError(
+      absl::StrCat("the snapshot journal is corrupt: ", what));
 }
 
 void PutEdge(ByteWriter& out, const DeltaEdge& edge) {
@@ -171,8 +170,7 @@ absl::StatusOr<Journal> ParseJournal(absl::string_view bytes) {
   if (format != kJournalFormatVersion) {
     return absl::FailedPreconditionError(
         absl::StrCat("the snapshot journal has format version ", format,
-                     "; this server reads version ", kJournalFormatVersion,
-                     ". Delete it and run a scan"));
+                     "; this server reads version ", kJournalFormatVersion));
   }
   size_t at = kHeaderSize;
   int64_t last_version = journal.base_version;

@@ -134,9 +134,15 @@ absl::Duration ScanManager::FollowStep() {
   absl::StatusOr<importer::TenantConfig> tenant =
       ToTenantConfig(config, store_.validator_options());
   if (!tenant.ok() || !tenant->follow_changes) {
+    // An incomplete configuration cannot follow whatever the option says.
     StopFollowing(v1::FOLLOWING_STATE_OFF,
-                  "the import option follow_changes is off: answers are as "
-                  "old as the last scan");
+                  tenant.ok()
+                      ? "the import option follow_changes is off: answers are "
+                        "as old as the last scan"
+                      : absl::StrCat("the configuration cannot be used to "
+                                     "follow changes (",
+                                     tenant.status().message(),
+                                     "): answers are as old as the last scan"));
     std::lock_guard<std::mutex> lock(follow_mutex_);
     may_start_scan_ = true;
     start_reason_ = "following was turned on";
@@ -229,8 +235,15 @@ absl::Duration ScanManager::PollOnce(const importer::TenantConfig& tenant) {
   };
 
   if (followed.check_retained) {
+    const int64_t requests_before = followed.follower->requests();
     absl::StatusOr<bool> retained =
         followed.follower->Retained(followed.checkpoint);
+    {
+      // Counted like a poll's: FollowingStatus is what following cost.
+      std::lock_guard<std::mutex> lock(follow_mutex_);
+      status_.set_requests(status_.requests() + followed.follower->requests() -
+                           requests_before);
+    }
     if (!retained.ok()) {
       return follow_cancel_ ? interval : fail(retained.status());
     }

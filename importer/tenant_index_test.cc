@@ -110,12 +110,12 @@ TEST(TenantIndexTest, EditsKeepItCoveringAndDirectAppendsWaitForEnsure) {
   data.role_members.clear();
   AddPair(data, Collection::kRoleMembers, "rol_9", "u|2");
   EXPECT_TRUE(data.index.Covers(data, Collection::kRoleMembers));
-  EXPECT_THAT(Positions(data, Collection::kRoleMembers, VertexKind::kUser,
-                        "u|2"),
-              ElementsAre(0));
-  EXPECT_THAT(Positions(data, Collection::kRoleMembers, VertexKind::kRole,
-                        "rol_1"),
-              ElementsAre());
+  EXPECT_THAT(
+      Positions(data, Collection::kRoleMembers, VertexKind::kUser, "u|2"),
+      ElementsAre(0));
+  EXPECT_THAT(
+      Positions(data, Collection::kRoleMembers, VertexKind::kRole, "rol_1"),
+      ElementsAre());
 }
 
 TEST(TenantIndexTest, EditsWorkWithoutAnIndex) {

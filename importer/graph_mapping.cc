@@ -215,6 +215,14 @@ DroppedMemberships MapWith(const TenantData& data, Sink& sink) {
   return dropped;
 }
 
+// The records not erased (tenant_index.h), in order.
+template <typename Record, typename Visit>
+void ForEachKept(const std::vector<Record>& records, Visit& visit) {
+  for (const Record& record : records) {
+    if (!IsErased(record)) visit(record);
+  }
+}
+
 // A full scan's sink: everything, into the builder.
 class BuilderSink {
  public:
@@ -223,9 +231,7 @@ class BuilderSink {
   bool Wants(VertexKind, const std::string&) const { return true; }
   template <typename Record, typename Visit>
   void ForEach(Collection, const std::vector<Record>& records, Visit visit) {
-    for (const Record& record : records) {
-      if (!IsErased(record)) visit(record);
-    }
+    ForEachKept(records, visit);
   }
   void Entity(VertexKind kind, const std::string& id, absl::string_view name,
               absl::string_view email) {
@@ -300,9 +306,7 @@ class DeltaCollector {
                Visit visit) {
     std::vector<uint32_t> positions;
     if (!WantedPositions(collection, records.size(), positions)) {
-      for (const Record& record : records) {
-        if (!IsErased(record)) visit(record);
-      }
+      ForEachKept(records, visit);
       return;
     }
     for (uint32_t p : positions) {

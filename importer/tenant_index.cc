@@ -211,9 +211,7 @@ void AddUser(TenantData& data, TenantUser user) {
 }
 
 void EraseUser(TenantData& data, absl::string_view id) {
-  for (uint32_t p : Find(data, Collection::kUsers, VertexKind::kUser, id)) {
-    data.users[p] = TenantUser();
-  }
+  EraseRecords(data, Collection::kUsers, VertexKind::kUser, id);
 }
 
 void EraseRecords(TenantData& data, Collection collection, VertexKind end,

@@ -30,6 +30,12 @@ bool EdgeFits(EdgeKind kind, VertexKind from, VertexKind to) {
       return from == V::kConnection && to == V::kApplication;
     case EdgeKind::kOrganizationMember:
       return from == V::kUser && to == V::kOrganization;
+    case EdgeKind::kRolePermission:
+      return from == V::kRole && to == V::kPermission;
+    case EdgeKind::kUserPermission:
+      return from == V::kUser && to == V::kPermission;
+    case EdgeKind::kPermissionOn:
+      return from == V::kPermission && (to == V::kApi || to == V::kApplication);
   }
   return false;
 }
@@ -105,6 +111,8 @@ std::shared_ptr<const Snapshot> GraphBuilder::Build(int64_t version,
   snapshot->sources_ = std::move(sources_);
   snapshot->sources_.shrink_to_fit();
   const size_t count = snapshot->kinds_.size();
+  snapshot->flags_.assign(count, 0);
+  for (VertexId v : blocked_) snapshot->flags_[v] |= Snapshot::kBlocked;
   auto text = std::make_shared<Snapshot::Text>();
   for (size_t v = 0; v < count; ++v) {
     text->ids.Add(ids_[v]);

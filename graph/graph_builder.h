@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "graph/graph_types.h"
@@ -43,6 +44,8 @@ class GraphBuilder {
   void SetSource(VertexId vertex, VertexSource source) {
     sources_[vertex] = source;
   }
+  // Marks a user as blocked in the directory (Snapshot::blocked).
+  void SetBlocked(VertexId vertex) { blocked_.insert(vertex); }
   // A small attribute shown with the entity (e.g. "strategy" -> "samlp").
   void SetAttribute(VertexId vertex, absl::string_view key,
                     absl::string_view value);
@@ -95,6 +98,7 @@ class GraphBuilder {
   std::array<absl::flat_hash_map<std::string, VertexId>, kVertexKindCount>
       index_;
   std::vector<Edge> edges_;
+  absl::flat_hash_set<VertexId> blocked_;
   std::array<int64_t, kEdgeKindCount> dropped_{};
   size_t cache_capacity_bytes_ = kDefaultCacheCapacityBytes;
 };

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
+
 namespace identitygraph::graph {
 
 enum class VertexKind : uint8_t {
@@ -21,8 +23,13 @@ enum class VertexKind : uint8_t {
   kApi,
   kConnection,
   kOrganization,
+  // A permission (an OAuth scope) of one API, or, for the authorization
+  // extension, of one application: its id is PermissionVertexId(target id,
+  // permission name), its name the permission's name, and its one kPermissionOn
+  // edge names the target.
+  kPermission,
 };
-inline constexpr int kVertexKindCount = 7;
+inline constexpr int kVertexKindCount = 8;
 
 // Edges point the way access flows: from a user towards what the user can
 // reach.
@@ -39,8 +46,11 @@ enum class EdgeKind : uint8_t {
   kOrganizationMember,     // user -> organization
   kOrganizationRole,  // user -> role, held within an organization (`via` names
                       // it)
+  kRolePermission,    // role -> permission: the role grants it
+  kUserPermission,    // user -> permission, assigned to the user directly
+  kPermissionOn,      // permission -> the API (or application) it belongs to
 };
-inline constexpr int kEdgeKindCount = 10;
+inline constexpr int kEdgeKindCount = 13;
 
 // Which of the importer's sources a vertex came from: the directory itself
 // (for Auth0, the Management API), or an authorization extension layered on it
@@ -76,8 +86,10 @@ inline constexpr size_t kDefaultCacheCapacityBytes = size_t{256} << 20;
 
 // Authorization reachability follows exactly these edges: user -> (group ->)*
 // role -> application/API, with roles held directly, through groups, or within
-// organizations. Connections and organization membership never grant access on
-// their own.
+// organizations, and user -> permission -> API for permissions assigned to the
+// user directly. A role's permissions do not carry it: the role's kRoleApi
+// edge already says the role reaches the API, one step shorter. Connections and
+// organization membership never grant access on their own.
 constexpr bool CarriesAuthorization(EdgeKind kind) {
   switch (kind) {
     case EdgeKind::kGroupMember:
@@ -87,11 +99,20 @@ constexpr bool CarriesAuthorization(EdgeKind kind) {
     case EdgeKind::kRoleApplication:
     case EdgeKind::kRoleApi:
     case EdgeKind::kOrganizationRole:
+    case EdgeKind::kUserPermission:
+    case EdgeKind::kPermissionOn:
       return true;
     default:
       return false;
   }
 }
+
+// The id of the permission vertex for permission `name` of the API (or
+// application) whose id is `target_id`: "<target id> <name>". Permission names
+// never hold a space (tokens carry them space-separated in `scope`), so the
+// last space splits the two.
+std::string PermissionVertexId(absl::string_view target_id,
+                               absl::string_view name);
 
 const char* VertexKindName(VertexKind kind);
 const char* EdgeKindName(EdgeKind kind);

@@ -66,7 +66,10 @@ std::vector<VertexId> Neighbours(const Snapshot& snapshot, VertexId vertex,
                                  EdgeKind kind, bool incoming);
 
 struct CheckResult {
+  // Authorized (and, in login mode, with a connection) and not blocked.
   bool allowed = false;
+  // The user is blocked (Snapshot::blocked): never allowed, paths or not.
+  bool blocked = false;
   // An authorization path exists (in login mode, `allowed` also needs a
   // connection).
   bool authorized = false;
@@ -94,11 +97,11 @@ absl::StatusOr<std::vector<ReachedTarget>> ApplicationsOfUser(
     const Snapshot& snapshot, VertexId user, Reachability mode,
     bool include_apis, const QueryLimits& limits = {});
 
-// The users who reach `application`, ordered by user id. The authorization list
-// is cached per application.
+// The users who reach `application`, ordered by user id; blocked users only
+// with `include_blocked`. The authorization list is cached per application.
 absl::StatusOr<std::shared_ptr<const VertexList>> UsersOfApplication(
     const Snapshot& snapshot, VertexId application, Reachability mode,
-    const QueryLimits& limits = {});
+    const QueryLimits& limits = {}, bool include_blocked = true);
 
 // One page of UsersOfApplication: the users at positions [start, start +
 // page_size) of its order (the same order on every call for one snapshot), so
@@ -114,7 +117,8 @@ absl::StatusOr<UserPage> PageUsersOfApplication(const Snapshot& snapshot,
                                                 VertexId application,
                                                 Reachability mode, size_t start,
                                                 size_t page_size,
-                                                const QueryLimits& limits = {});
+                                                const QueryLimits& limits = {},
+                                                bool include_blocked = true);
 
 // Decides many pairs against one snapshot; each pair succeeds or fails on its
 // own (an unknown vertex fails its pair, not the batch).

@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "graph/graph_builder.h"
+#include "graph/permissions.h"
 #include "graph/queries.h"
 #include "graph/snapshot_file.h"
 #include "gtest/gtest.h"
@@ -32,6 +33,7 @@ class Oracle {
  public:
   std::vector<VertexKind> kinds;
   std::vector<RawEdge> edges;
+  std::set<VertexId> blocked;
 
   std::set<VertexId> Targets(VertexId from, EdgeKind kind) const {
     std::set<VertexId> out;
@@ -84,6 +86,13 @@ class Oracle {
         for (VertexId a : Targets(r, EdgeKind::kRoleApi)) apps.insert(a);
       }
     }
+    // Permissions assigned directly reach their API (or application).
+    for (VertexId p : Targets(user, EdgeKind::kUserPermission)) {
+      for (VertexId t : Targets(p, EdgeKind::kPermissionOn)) {
+        if (include_apis || kinds[t] == VertexKind::kApplication)
+          apps.insert(t);
+      }
+    }
     if (!login) return apps;
     std::set<VertexId> loginable;
     for (VertexId c : Targets(user, EdgeKind::kUserConnection)) {
@@ -95,6 +104,62 @@ class Oracle {
       if (loginable.count(a)) both.insert(a);
     }
     return both;
+  }
+
+  // What a token carries: permissions of the roles held directly or through
+  // groups, and within `organization` when set, and those assigned directly.
+  std::set<VertexId> Permissions(VertexId user, VertexId organization) const {
+    std::set<VertexId> roles = Targets(user, EdgeKind::kUserRole);
+    for (VertexId g : EffectiveGroups(user)) {
+      for (VertexId r : Targets(g, EdgeKind::kGroupRole)) roles.insert(r);
+    }
+    for (const RawEdge& e : edges) {
+      if (e.from == user && e.kind == EdgeKind::kOrganizationRole &&
+          organization != kNoVertex && e.via == organization) {
+        roles.insert(e.to);
+      }
+    }
+    std::set<VertexId> permissions = Targets(user, EdgeKind::kUserPermission);
+    for (VertexId r : roles) {
+      for (VertexId p : Targets(r, EdgeKind::kRolePermission))
+        permissions.insert(p);
+    }
+    return permissions;
+  }
+
+  // Length of the shortest path user -> ... -> permission, or -1.
+  int PermissionDistance(VertexId from, VertexId to,
+                         VertexId organization) const {
+    auto carries = [&](const RawEdge& e) {
+      switch (e.kind) {
+        case EdgeKind::kGroupMember:
+        case EdgeKind::kNestedGroup:
+        case EdgeKind::kGroupRole:
+        case EdgeKind::kUserRole:
+        case EdgeKind::kRolePermission:
+        case EdgeKind::kUserPermission:
+          return true;
+        case EdgeKind::kOrganizationRole:
+          return organization != kNoVertex && e.via == organization;
+        default:
+          return false;
+      }
+    };
+    std::map<VertexId, int> distance = {{from, 0}};
+    std::queue<VertexId> queue;
+    queue.push(from);
+    while (!queue.empty()) {
+      VertexId v = queue.front();
+      queue.pop();
+      if (v == to) return distance[v];
+      for (const RawEdge& e : edges) {
+        if (e.from == v && carries(e) && !distance.count(e.to)) {
+          distance[e.to] = distance[v] + 1;
+          queue.push(e.to);
+        }
+      }
+    }
+    return -1;
   }
 
   bool HasEdge(VertexId from, VertexId to, EdgeKind kind, VertexId via) const {
@@ -130,6 +195,7 @@ struct RandomGraph {
   std::shared_ptr<const Snapshot> snapshot;
   Oracle oracle;
   std::vector<VertexId> users, groups, apps;  // apps: applications and APIs
+  std::vector<VertexId> permissions, organizations;
 };
 
 RandomGraph MakeRandomGraph(uint32_t seed) {
@@ -141,10 +207,12 @@ RandomGraph MakeRandomGraph(uint32_t seed) {
   RandomGraph g;
   GraphBuilder builder;
   std::map<VertexKind, std::vector<VertexId>> of;
+  std::vector<std::string> ids;  // by vertex
   auto add = [&](VertexKind kind, int count, const char* prefix) {
     for (int i = 0; i < count; ++i) {
-      VertexId v = builder.AddEntity(kind, absl::StrCat(prefix, i),
-                                     absl::StrCat(prefix, " ", i));
+      ids.push_back(absl::StrCat(prefix, i));
+      VertexId v =
+          builder.AddEntity(kind, ids.back(), absl::StrCat(prefix, " ", i));
       of[kind].push_back(v);
       g.oracle.kinds.push_back(kind);
     }
@@ -156,6 +224,26 @@ RandomGraph MakeRandomGraph(uint32_t seed) {
   add(VertexKind::kApi, below(4), "api");
   add(VertexKind::kConnection, below(4), "connection");
   add(VertexKind::kOrganization, below(3), "org");
+  // Permissions, each of one API or (as the extension's are) application.
+  const int permission_count = below(7);
+  for (int i = 0; i < permission_count; ++i) {
+    const auto& apis = of[VertexKind::kApi];
+    const auto& apps = of[VertexKind::kApplication];
+    const VertexId target = !apis.empty() && chance(0.7)
+                                ? apis[below(static_cast<int>(apis.size()))]
+                                : apps[below(static_cast<int>(apps.size()))];
+    // Two names on different targets may be equal: ids keep them apart.
+    const std::string name = absl::StrCat("do:", below(3));
+    const VertexId v = builder.AddEntity(
+        VertexKind::kPermission, PermissionVertexId(ids[target], name), name);
+    if (builder.vertex_count() == g.oracle.kinds.size()) continue;  // again
+    ids.push_back(PermissionVertexId(ids[target], name));
+    of[VertexKind::kPermission].push_back(v);
+    g.oracle.kinds.push_back(VertexKind::kPermission);
+    EXPECT_TRUE(builder.AddEdge(EdgeKind::kPermissionOn, v, target));
+    g.oracle.edges.push_back(
+        RawEdge{v, target, EdgeKind::kPermissionOn, kNoVertex});
+  }
   auto edge = [&](EdgeKind kind, VertexId from, VertexId to,
                   VertexId via = kNoVertex) {
     EXPECT_TRUE(builder.AddEdge(kind, from, to, via));
@@ -184,6 +272,16 @@ RandomGraph MakeRandomGraph(uint32_t seed) {
       EdgeKind::kConnectionApplication, 2 * density);
   all(VertexKind::kUser, VertexKind::kOrganization,
       EdgeKind::kOrganizationMember, density);
+  all(VertexKind::kRole, VertexKind::kPermission, EdgeKind::kRolePermission,
+      2 * density);
+  all(VertexKind::kUser, VertexKind::kPermission, EdgeKind::kUserPermission,
+      density / 4);
+  for (VertexId user : of[VertexKind::kUser]) {
+    if (chance(0.2)) {
+      builder.SetBlocked(user);
+      g.oracle.blocked.insert(user);
+    }
+  }
   for (VertexId user : of[VertexKind::kUser]) {
     for (VertexId role : of[VertexKind::kRole]) {
       if (!of[VertexKind::kOrganization].empty() && chance(density / 4)) {
@@ -217,6 +315,8 @@ RandomGraph MakeRandomGraph(uint32_t seed) {
   g.users = of[VertexKind::kUser];
   g.groups = of[VertexKind::kGroup];
   g.apps = of[VertexKind::kApplication];
+  g.permissions = of[VertexKind::kPermission];
+  g.organizations = of[VertexKind::kOrganization];
   for (VertexId api : of[VertexKind::kApi]) g.apps.push_back(api);
   g.snapshot = std::move(builder).Build(seed, absl::Now());
   return g;
@@ -242,6 +342,109 @@ void ExpectShortestValidPath(const RandomGraph& g, VertexId user,
   EXPECT_EQ(static_cast<int>(path.size()) - 1, g.oracle.Distance(user, target));
 }
 
+// Checks that `path` is a real path from `user` to `permission` within
+// `organization` (kNoVertex: outside any) of the shortest length.
+void ExpectShortestPermissionPath(const RandomGraph& g, VertexId user,
+                                  VertexId permission, VertexId organization,
+                                  const Path& path) {
+  ASSERT_FALSE(path.empty());
+  EXPECT_EQ(path.front().vertex, user);
+  EXPECT_EQ(path.back().vertex, permission);
+  for (size_t i = 1; i < path.size(); ++i) {
+    EXPECT_TRUE(g.oracle.HasEdge(path[i - 1].vertex, path[i].vertex,
+                                 path[i].via, path[i].organization))
+        << "step " << i << " is not an edge of the graph";
+    if (path[i].via == EdgeKind::kOrganizationRole) {
+      EXPECT_EQ(path[i].organization, organization);
+    }
+  }
+  EXPECT_EQ(static_cast<int>(path.size()) - 1,
+            g.oracle.PermissionDistance(user, permission, organization));
+}
+
+void ExpectPermissionsEqualTheOracle(const RandomGraph& g,
+                                     const Snapshot& snapshot) {
+  std::vector<VertexId> organizations = {kNoVertex};
+  organizations.insert(organizations.end(), g.organizations.begin(),
+                       g.organizations.end());
+  for (VertexId permission : g.permissions) {
+    const VertexId target = PermissionTarget(snapshot, permission);
+    ASSERT_NE(target, kNoVertex);
+    EXPECT_EQ(FindPermission(snapshot, target, snapshot.name(permission)),
+              permission);
+  }
+  for (VertexId organization : organizations) {
+    for (VertexId user : g.users) {
+      const std::set<VertexId> expected =
+          g.oracle.Permissions(user, organization);
+      const bool blocked = g.oracle.blocked.count(user) > 0;
+      if (organization == kNoVertex) {
+        auto cached = UserPermissions(snapshot, user);
+        ASSERT_TRUE(cached.ok());
+        EXPECT_EQ(AsSet(**cached), expected);
+      }
+      for (VertexId permission : g.permissions) {
+        // Twice without paths (the miss, then the cached hit), once with.
+        for (int max_paths : {0, 0, 3}) {
+          auto check = CheckPermission(snapshot, user, permission, organization,
+                                       max_paths);
+          ASSERT_TRUE(check.ok()) << check.status();
+          const bool held = expected.count(permission) > 0;
+          ASSERT_EQ(check->held, held)
+              << "user " << snapshot.id(user) << " permission "
+              << snapshot.id(permission) << " max_paths " << max_paths;
+          EXPECT_EQ(check->allowed, held && !blocked);
+          EXPECT_EQ(check->blocked, blocked);
+          if (max_paths > 0 && held) {
+            ASSERT_FALSE(check->paths.empty());
+            for (const Path& path : check->paths) {
+              ExpectShortestPermissionPath(g, user, permission, organization,
+                                           path);
+            }
+          }
+        }
+      }
+      auto listed = PermissionsOfUser(snapshot, user, organization);
+      ASSERT_TRUE(listed.ok()) << listed.status();
+      std::set<VertexId> got;
+      for (const ReachedTarget& held : *listed) {
+        got.insert(held.target);
+        ExpectShortestPermissionPath(g, user, held.target, organization,
+                                     held.path);
+      }
+      EXPECT_EQ(got, expected);
+      EXPECT_EQ(got.size(), listed->size()) << "a permission is listed twice";
+    }
+    for (VertexId permission : g.permissions) {
+      for (bool include_blocked : {true, false}) {
+        std::set<VertexId> expected;
+        for (VertexId user : g.users) {
+          if (g.oracle.Permissions(user, organization).count(permission) &&
+              (include_blocked || !g.oracle.blocked.count(user))) {
+            expected.insert(user);
+          }
+        }
+        std::vector<VertexId> paged;
+        size_t position = 0;
+        for (int pages = 0; pages < 100; ++pages) {
+          auto page = PageHoldersOfPermission(
+              snapshot, permission, organization, include_blocked, position, 3);
+          ASSERT_TRUE(page.ok()) << page.status();
+          paged.insert(paged.end(), page->users.begin(), page->users.end());
+          position = page->next;
+          if (position == page->total) break;
+        }
+        EXPECT_EQ(AsSet(paged), expected);
+        EXPECT_EQ(paged.size(), expected.size());
+        EXPECT_TRUE(std::is_sorted(paged.begin(), paged.end(),
+                                   [&](VertexId a, VertexId b) {
+                                     return snapshot.id(a) < snapshot.id(b);
+                                   }));
+      }
+    }
+  }
+}
+
 class QueriesPropertyTest : public ::testing::TestWithParam<uint32_t> {};
 
 // Parameters 0-299 query the built snapshot; 300-599 the same graphs after a
@@ -262,10 +465,13 @@ TEST_P(QueriesPropertyTest, EveryQueryEqualsTheOracle) {
     for (VertexId user : g.users) {
       const std::set<VertexId> expected =
           g.oracle.Applications(user, login, true);
+      const bool blocked = g.oracle.blocked.count(user) > 0;
+      ASSERT_EQ(snapshot.blocked(user), blocked);
       for (VertexId app : g.apps) {
         auto check = CheckAccess(snapshot, user, app, mode, 5);
         ASSERT_TRUE(check.ok()) << check.status();
-        ASSERT_EQ(check->allowed, expected.count(app) > 0)
+        ASSERT_EQ(check->blocked, blocked);
+        ASSERT_EQ(check->allowed, expected.count(app) > 0 && !blocked)
             << "user " << snapshot.id(user) << " app " << snapshot.id(app);
         if (check->authorized) {
           ASSERT_FALSE(check->paths.empty());
@@ -288,7 +494,7 @@ TEST_P(QueriesPropertyTest, EveryQueryEqualsTheOracle) {
         for (VertexId app : g.apps) {
           auto quick = CheckAccess(snapshot, user, app, mode, 0);
           ASSERT_TRUE(quick.ok());
-          ASSERT_EQ(quick->allowed, expected.count(app) > 0)
+          ASSERT_EQ(quick->allowed, expected.count(app) > 0 && !blocked)
               << "round " << round << " user " << snapshot.id(user) << " app "
               << snapshot.id(app);
         }
@@ -341,6 +547,16 @@ TEST_P(QueriesPropertyTest, EveryQueryEqualsTheOracle) {
       auto users = UsersOfApplication(snapshot, app, mode);
       ASSERT_TRUE(users.ok());
       EXPECT_EQ(paged, **users);
+      std::set<VertexId> unblocked;
+      for (VertexId u : expected) {
+        if (!g.oracle.blocked.count(u)) unblocked.insert(u);
+      }
+      for (int round = 0; round < 2; ++round) {
+        auto without = UsersOfApplication(snapshot, app, mode, {},
+                                          /*include_blocked=*/false);
+        ASSERT_TRUE(without.ok());
+        EXPECT_EQ(AsSet(**without), unblocked) << "round " << round;
+      }
       EXPECT_EQ(AsSet(**users), expected) << "app " << snapshot.id(app);
       EXPECT_TRUE(std::is_sorted((*users)->begin(), (*users)->end(),
                                  [&](VertexId a, VertexId b) {
@@ -369,8 +585,9 @@ TEST_P(QueriesPropertyTest, EveryQueryEqualsTheOracle) {
     absl::Span<const VertexId> held = snapshot.effective_roles_of_group(group);
     EXPECT_EQ(std::set<VertexId>(held.begin(), held.end()), roles);
   }
+  ExpectPermissionsEqualTheOracle(g, snapshot);
   const std::vector<CacheStats> caches = snapshot.cache_stats();
-  ASSERT_EQ(caches.size(), 2u);
+  ASSERT_EQ(caches.size(), 4u);
   EXPECT_GT(caches[0].hits, 0);
   EXPECT_GT(caches[0].entries, 0);
   EXPECT_GT(caches[1].hits, 0);

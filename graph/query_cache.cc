@@ -8,7 +8,7 @@ namespace identitygraph::graph {
 QueryCache::QueryCache(std::string name, size_t capacity_bytes)
     : name_(std::move(name)), capacity_bytes_(capacity_bytes) {}
 
-std::shared_ptr<const VertexList> QueryCache::Find(VertexId key) const {
+std::shared_ptr<const VertexList> QueryCache::Find(CacheKey key) const {
   std::shared_ptr<const VertexList> found;
   WithEntry(key, [&found](const std::shared_ptr<const VertexList>& list) {
     found = list;
@@ -16,7 +16,7 @@ std::shared_ptr<const VertexList> QueryCache::Find(VertexId key) const {
   return found;
 }
 
-void QueryCache::Insert(VertexId key, std::shared_ptr<const VertexList> value) {
+void QueryCache::Insert(CacheKey key, std::shared_ptr<const VertexList> value) {
   const size_t cost = Cost(*value);
   const size_t shard_capacity = capacity_bytes_ / kShards;
   if (cost > shard_capacity) return;  // would not fit at all: leave it uncached

@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "boost/range/iterator_range.hpp"
 #include "graph/query_cache.h"
 
@@ -25,19 +26,25 @@ int CompareNamesIgnoringCase(absl::string_view a, absl::string_view b) {
 }
 
 const char* VertexKindName(VertexKind kind) {
-  static constexpr const char* kNames[] = {"user",        "group", "role",
-                                           "application", "api",   "connection",
-                                           "organization"};
+  static constexpr const char* kNames[] = {
+      "user", "group",      "role",         "application",
+      "api",  "connection", "organization", "permission"};
   return kNames[static_cast<int>(kind)];
 }
 
 const char* EdgeKindName(EdgeKind kind) {
   static constexpr const char* kNames[] = {
-      "group_member",     "nested_group",           "group_role",
-      "user_role",        "role_application",       "role_api",
-      "user_connection",  "connection_application", "organization_member",
-      "organization_role"};
+      "group_member",      "nested_group",           "group_role",
+      "user_role",         "role_application",       "role_api",
+      "user_connection",   "connection_application", "organization_member",
+      "organization_role", "role_permission",        "user_permission",
+      "permission_on"};
   return kNames[static_cast<int>(kind)];
+}
+
+std::string PermissionVertexId(absl::string_view target_id,
+                               absl::string_view name) {
+  return absl::StrCat(target_id, " ", name);
 }
 
 const char* VertexSourceName(VertexSource source) {
@@ -105,13 +112,21 @@ void Snapshot::Finish(std::shared_ptr<Text> text, bool sort_names,
 
 void Snapshot::FinishDerived(size_t cache_capacity_bytes) {
   PrecomputeGroupRoles();
+  blocked_user_count_ = 0;
+  for (size_t v = 0; v < kinds_.size(); ++v) {
+    if ((flags_[v] & (kBlocked | kRemoved)) == kBlocked) ++blocked_user_count_;
+  }
   cache_capacity_bytes_ = cache_capacity_bytes;
-  // Reachable applications are asked for far more often than application user
-  // lists.
-  user_targets_cache_ = std::make_unique<QueryCache>(
-      "user_applications", cache_capacity_bytes / 4 * 3);
+  // A user's reachable applications and permissions are asked for far more
+  // often than the lists of who holds one.
+  user_targets_cache_ = std::make_unique<QueryCache>("user_applications",
+                                                     cache_capacity_bytes / 2);
+  user_permissions_cache_ = std::make_unique<QueryCache>(
+      "user_permissions", cache_capacity_bytes / 4);
   application_users_cache_ = std::make_unique<QueryCache>(
-      "application_users", cache_capacity_bytes / 4);
+      "application_users", cache_capacity_bytes / 8);
+  permission_holders_cache_ = std::make_unique<QueryCache>(
+      "permission_holders", cache_capacity_bytes / 8);
 }
 
 size_t Snapshot::overlaid_vertex_count() const {
@@ -214,7 +229,8 @@ void Snapshot::PrecomputeGroupRoles() {
 }
 
 std::vector<CacheStats> Snapshot::cache_stats() const {
-  return {user_targets_cache_->stats(), application_users_cache_->stats()};
+  return {user_targets_cache_->stats(), application_users_cache_->stats(),
+          user_permissions_cache_->stats(), permission_holders_cache_->stats()};
 }
 
 std::vector<std::pair<absl::string_view, absl::string_view>>

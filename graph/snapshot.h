@@ -63,6 +63,11 @@ class Snapshot {
   VertexKind kind(VertexId v) const { return kinds_[v]; }
   VertexSource source(VertexId v) const { return sources_[v]; }
   bool removed(VertexId v) const { return flags_[v] & kRemoved; }
+  // A user Auth0 blocks (`blocked: true`): it cannot log in or get tokens, so
+  // no decision allows it, whatever paths it has.
+  bool blocked(VertexId v) const { return flags_[v] & kBlocked; }
+  // Users that are blocked (removed ones not counted).
+  int64_t blocked_user_count() const { return blocked_user_count_; }
   absl::string_view id(VertexId v) const {
     return flags_[v] & kOverlaid ? OverlaidText(v).id : text_->ids.Get(v);
   }
@@ -188,6 +193,7 @@ class Snapshot {
   };
   static constexpr uint8_t kRemoved = 1;
   static constexpr uint8_t kOverlaid = 2;
+  static constexpr uint8_t kBlocked = 4;
 
   Snapshot();
   const Overlay::VertexText& OverlaidText(VertexId v) const {
@@ -220,7 +226,9 @@ class Snapshot {
   absl::Time create_time_;
   std::vector<VertexKind> kinds_;
   std::vector<VertexSource> sources_;  // parallel to kinds_
-  std::vector<uint8_t> flags_;  // parallel to kinds_: kRemoved, kOverlaid
+  // Parallel to kinds_: kRemoved, kOverlaid, kBlocked.
+  std::vector<uint8_t> flags_;
+  int64_t blocked_user_count_ = 0;
   std::shared_ptr<const Text> text_;
   std::shared_ptr<const Overlay> overlay_;  // null when nothing is overlaid
   size_t cache_capacity_bytes_ = kDefaultCacheCapacityBytes;
@@ -236,6 +244,8 @@ class Snapshot {
   std::vector<VertexId> effective_roles_;
   std::unique_ptr<QueryCache> user_targets_cache_;
   std::unique_ptr<QueryCache> application_users_cache_;
+  std::unique_ptr<QueryCache> user_permissions_cache_;
+  std::unique_ptr<QueryCache> permission_holders_cache_;
 };
 
 }  // namespace identitygraph::graph

@@ -28,6 +28,12 @@ class SnapshotAccess {
   static QueryCache& ApplicationUsersCache(const Snapshot& snapshot) {
     return *snapshot.application_users_cache_;
   }
+  static QueryCache& UserPermissionsCache(const Snapshot& snapshot) {
+    return *snapshot.user_permissions_cache_;
+  }
+  static QueryCache& PermissionHoldersCache(const Snapshot& snapshot) {
+    return *snapshot.permission_holders_cache_;
+  }
 };
 
 }  // namespace identitygraph::graph

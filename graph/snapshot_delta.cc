@@ -160,7 +160,8 @@ void DeltaApplier::Upsert(const DeltaVertex& vertex) {
     v = static_cast<VertexId>(s.kinds_.size());
     s.kinds_.push_back(vertex.kind);
     s.sources_.push_back(vertex.source);
-    s.flags_.push_back(Snapshot::kOverlaid);
+    s.flags_.push_back(Snapshot::kOverlaid |
+                       (vertex.blocked ? Snapshot::kBlocked : 0));
     overlay_->text[v] = {vertex.id, vertex.name, vertex.email};
     overlay_->by_id[static_cast<int>(vertex.kind)].emplace(vertex.id, v);
     if (!vertex.email.empty()) {
@@ -184,6 +185,10 @@ void DeltaApplier::Upsert(const DeltaVertex& vertex) {
   }
   if (s.sources_[v] != vertex.source) {
     s.sources_[v] = vertex.source;
+    changed = true;
+  }
+  if (s.blocked(v) != vertex.blocked) {
+    s.flags_[v] ^= Snapshot::kBlocked;
     changed = true;
   }
   std::vector<std::pair<std::string, std::string>> old_attributes;

@@ -42,11 +42,13 @@ namespace identitygraph::graph {
 
 inline constexpr size_t kMinOverlayRebuild = 4096;
 
-// A vertex added, or replaced whole: name, email, source and attributes.
+// A vertex added, or replaced whole: name, email, source, the blocked mark
+// and attributes.
 struct DeltaVertex {
   VertexKind kind = VertexKind::kUser;
   std::string id, name, email;
   VertexSource source = VertexSource::kDirectory;
+  bool blocked = false;
   std::vector<std::pair<std::string, std::string>> attributes;
 };
 

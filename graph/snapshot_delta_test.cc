@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "graph/graph_builder.h"
+#include "graph/permissions.h"
 #include "graph/queries.h"
 #include "graph/snapshot_file.h"
 #include "gtest/gtest.h"
@@ -78,6 +79,7 @@ struct Model {
     for (const auto& [key, v] : vertices) {
       const VertexId id = builder.AddEntity(v.kind, v.id, v.name, v.email);
       builder.SetSource(id, v.source);
+      if (v.blocked) builder.SetBlocked(id);
       for (const auto& [k, value] : v.attributes) {
         builder.SetAttribute(id, k, value);
       }
@@ -134,7 +136,8 @@ VerticesOf(const Snapshot& s) {
       attributes.emplace_back(k, value);
     }
     out.emplace(static_cast<int>(s.kind(v)), s.id(v), s.name(v), s.email(v),
-                static_cast<int>(s.source(v)), attributes);
+                static_cast<int>(s.source(v)) | (s.blocked(v) ? 8 : 0),
+                attributes);
   }
   return out;
 }
@@ -150,6 +153,7 @@ void ExpectSameAnswers(const Snapshot& got, const Snapshot& want,
   EXPECT_EQ(EdgesOf(got), EdgesOf(want));
   EXPECT_EQ(got.vertex_counts(), want.vertex_counts());
   EXPECT_EQ(got.edge_counts(), want.edge_counts());
+  EXPECT_EQ(got.blocked_user_count(), want.blocked_user_count());
   for (const auto& [kind, id] : ever) {
     const VertexId g = got.FindById(kind, id);
     const VertexId w = want.FindById(kind, id);
@@ -164,6 +168,8 @@ void ExpectSameAnswers(const Snapshot& got, const Snapshot& want,
     if (kind == VertexKind::kUser) {
       EXPECT_EQ(IdSet(got, ComputeReachableTargets(got, g)),
                 IdSet(want, ComputeReachableTargets(want, w)));
+      EXPECT_EQ(IdSet(got, ComputeUserPermissions(got, g)),
+                IdSet(want, ComputeUserPermissions(want, w)));
       for (bool effective : {false, true}) {
         EXPECT_EQ(Ids(got, *RolesOfUser(got, g, effective)),
                   Ids(want, *RolesOfUser(want, w, effective)));
@@ -224,13 +230,15 @@ class Randomizer {
 
   DeltaVertex NewVertex(VertexKind kind, int serial) {
     static constexpr const char* kPrefix[] = {"u",   "g", "r", "a",
-                                              "api", "c", "o"};
+                                              "api", "c", "o", "p"};
+    static_assert(sizeof(kPrefix) / sizeof(kPrefix[0]) == kVertexKindCount);
     DeltaVertex v;
     v.kind = kind;
     v.id = absl::StrCat(kPrefix[static_cast<int>(kind)], serial);
     Rename(v);
     if (kind == VertexKind::kConnection) v.attributes = {{"strategy", "samlp"}};
     if (Int(0, 4) == 0) v.source = VertexSource::kExtension;
+    v.blocked = kind == VertexKind::kUser && Int(0, 4) == 0;
     return v;
   }
 
@@ -300,6 +308,9 @@ class Randomizer {
         DeltaVertex v =
             model.vertices.at(live[Int(0, static_cast<int>(live.size()) - 1)]);
         if (what == 2) Rename(v);
+        // Blocked and unblocked in place (a changed user re-read).
+        if (v.kind == VertexKind::kUser && Int(0, 2) == 0)
+          v.blocked = !v.blocked;
         delta.upserted_vertices.push_back(v);
       }
     }

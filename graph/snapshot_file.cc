@@ -20,6 +20,9 @@ namespace {
 
 constexpr char kMagic[8] = {'I', 'G', 'S', 'N', 'A', 'P', 'S', 'H'};
 constexpr size_t kHeaderSize = 8 + 4 + 4 + 8 + 8;
+// The vertex mark byte.
+constexpr uint8_t kRemovedMark = 1;
+constexpr uint8_t kBlockedMark = 2;
 
 // The snapshot file's own additions to the byte writer.
 class Writer : public ByteWriter {
@@ -84,9 +87,12 @@ std::string SnapshotFileCodec::Serialize(const Snapshot& s) {
       absl::string_view(reinterpret_cast<const char*>(s.kinds_.data()), count));
   payload.Bytes(absl::string_view(
       reinterpret_cast<const char*>(s.sources_.data()), count));
-  std::string removed(count, '\0');
-  for (uint32_t v = 0; v < count; ++v) removed[v] = s.removed(v) ? 1 : 0;
-  payload.Bytes(removed);
+  std::string marks(count, '\0');
+  for (uint32_t v = 0; v < count; ++v) {
+    marks[v] =
+        (s.removed(v) ? kRemovedMark : 0) | (s.blocked(v) ? kBlockedMark : 0);
+  }
+  payload.Bytes(marks);
   if (s.overlay_ == nullptr) {
     payload.Pool(s.text_->ids);
     payload.Pool(s.text_->names);
@@ -189,16 +195,25 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> SnapshotFileCodec::Parse(
   }
   s->flags_.assign(count, 0);
   if (format >= 3) {
-    absl::string_view removed;
-    if (!reader.Bytes(count, &removed)) {
-      return Malformed("the removed-vertex section is cut short");
+    absl::string_view marks;
+    if (!reader.Bytes(count, &marks)) {
+      return Malformed("the vertex mark section is cut short");
     }
+    const uint8_t known =
+        format >= 4 ? kRemovedMark | kBlockedMark : kRemovedMark;
     for (uint32_t v = 0; v < count; ++v) {
-      if (static_cast<uint8_t>(removed[v]) > 1) {
-        return Malformed(
-            absl::StrCat("vertex ", v, " has an unknown removed mark"));
+      const uint8_t mark = static_cast<uint8_t>(marks[v]);
+      if ((mark & ~known) != 0) {
+        return Malformed(absl::StrCat("vertex ", v, " has an unknown mark"));
       }
-      if (removed[v] == 1) s->flags_[v] = Snapshot::kRemoved;
+      if (mark & kRemovedMark) s->flags_[v] |= Snapshot::kRemoved;
+      if (mark & kBlockedMark) {
+        if (s->kinds_[v] != VertexKind::kUser) {
+          return Malformed(
+              absl::StrCat("vertex ", v, " is blocked but not a user"));
+        }
+        s->flags_[v] |= Snapshot::kBlocked;
+      }
     }
   }
   auto text = std::make_shared<Snapshot::Text>();

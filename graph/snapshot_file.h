@@ -7,13 +7,13 @@
 //
 // Layout (little-endian): the magic "IGSNAPSH", the format version (u32), a
 // reserved u32, the payload size (u64) and its FNV-1a 64 checksum (u64), then
-// the payload: version and creation time, vertex kinds, sources and removed
-// marks, the id, name, email and attribute string pools, attributes, edges in
-// CSR order with their organizations, and the name order (so loading skips
-// the sort). Parsing
-// checks every size, offset, kind and edge before building anything, so a
-// corrupt or truncated file gives DATA_LOSS with what was wrong, never a crash;
-// another format version gives FAILED_PRECONDITION.
+// the payload: version and creation time, vertex kinds, sources and marks
+// (removed, blocked), the id, name, email and attribute string pools,
+// attributes, edges in CSR order with their organizations, and the name order
+// (so loading skips the sort). Parsing checks every size, offset, kind and edge
+// before building anything, so a corrupt or truncated file gives DATA_LOSS with
+// what was wrong, never a crash; another format version gives
+// FAILED_PRECONDITION.
 #ifndef IDENTITYGRAPH_GRAPH_SNAPSHOT_FILE_H_
 #define IDENTITYGRAPH_GRAPH_SNAPSHOT_FILE_H_
 
@@ -28,10 +28,12 @@
 namespace identitygraph::graph {
 
 // Format 2 added the vertex sources after the kinds, format 3 the removed
-// mark of each vertex (vertices a delta removed keep their ids); formats 1
-// (sources as a "source" attribute) and 2 are still read, so an upgraded
-// server serves its last snapshot at once.
-inline constexpr uint32_t kSnapshotFormatVersion = 3;
+// mark of each vertex (vertices a delta removed keep their ids), format 4 the
+// blocked mark in the same byte (bit 0 removed, bit 1 blocked) and the
+// permission vertex and edge kinds; formats 1 (sources as a "source"
+// attribute) to 3 are still read, so an upgraded server serves its last
+// snapshot at once.
+inline constexpr uint32_t kSnapshotFormatVersion = 4;
 inline constexpr uint32_t kOldestReadableFormat = 1;
 
 std::string SerializeSnapshot(const Snapshot& snapshot);

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "base/durable_file.h"
@@ -190,16 +191,51 @@ TEST(SnapshotFileTest, FormatTwoIsStillReadAndRemovedMarksAreChecked) {
   EXPECT_NE((*loaded)->FindById(VertexKind::kUser, "u1"), kNoVertex);
   EXPECT_EQ((*loaded)->edge_count(), 1u);
 
-  // A removed vertex with an edge, and a mark that is not 0 or 1.
-  for (const auto& [mark, error] : std::vector<std::pair<char, std::string>>{
-           {1, "joins vertices it cannot join"}, {7, "unknown removed mark"}}) {
+  // A removed vertex with an edge, an unknown mark, a blocked group, and (in
+  // format 3, before blocked marks) a blocked user.
+  for (const auto& [format, vertex, mark, error] :
+       std::vector<std::tuple<uint32_t, int, char, std::string>>{
+           {4, 0, 1, "joins vertices it cannot join"},
+           {4, 0, 7, "unknown mark"},
+           {4, 1, 2, "is blocked but not a user"},
+           {3, 0, 2, "unknown mark"}}) {
     std::string bad = v3;
-    bad[32 + 20 + 4] = mark;
+    std::memcpy(&bad[8], &format, sizeof(format));
+    bad[32 + 20 + 4 + vertex] = mark;
     Reseal(bad);
     auto refused = ParseSnapshot(bad);
     EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);
     EXPECT_THAT(refused.status().message(), HasSubstr(error));
   }
+}
+
+TEST(SnapshotFileTest, BlockedUsersAndPermissionsRoundTrip) {
+  GraphBuilder b;
+  const VertexId ada = b.AddEntity(VertexKind::kUser, "u1", "Ada");
+  b.AddEntity(VertexKind::kUser, "u2", "Bob");
+  b.AddEntity(VertexKind::kRole, "r1", "Payroll");
+  b.AddEntity(VertexKind::kApi, "https://payroll", "Payroll API");
+  b.AddEntity(VertexKind::kPermission,
+              PermissionVertexId("https://payroll", "payroll:approve"),
+              "payroll:approve");
+  b.SetBlocked(ada);
+  b.AddEdge(EdgeKind::kUserRole, VertexKind::kUser, "u1", VertexKind::kRole,
+            "r1");
+  b.AddEdge(EdgeKind::kRolePermission, VertexKind::kRole, "r1",
+            VertexKind::kPermission, "https://payroll payroll:approve");
+  b.AddEdge(EdgeKind::kPermissionOn, VertexKind::kPermission,
+            "https://payroll payroll:approve", VertexKind::kApi,
+            "https://payroll");
+  auto built = std::move(b).Build(4, absl::Now());
+  EXPECT_EQ(built->blocked_user_count(), 1);
+  auto loaded = ParseSnapshot(SerializeSnapshot(*built));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_TRUE((*loaded)->blocked((*loaded)->FindById(VertexKind::kUser, "u1")));
+  EXPECT_FALSE(
+      (*loaded)->blocked((*loaded)->FindById(VertexKind::kUser, "u2")));
+  EXPECT_EQ((*loaded)->blocked_user_count(), 1);
+  EXPECT_EQ((*loaded)->edge_counts(), built->edge_counts());
+  EXPECT_EQ(SerializeSnapshot(**loaded), SerializeSnapshot(*built));
 }
 
 TEST(SnapshotFileTest, WritesAndReadsFilesNamingThemInErrors) {

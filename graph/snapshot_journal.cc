@@ -48,6 +48,7 @@ std::string EncodePayload(const JournalEntry& entry) {
     out.String(v.name);
     out.String(v.email);
     out.Put<uint8_t>(static_cast<uint8_t>(v.source));
+    out.Put<uint8_t>(v.blocked ? 1 : 0);
     out.Put<uint32_t>(static_cast<uint32_t>(v.attributes.size()));
     for (const auto& [key, value] : v.attributes) {
       out.String(key);
@@ -83,7 +84,8 @@ bool GetCount(ByteReader& in, size_t min_item_bytes, uint32_t* count) {
   return in.Get(count) && *count <= in.left() / min_item_bytes;
 }
 
-bool DecodePayload(absl::string_view payload, JournalEntry* entry) {
+bool DecodePayload(absl::string_view payload, uint32_t format,
+                   JournalEntry* entry) {
   ByteReader in(payload);
   int64_t nanos = 0;
   if (!in.Get(&entry->version) || !in.Get(&nanos)) return false;
@@ -102,10 +104,13 @@ bool DecodePayload(absl::string_view payload, JournalEntry* entry) {
     uint32_t attributes = 0;
     if (!GetEnum(in, kVertexKindCount, &v.kind) || !in.String(&v.id) ||
         !in.String(&v.name) || !in.String(&v.email) ||
-        !GetEnum(in, kVertexSourceCount, &v.source) ||
-        !GetCount(in, 8, &attributes)) {
+        !GetEnum(in, kVertexSourceCount, &v.source)) {
       return false;
     }
+    uint8_t blocked = 0;
+    if (format >= 2 && (!in.Get(&blocked) || blocked > 1)) return false;
+    v.blocked = blocked == 1;
+    if (!GetCount(in, 8, &attributes)) return false;
     v.attributes.resize(attributes);
     for (auto& [key, value] : v.attributes) {
       if (!in.String(&key) || !in.String(&value)) return false;
@@ -167,10 +172,12 @@ absl::StatusOr<Journal> ParseJournal(absl::string_view bytes) {
   Journal journal;
   header.Get(&format);
   header.Get(&journal.base_version);
-  if (format != kJournalFormatVersion) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the snapshot journal has format version ", format,
-                     "; this server reads version ", kJournalFormatVersion));
+  journal.format = format;
+  if (format < kOldestReadableJournalFormat || format > kJournalFormatVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the snapshot journal has format version ", format,
+        "; this server reads versions ", kOldestReadableJournalFormat, " to ",
+        kJournalFormatVersion));
   }
   size_t at = kHeaderSize;
   int64_t last_version = journal.base_version;
@@ -197,7 +204,8 @@ absl::StatusOr<Journal> ParseJournal(absl::string_view bytes) {
       break;
     }
     JournalEntry entry;
-    if (size > kMaxRecordBytes || !sums || !DecodePayload(payload, &entry)) {
+    if (size > kMaxRecordBytes || !sums ||
+        !DecodePayload(payload, format, &entry)) {
       return Malformed(absl::StrCat("the record at byte ", at,
                                     " is not one the server wrote"));
     }

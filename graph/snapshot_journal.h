@@ -33,7 +33,10 @@
 
 namespace identitygraph::graph {
 
-inline constexpr uint32_t kJournalFormatVersion = 1;
+// Format 2 added the blocked mark of upserted vertices; format 1 is still
+// read, so an upgraded server replays the journal it left.
+inline constexpr uint32_t kJournalFormatVersion = 2;
+inline constexpr uint32_t kOldestReadableJournalFormat = 1;
 
 struct JournalEntry {
   int64_t version = 0;
@@ -44,6 +47,9 @@ struct JournalEntry {
 struct Journal {
   // The version of the snapshot file the entries follow.
   int64_t base_version = 0;
+  // The format the file was written in; appends go only to a journal in
+  // kJournalFormatVersion.
+  uint32_t format = kJournalFormatVersion;
   std::vector<JournalEntry> entries;
   // Where the good records end (the next append's offset), and the bytes of
   // a torn tail after it.

@@ -41,6 +41,7 @@ std::vector<JournalEntry> Entries() {
   grace.email = "grace@acme.com";
   grace.source = VertexSource::kExtension;
   grace.attributes = {{"team", "compilers"}};
+  grace.blocked = true;
   entries[0].delta.upserted_vertices.push_back(grace);
   DeltaEdge held;
   held.kind = EdgeKind::kOrganizationRole;
@@ -95,6 +96,8 @@ TEST(SnapshotJournalTest, ReplayingTheJournalGivesTheLastSnapshot) {
   EXPECT_EQ(grace.email, "grace@acme.com");
   EXPECT_EQ(grace.source, VertexSource::kExtension);
   EXPECT_EQ(grace.attributes[0].second, "compilers");
+  EXPECT_TRUE(grace.blocked);
+  EXPECT_EQ(journal->format, kJournalFormatVersion);
   EXPECT_EQ(journal->entries[0].delta.added_edges[0].organization_id, "acme");
   EXPECT_EQ(journal->entries[2].create_time, absl::FromUnixSeconds(1003));
   int applied = 0;
@@ -104,6 +107,22 @@ TEST(SnapshotJournalTest, ReplayingTheJournalGivesTheLastSnapshot) {
   EXPECT_EQ(applied, 3);
   EXPECT_EQ((*last)->version(), 11);
   EXPECT_EQ(SerializeSnapshot(**last), Replayed(Entries()));
+}
+
+TEST(SnapshotJournalTest, FormatOneIsStillReadButMarkedForRewriting) {
+  TestTempDir dir;
+  const std::string path = dir.File("snapshot.journal");
+  // Entries without upserted vertices are the same bytes in both formats.
+  std::vector<JournalEntry> entries = Entries();
+  entries.erase(entries.begin());
+  WriteJournal(path, entries);
+  absl::StatusOr<std::string> bytes = ReadFile(path, 1 << 20);
+  ASSERT_TRUE(bytes.ok());
+  (*bytes)[8] = 1;
+  absl::StatusOr<Journal> journal = ParseJournal(*bytes);
+  ASSERT_TRUE(journal.ok()) << journal.status();
+  EXPECT_EQ(journal->format, 1u);
+  EXPECT_EQ(journal->entries.size(), 2u);
 }
 
 TEST(SnapshotJournalTest, EveryTornTailIsDroppedAndOverwritten) {

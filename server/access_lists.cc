@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "graph/queries.h"
+#include "server/access_handlers.h"
 #include "server/access_service.h"
 #include "server/api_mapping.h"
 #include "server/graph_view.h"
@@ -28,56 +29,15 @@ constexpr int kMaxExplainPaths = 10;
 constexpr size_t kMaxExplainRoles = 100;
 constexpr PageSizes kLookupPageSizes = {20, 100};
 
-grpc::Status Invalid(const std::string& message) {
-  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
-}
-
-// The `[start, start + size)` window of a listing of `total` results, and the
-// token for the rest ("" on the last page).
-struct Window {
-  size_t begin = 0, end = 0;
-  std::string next_page_token;
-};
-absl::StatusOr<Window> PageWindow(const Snapshot& snapshot, Listing listing,
-                                  const std::string& key, size_t start,
-                                  int page_size, size_t total) {
-  if (start > total) {
-    return absl::InvalidArgumentError(
-        "page_token points past the end of the listing; restart the listing "
-        "without a page_token");
-  }
-  Window window{start, std::min(total, start + static_cast<size_t>(page_size)),
-                ""};
-  if (window.end < total) {
-    window.next_page_token =
-        EncodePageToken(listing, snapshot.version(), key, window.end);
-  }
-  return window;
-}
-
 std::string ModeKey(v1::ReachabilityMode mode) {
   return FromApi(mode) == graph::Reachability::kLogin ? "login" : "authz";
 }
 
 }  // namespace
 
-#define IDENTITYGRAPH_ACCESS_PREAMBLE(request)                           \
-  absl::Status allowed = authorizer_.Authorize(*context, Role::kReader); \
-  if (!allowed.ok()) return FinishNow(context, ToGrpcStatus(allowed));   \
-  absl::StatusOr<std::shared_ptr<const Snapshot>> snapshot =             \
-      CurrentSnapshot(holder_, (request)->min_snapshot_version());       \
-  if (!snapshot.ok())                                                    \
-    return FinishNow(context, ToGrpcStatus(snapshot.status()));          \
-  const Snapshot& g = **snapshot;                                        \
-  FillSnapshotInfo(g, response->mutable_snapshot())
-
 #define IDENTITYGRAPH_CHECK_MODE(request)       \
   IDENTITYGRAPH_RETURN_IF_ERROR(CheckEnumField( \
       v1::ReachabilityMode_descriptor(), (request)->mode(), "mode"))
-
-#define IDENTITYGRAPH_RETURN_IF_ERROR(expr)         \
-  if (absl::Status status_ = (expr); !status_.ok()) \
-  return FinishNow(context, ToGrpcStatus(status_))
 
 grpc::ServerUnaryReactor* AccessServiceImpl::ListUserApplications(
     grpc::CallbackServerContext* context,
@@ -128,6 +88,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListUserApplications(
   }
   response->set_next_page_token(std::move(window->next_page_token));
   response->set_total_size(static_cast<int32_t>(kept.size()));
+  response->set_blocked(g.blocked(*user));
   FillEntity(g, *user, response->mutable_user());
   return FinishNow(context, grpc::Status::OK);
 }
@@ -147,13 +108,14 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListApplicationUsers(
   IDENTITYGRAPH_RETURN_IF_ERROR(application.status());
   const std::string key =
       RequestKey({graph::VertexKindName(g.kind(*application)),
-                  g.id(*application), ModeKey(request->mode())});
+                  g.id(*application), ModeKey(request->mode()),
+                  request->include_blocked() ? "with_blocked" : ""});
   absl::StatusOr<uint64_t> start = DecodePageToken(
       request->page_token(), Listing::kListApplicationUsers, g.version(), key);
   IDENTITYGRAPH_RETURN_IF_ERROR(start.status());
   absl::StatusOr<graph::UserPage> page = graph::PageUsersOfApplication(
       g, *application, FromApi(request->mode()), *start,
-      static_cast<size_t>(*page_size), limits_);
+      static_cast<size_t>(*page_size), limits_, request->include_blocked());
   IDENTITYGRAPH_RETURN_IF_ERROR(page.status());
   for (VertexId user : page->users) FillEntity(g, user, response->add_users());
   if (page->next < page->total) {
@@ -239,6 +201,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ExplainAccess(
       g, *user, *application, FromApi(request->mode()), max_paths, limits_);
   IDENTITYGRAPH_RETURN_IF_ERROR(result.status());
   response->set_allowed(result->allowed);
+  response->set_blocked(result->blocked);
   for (const graph::Path& path : result->paths)
     FillPath(g, path, response->add_paths());
   if (!result->allowed) {
@@ -349,9 +312,10 @@ grpc::ServerUnaryReactor* AccessServiceImpl::LookupEntities(
     kinds.push_back(*vertex_kind);
   }
   const std::vector<VertexKind> every = {
-      VertexKind::kUser,        VertexKind::kGroup, VertexKind::kRole,
-      VertexKind::kApplication, VertexKind::kApi,   VertexKind::kConnection,
-      VertexKind::kOrganization};
+      VertexKind::kUser,         VertexKind::kGroup,
+      VertexKind::kRole,         VertexKind::kApplication,
+      VertexKind::kApi,          VertexKind::kConnection,
+      VertexKind::kOrganization, VertexKind::kPermission};
   const std::vector<VertexKind>& searched = kinds.empty() ? every : kinds;
   std::vector<VertexId> found;
   bool more = false;
@@ -395,8 +359,6 @@ grpc::ServerUnaryReactor* AccessServiceImpl::LookupEntities(
   return FinishNow(context, grpc::Status::OK);
 }
 
-#undef IDENTITYGRAPH_ACCESS_PREAMBLE
-#undef IDENTITYGRAPH_RETURN_IF_ERROR
 #undef IDENTITYGRAPH_CHECK_MODE
 
 }  // namespace identitygraph

@@ -128,6 +128,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::GetGraphStats(
     out->set_bytes(stats.bytes);
     out->set_capacity_bytes(stats.capacity_bytes);
   }
+  response->set_blocked_users(g.blocked_user_count());
   response->set_scan(scans_.ScanOfVersion(g.version()));
   *response->mutable_following() = scans_.Following();
   FillSnapshotInfo(g, response->mutable_snapshot());

@@ -3,7 +3,7 @@
 // Every response names the snapshot that answered; before the first scan the
 // RPCs answer UNAVAILABLE. CheckAccess and GetGraphStats live in
 // access_service.cc, the listings, batch, explanation and lookup in
-// access_lists.cc.
+// access_lists.cc, the permission RPCs in access_permissions.cc.
 //
 // A request with `min_change_time` is answered once the scan manager has
 // applied every change made in the tenant before then (following changes):
@@ -39,7 +39,11 @@ namespace identitygraph {
   X(ListUserRoles)                   \
   X(ListGroupMembers)                \
   X(LookupEntities)                  \
-  X(GetGraphStats)
+  X(GetGraphStats)                   \
+  X(CheckPermission)                 \
+  X(BatchCheckPermission)            \
+  X(ListUserPermissions)             \
+  X(ListPermissionHolders)
 
 // The longest a read waits for min_change_time, whatever its deadline.
 inline constexpr absl::Duration kMaxChangeWait = absl::Seconds(60);

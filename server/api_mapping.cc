@@ -29,6 +29,8 @@ v1::EntityKind ToApi(VertexKind kind) {
       return v1::ENTITY_KIND_CONNECTION;
     case VertexKind::kOrganization:
       return v1::ENTITY_KIND_ORGANIZATION;
+    case VertexKind::kPermission:
+      return v1::ENTITY_KIND_PERMISSION;
   }
   return v1::ENTITY_KIND_UNSPECIFIED;
 }
@@ -49,6 +51,8 @@ std::optional<VertexKind> FromApi(v1::EntityKind kind) {
       return VertexKind::kConnection;
     case v1::ENTITY_KIND_ORGANIZATION:
       return VertexKind::kOrganization;
+    case v1::ENTITY_KIND_PERMISSION:
+      return VertexKind::kPermission;
     default:  // UNSPECIFIED, or a value from a newer API
       return std::nullopt;
   }
@@ -76,6 +80,12 @@ v1::EdgeKind ToApi(EdgeKind kind) {
       return v1::EDGE_KIND_ORGANIZATION_MEMBER;
     case EdgeKind::kOrganizationRole:
       return v1::EDGE_KIND_ORGANIZATION_ROLE;
+    case EdgeKind::kRolePermission:
+      return v1::EDGE_KIND_ROLE_PERMISSION;
+    case EdgeKind::kUserPermission:
+      return v1::EDGE_KIND_USER_PERMISSION;
+    case EdgeKind::kPermissionOn:
+      return v1::EDGE_KIND_PERMISSION_ON;
   }
   return v1::EDGE_KIND_UNSPECIFIED;
 }
@@ -102,6 +112,12 @@ std::optional<EdgeKind> FromApi(v1::EdgeKind kind) {
       return EdgeKind::kOrganizationMember;
     case v1::EDGE_KIND_ORGANIZATION_ROLE:
       return EdgeKind::kOrganizationRole;
+    case v1::EDGE_KIND_ROLE_PERMISSION:
+      return EdgeKind::kRolePermission;
+    case v1::EDGE_KIND_USER_PERMISSION:
+      return EdgeKind::kUserPermission;
+    case v1::EDGE_KIND_PERMISSION_ON:
+      return EdgeKind::kPermissionOn;
     default:
       return std::nullopt;
   }
@@ -237,8 +253,14 @@ v1::ConnectionAudience ToApi(importer::ConnectionAudience audience) {
 }
 
 v1::DenialReason ToDenialReason(const graph::CheckResult& result) {
+  if (result.blocked) return v1::DENIAL_REASON_USER_BLOCKED;
   return result.authorized ? v1::DENIAL_REASON_NO_LOGIN_CONNECTION
                            : v1::DENIAL_REASON_NO_AUTHORIZATION_PATH;
+}
+
+v1::DenialReason ToDenialReason(const graph::PermissionCheckResult& result) {
+  return result.blocked ? v1::DENIAL_REASON_USER_BLOCKED
+                        : v1::DENIAL_REASON_NO_PERMISSION_PATH;
 }
 
 }  // namespace identitygraph

@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
 #include "graph/graph_types.h"
+#include "graph/permissions.h"
 #include "graph/queries.h"
 #include "identitygraph/v1/access_service.pb.h"
 #include "identitygraph/v1/config_service.pb.h"
@@ -51,9 +52,12 @@ std::optional<importer::ImportPhase> FromApi(v1::ScanPhase phase);
 v1::CheckStatus ToApi(importer::CheckStatus status);
 v1::ConnectionAudience ToApi(importer::ConnectionAudience audience);
 
-// Why `result` (not allowed) was denied: no path at all, or a path but no
-// login connection.
+// Why `result` (not allowed) was denied: the user is blocked (first, as
+// nothing else could allow it), no path at all, or a path but no login
+// connection.
 v1::DenialReason ToDenialReason(const graph::CheckResult& result);
+// Why a permission check (not allowed) was denied: blocked, or not held.
+v1::DenialReason ToDenialReason(const graph::PermissionCheckResult& result);
 
 }  // namespace identitygraph
 

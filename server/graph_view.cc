@@ -115,6 +115,7 @@ void FillEntity(const graph::Snapshot& snapshot, graph::VertexId vertex,
   out->set_name(name.data(), name.size());
   out->set_email(email.data(), email.size());
   out->set_source(ToApi(snapshot.source(vertex)));
+  if (snapshot.blocked(vertex)) out->set_blocked(true);
   for (const auto& [key, value] : snapshot.attributes(vertex)) {
     (*out->mutable_attributes())[std::string(key)] = std::string(value);
   }

@@ -67,7 +67,7 @@ uint32_t Fingerprint(absl::string_view request_key) {
 
 bool KnownListing(uint8_t value) {
   return value >= static_cast<uint8_t>(Listing::kListUserApplications) &&
-         value <= static_cast<uint8_t>(Listing::kListChangeBatches);
+         value <= static_cast<uint8_t>(Listing::kListPermissionHolders);
 }
 
 absl::Status Restart(absl::string_view why) {
@@ -89,6 +89,10 @@ const char* ListingName(Listing listing) {
       return "ListScans";
     case Listing::kListChangeBatches:
       return "ListChangeBatches";
+    case Listing::kListUserPermissions:
+      return "ListUserPermissions";
+    case Listing::kListPermissionHolders:
+      return "ListPermissionHolders";
   }
   return "an unknown listing";
 }

@@ -42,6 +42,8 @@ enum class Listing : uint8_t {
   kListGroupMembers = 3,
   kListScans = 4,
   kListChangeBatches = 5,
+  kListUserPermissions = 6,
+  kListPermissionHolders = 7,
 };
 const char* ListingName(Listing listing);
 

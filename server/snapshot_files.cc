@@ -74,7 +74,9 @@ absl::StatusOr<SnapshotFiles::Loaded> SnapshotFiles::Load() {
             "appending it, before its snapshot was published); the next "
             "record overwrites them"));
       }
-      journal_open_ = true;
+      // An older format is read, never appended to: the next append
+      // rewrites the file and starts a journal in this format.
+      journal_open_ = journal->format == graph::kJournalFormatVersion;
       last_version_ = loaded.snapshot->version();
       journal_end_ = journal->end;
       journal_records_ = journal->entries.size();

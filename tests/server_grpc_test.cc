@@ -361,7 +361,7 @@ TEST_F(ServerGrpcTest, UnparseableRequestsAreInvalidArgumentOnEveryRpc) {
                                        ? grpc::StatusCode::PERMISSION_DENIED
                                        : grpc::StatusCode::INVALID_ARGUMENT);
   }
-  EXPECT_EQ(methods, 20);
+  EXPECT_EQ(methods, 24);
 }
 
 // Every sample of `name` on the metrics page at `url`, by its labels.

@@ -378,7 +378,7 @@ class Applier {
     }
     TenantUser fresh{user.user_id(),
                      user.name().empty() ? user.nickname() : user.name(),
-                     user.email(), std::move(connection_ids)};
+                     user.email(), std::move(connection_ids), user.blocked()};
     if (held != nullptr) {
       *held = std::move(fresh);
     } else {
@@ -408,8 +408,8 @@ class Applier {
   void RemoveRole(const std::string& id) {
     EraseIf(data_.roles, [&](const TenantRecord& r) { return r.id == id; });
     EraseRecords(data_, Collection::kRoleMembers, VertexKind::kRole, id);
-    EraseIf(data_.role_apis,
-            [&](const IdPair& pair) { return pair.first == id; });
+    EraseIf(data_.role_permissions,
+            [&](const Permission& p) { return p.holder == id; });
     EraseIf(data_.group_roles,
             [&](const IdPair& pair) { return pair.second == id; });
     EraseRecords(data_, Collection::kOrganizationRoles, VertexKind::kRole, id);
@@ -441,11 +441,13 @@ class Applier {
   }
 
   absl::Status RolePermissions(const std::string& id) {
-    absl::StatusOr<std::vector<std::string>> apis = FetchRoleApis(api_, id);
-    if (!apis.ok()) return Absent(apis.status(), [&] { RemoveRole(id); });
-    EraseIf(data_.role_apis,
-            [&](const IdPair& pair) { return pair.first == id; });
-    for (std::string& api : *apis) data_.role_apis.push_back({id, api});
+    absl::StatusOr<std::vector<Permission>> granted =
+        FetchRolePermissions(api_, id);
+    if (!granted.ok()) return Absent(granted.status(), [&] { RemoveRole(id); });
+    EraseIf(data_.role_permissions,
+            [&](const Permission& p) { return p.holder == id; });
+    for (Permission& permission : *granted)
+      data_.role_permissions.push_back(std::move(permission));
     return absl::OkStatus();
   }
 

@@ -54,6 +54,13 @@ ExtensionData ToData(const wire::ExtensionDocument& document) {
       data.role_applications.emplace_back(role.id(), role.application_id());
     for (const std::string& user : role.users())
       data.role_users.emplace_back(role.id(), user);
+    for (const std::string& permission : role.permissions())
+      data.role_permissions.emplace_back(role.id(), permission);
+  }
+  for (const wire::ExtensionPermission& permission : document.permissions()) {
+    if (permission.id().empty() || permission.name().empty()) continue;
+    data.permissions.push_back(
+        {permission.id(), permission.name(), permission.application_id()});
   }
   return data;
 }
@@ -76,31 +83,53 @@ absl::StatusOr<std::optional<ExtensionData>> FetchExtensionIfChanged(
     *seen = next;
     return ToData(document);
   }
-  const Resource groups_resource{"groups", "read:groups"};
-  const Resource roles_resource{"roles", "read:roles"};
-  wire::ExtensionDocument groups, roles;
-  absl::StatusOr<bool> groups_changed =
-      Read(api, "/groups", groups_resource, &groups, &next.groups_body);
-  if (!groups_changed.ok()) return groups_changed.status();
-  absl::StatusOr<bool> roles_changed =
-      Read(api, "/roles", roles_resource, &roles, &next.roles_body);
-  if (!roles_changed.ok()) return roles_changed.status();
-  if (!*groups_changed && !*roles_changed) return std::nullopt;
-  // One changed: the other, skipped as unchanged, is read again to parse.
-  if (!*groups_changed) {
-    next.groups_body = 0;
-    groups_changed =
-        Read(api, "/groups", groups_resource, &groups, &next.groups_body);
-    if (!groups_changed.ok()) return groups_changed.status();
+  // Without read:configuration, one list per document; permissions only with
+  // their own scope (without it, extension roles grant no permissions).
+  struct List {
+    const char* path;
+    Resource resource;
+    uint64_t* fingerprint;
+    wire::ExtensionDocument read;
+  };
+  std::vector<List> lists;
+  lists.push_back(
+      {"/groups", {"groups", "read:groups"}, &next.groups_body, {}});
+  lists.push_back({"/roles", {"roles", "read:roles"}, &next.roles_body, {}});
+  if (Has(scopes, "read:permissions")) {
+    lists.push_back({"/permissions",
+                     {"permissions", "read:permissions"},
+                     &next.permissions_body,
+                     {}});
+  } else {
+    next.permissions_body = 0;
   }
-  if (!*roles_changed) {
-    next.roles_body = 0;
-    roles_changed =
-        Read(api, "/roles", roles_resource, &roles, &next.roles_body);
-    if (!roles_changed.ok()) return roles_changed.status();
+  bool any_changed = false;
+  std::vector<bool> changed;
+  for (List& list : lists) {
+    absl::StatusOr<bool> got =
+        Read(api, list.path, list.resource, &list.read, list.fingerprint);
+    if (!got.ok()) return got.status();
+    changed.push_back(*got);
+    any_changed = any_changed || *got;
   }
-  *document.mutable_groups() = std::move(*groups.mutable_groups());
-  *document.mutable_roles() = std::move(*roles.mutable_roles());
+  if (!any_changed) return std::nullopt;
+  // One changed: those skipped as unchanged are read again to parse.
+  for (size_t i = 0; i < lists.size(); ++i) {
+    if (changed[i]) continue;
+    *lists[i].fingerprint = 0;
+    absl::StatusOr<bool> got = Read(api, lists[i].path, lists[i].resource,
+                                    &lists[i].read, lists[i].fingerprint);
+    if (!got.ok()) return got.status();
+  }
+  for (List& list : lists) {
+    for (wire::ExtensionGroup& group : *list.read.mutable_groups())
+      *document.add_groups() = std::move(group);
+    for (wire::ExtensionRole& role : *list.read.mutable_roles())
+      *document.add_roles() = std::move(role);
+    for (wire::ExtensionPermission& permission :
+         *list.read.mutable_permissions())
+      *document.add_permissions() = std::move(permission);
+  }
   *seen = next;
   return ToData(document);
 }

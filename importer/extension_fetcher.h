@@ -1,9 +1,10 @@
 // Reads the Authorization Extension: groups (members, nesting, roles), roles
-// (users, the application they are defined for). One request when the token
-// has read:configuration (GET /configuration/export, the whole store);
-// otherwise GET /groups and /roles (read:groups, read:roles), which hold the
-// same records. The extension keeps its data in one document without paging,
-// so either way is a handful of requests.
+// (users, the application they are defined for, their permissions) and
+// permissions. One request when the token has read:configuration (GET
+// /configuration/export, the whole store); otherwise GET /groups and /roles
+// (read:groups, read:roles) and, with read:permissions, /permissions, which
+// hold the same records. The extension keeps its data in one document without
+// paging, so either way is a handful of requests.
 //
 //   ExtensionApi api{&caller, "https://acme.us12.webtask.io/adf6.../api",
 //                    "urn:auth0-authz-api"};
@@ -37,7 +38,8 @@ absl::StatusOr<ExtensionData> FetchExtension(
 // Fingerprints of the documents a poll read last (auth0_api.h's
 // GetJsonIfChanged); zero: none yet.
 struct ExtensionFingerprints {
-  uint64_t export_body = 0, groups_body = 0, roles_body = 0;
+  uint64_t export_body = 0, groups_body = 0, roles_body = 0,
+           permissions_body = 0;
 };
 // For a poll: nullopt when every document read is byte for byte what `*seen`
 // was taken of, so an unchanged extension costs its requests but no parsing

@@ -1,6 +1,7 @@
 #include "importer/graph_mapping.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -27,7 +28,7 @@ using graph::VertexSource;
 //                        visits the records of a big collection
 //                        (tenant_index.h) that are not erased: all, or the
 //                        collector those with a wanted end
-//   Entity, Attribute, Source
+//   Entity, Attribute, Source, Blocked
 //   Exists(kind, id)     whether the entity is in the graph being mapped
 //   UserEdge(...)        an edge from a user; false when the user is not there
 //   Edge(...)            any other edge (the sink drops one with a missing end)
@@ -68,6 +69,7 @@ DroppedMemberships MapWith(const TenantData& data, Sink& sink) {
   sink.ForEach(Collection::kUsers, data.users, [&](const TenantUser& user) {
     if (sink.Wants(VertexKind::kUser, user.id)) {
       sink.Entity(VertexKind::kUser, user.id, user.name, user.email);
+      if (user.blocked) sink.Blocked(VertexKind::kUser, user.id);
     }
     for (const std::string& connection : user.connection_ids) {
       edge(EdgeKind::kUserConnection, VertexKind::kUser, user.id,
@@ -94,20 +96,29 @@ DroppedMemberships MapWith(const TenantData& data, Sink& sink) {
       sink.Entity(VertexKind::kRole, role.id, role.name, "");
     }
   }
-  for (const auto& [role, api] : data.role_apis) {
+  for (const Permission& granted : data.role_permissions) {
     // Permissions name APIs by identifier; without read:resource_servers
     // there is no list to find them in, so they are added here, for roles
-    // that are there (so that each such API hangs on a role's edge, where a
-    // followed change finds it).
+    // that are there (so that each such API, and each permission, hangs on a
+    // role's edge, where a followed change finds it).
+    const std::string& role = granted.holder;
+    const std::string permission =
+        graph::PermissionVertexId(granted.api, granted.name);
     if (!sink.Wants(VertexKind::kRole, role) &&
-        !sink.Wants(VertexKind::kApi, api)) {
+        !sink.Wants(VertexKind::kApi, granted.api) &&
+        !sink.Wants(VertexKind::kPermission, permission)) {
       continue;
     }
     if (sink.Exists(VertexKind::kRole, role)) {
-      sink.Entity(VertexKind::kApi, api, "", "");
+      sink.Entity(VertexKind::kApi, granted.api, "", "");
+      sink.Entity(VertexKind::kPermission, permission, granted.name, "");
     }
     sink.Edge(EdgeKind::kRoleApi, VertexKind::kRole, role, VertexKind::kApi,
-              api);
+              granted.api);
+    sink.Edge(EdgeKind::kRolePermission, VertexKind::kRole, role,
+              VertexKind::kPermission, permission);
+    sink.Edge(EdgeKind::kPermissionOn, VertexKind::kPermission, permission,
+              VertexKind::kApi, granted.api);
   }
   for (const auto& [connection, client] : data.connection_clients) {
     edge(EdgeKind::kConnectionApplication, VertexKind::kConnection, connection,
@@ -174,6 +185,55 @@ DroppedMemberships MapWith(const TenantData& data, Sink& sink) {
     if (!sink.Wants(VertexKind::kRole, role.id)) continue;
     sink.Entity(VertexKind::kRole, role.id, role.name, "");
     sink.Source(VertexKind::kRole, role.id, VertexSource::kExtension);
+  }
+  // What an extension application id names: an application, or an API by
+  // its resource server id or identifier; nullopt for one deleted from the
+  // tenant.
+  auto extension_target = [&](const std::string& application)
+      -> std::optional<std::pair<VertexKind, std::string>> {
+    if (sink.Exists(VertexKind::kApplication, application))
+      return std::make_pair(VertexKind::kApplication, application);
+    if (auto api = api_by_server_id.find(application);
+        api != api_by_server_id.end()) {
+      return std::make_pair(VertexKind::kApi, api->second);
+    }
+    if (sink.Exists(VertexKind::kApi, application))
+      return std::make_pair(VertexKind::kApi, application);
+    return std::nullopt;
+  };
+  struct ExtensionPermission {
+    VertexKind target_kind;
+    std::string target, vertex_id;
+    const std::string* name;
+  };
+  absl::flat_hash_map<std::string, ExtensionPermission> extension_permissions;
+  for (const TenantRecord& permission : extension.permissions) {
+    auto target = extension_target(permission.detail);
+    if (!target.has_value()) continue;
+    extension_permissions[permission.id] = {
+        target->first, target->second,
+        graph::PermissionVertexId(target->second, permission.name),
+        &permission.name};
+  }
+  for (const auto& [role, permission_id] : extension.role_permissions) {
+    auto it = extension_permissions.find(permission_id);
+    if (it == extension_permissions.end()) continue;  // not defined, or gone
+    const ExtensionPermission& permission = it->second;
+    if (!sink.Wants(VertexKind::kRole, role) &&
+        !sink.Wants(VertexKind::kPermission, permission.vertex_id) &&
+        !sink.Wants(permission.target_kind, permission.target)) {
+      continue;
+    }
+    if (sink.Exists(VertexKind::kRole, role)) {
+      sink.Entity(VertexKind::kPermission, permission.vertex_id,
+                  *permission.name, "");
+      sink.Source(VertexKind::kPermission, permission.vertex_id,
+                  VertexSource::kExtension);
+    }
+    sink.Edge(EdgeKind::kRolePermission, VertexKind::kRole, role,
+              VertexKind::kPermission, permission.vertex_id);
+    sink.Edge(EdgeKind::kPermissionOn, VertexKind::kPermission,
+              permission.vertex_id, permission.target_kind, permission.target);
   }
   for (const auto& [role, application] : extension.role_applications) {
     if (sink.Exists(VertexKind::kApplication, application)) {
@@ -244,6 +304,9 @@ class BuilderSink {
   void Source(VertexKind kind, const std::string& id, VertexSource source) {
     builder_->SetSource(builder_->Find(kind, id), source);
   }
+  void Blocked(VertexKind kind, const std::string& id) {
+    builder_->SetBlocked(builder_->Find(kind, id));
+  }
   bool Exists(VertexKind kind, const std::string& id) const {
     return builder_->Find(kind, id) != kNoVertex;
   }
@@ -280,9 +343,9 @@ class DeltaCollector {
   DeltaCollector(const TenantData& data, const TouchedEntities& touched,
                  const graph::Snapshot& current)
       : data_(data), touched_(touched), current_(current) {
-    // An API exists while a role's permission names it (MapWith adds it from
-    // the permission): a touched role's APIs are touched too, so one no
-    // longer named goes.
+    // An API and a permission exist while a role's permission names them
+    // (MapWith adds them from it): a touched role's APIs and permissions are
+    // touched too, so one no longer named goes.
     touched.ForEach([&](VertexKind kind, const std::string& id) {
       if (kind != VertexKind::kRole) return;
       const VertexId role = current.FindById(kind, id);
@@ -290,8 +353,24 @@ class DeltaCollector {
       current.ForEachOutEdge(role, [&](EdgeKind edge, VertexId to, VertexId) {
         if (edge == EdgeKind::kRoleApi) {
           also_.Add(VertexKind::kApi, current.id(to));
+        } else if (edge == EdgeKind::kRolePermission) {
+          also_.Add(VertexKind::kPermission, current.id(to));
         }
       });
+    });
+    // A permission also needs its API or application (an extension
+    // permission's may stop resolving): a touched one's permissions are
+    // touched too.
+    touched.ForEach([&](VertexKind kind, const std::string& id) {
+      if (kind != VertexKind::kApi && kind != VertexKind::kApplication) return;
+      const VertexId target = current.FindById(kind, id);
+      if (target == kNoVertex) return;
+      current.ForEachInEdge(
+          target, [&](EdgeKind edge, VertexId from, VertexId) {
+            if (edge == EdgeKind::kPermissionOn) {
+              also_.Add(VertexKind::kPermission, current.id(from));
+            }
+          });
     });
   }
 
@@ -346,6 +425,10 @@ class DeltaCollector {
   void Source(VertexKind kind, const std::string& id, VertexSource source) {
     auto it = entities_.find(std::make_pair(kind, id));
     if (it != entities_.end()) it->second.source = source;
+  }
+  void Blocked(VertexKind kind, const std::string& id) {
+    auto it = entities_.find(std::make_pair(kind, id));
+    if (it != entities_.end()) it->second.blocked = true;
   }
   bool Exists(VertexKind kind, const std::string& id) const {
     if (Wants(kind, id)) return entities_.contains(std::make_pair(kind, id));

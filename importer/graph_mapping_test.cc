@@ -31,8 +31,8 @@ TenantData Tenant() {
   data.apis = {{"https://api/payroll", "Payroll API", "rs_1"}};
   data.roles = {{"rol_1", "Admin", ""}};
   data.role_members = {{"rol_1", "g|ada"}, {"rol_1", "auth0|customer"}};
-  data.role_apis = {{"rol_1", "https://api/payroll"},
-                    {"rol_1", "https://api/unlisted"}};
+  data.role_permissions = {{"rol_1", "https://api/payroll", "payroll:approve"},
+                           {"rol_1", "https://api/unlisted", "read"}};
   data.groups = {{"grp_1", "eng", "con_1"}, {"grp_2", "oncall", "con_1"}};
   data.group_user_members = {{"grp_1", "g|alan"}, {"grp_2", "auth0|x"}};
   data.group_group_members = {{"grp_1", "grp_2"}};
@@ -52,6 +52,11 @@ TenantData Tenant() {
   ext.nested_groups = {{"eg_parent", "eg_child"}};
   ext.group_roles = {{"eg_parent", "er_1"}};
   ext.role_users = {{"er_2", "g|ada"}};
+  ext.permissions = {{"ep_1", "reports:read", "APP1"},
+                     {"ep_2", "audit", "rs_1"},
+                     {"ep_3", "gone", "DELETED"}};
+  ext.role_permissions = {
+      {"er_1", "ep_1"}, {"er_2", "ep_2"}, {"er_2", "ep_3"}, {"er_1", "ep_9"}};
   return data;
 }
 
@@ -72,6 +77,18 @@ TEST(MapToGraphTest, MapsEveryRecordOntoItsEdge) {
           "organization_role g|ada -> rol_1 in org_1",
           "connection_application con_1 -> APP1",
           "role_application er_1 -> APP1",
+          "role_permission rol_1 -> https://api/payroll payroll:approve",
+          "role_permission rol_1 -> https://api/unlisted read",
+          "permission_on https://api/payroll payroll:approve -> "
+          "https://api/payroll",
+          "permission_on https://api/unlisted read -> https://api/unlisted",
+          // Extension permissions, on an application and on an API by its
+          // resource server id; one on a deleted application and one no
+          // role's list defines are left out.
+          "role_permission er_1 -> APP1 reports:read",
+          "permission_on APP1 reports:read -> APP1",
+          "role_permission er_2 -> https://api/payroll audit",
+          "permission_on https://api/payroll audit -> https://api/payroll",
           // An extension role on a resource server, named by its id.
           "role_api er_2 -> https://api/payroll",
           "group_member g|alan -> eg_child",
@@ -120,7 +137,8 @@ std::set<std::string> Lines(const graph::Snapshot& s) {
     if (s.removed(v)) continue;
     std::string line = absl::StrCat(
         "vertex ", graph::VertexKindName(s.kind(v)), " ", s.id(v), " '",
-        s.name(v), "' ", s.email(v), " ", graph::VertexSourceName(s.source(v)));
+        s.name(v), "' ", s.email(v), " ", graph::VertexSourceName(s.source(v)),
+        s.blocked(v) ? " blocked" : "");
     for (const auto& [key, value] : s.attributes(v)) {
       absl::StrAppend(&line, " ", key, "=", value);
     }
@@ -157,10 +175,11 @@ class TenantChanger {
   void Change(TenantData& data, TouchedEntities& touched) {
     using K = graph::VertexKind;
     ExtensionData& ext = data.extension;
-    switch (Int(12)) {
+    switch (Int(14)) {
       case 0: {  // a user created, renamed or moved
         const std::string id = Id("u|");
-        TenantUser user{id, Name(), Int(3) ? id + "@x" : "", {Id("con_", 2)}};
+        TenantUser user{
+            id, Name(), Int(3) ? id + "@x" : "", {Id("con_", 2)}, Int(4) == 0};
         if (indexed_) {
           EraseUser(data, id);
           AddUser(data, std::move(user));
@@ -214,9 +233,40 @@ class TenantChanger {
         const std::string id = Id(k.prefix, 4);
         EraseIf(*k.records, [&](const TenantRecord& r) { return r.id == id; });
         if (Int(3)) {
-          k.records->push_back({id, Name(), Int(2) ? "" : Id("rs_", 3)});
+          // An API's resource server id is its own, as in Auth0 (an
+          // extension role or permission may name it).
+          std::string detail = Int(2) ? "" : Id("rs_", 3);
+          if (k.kind == K::kApi && !detail.empty())
+            detail = absl::StrCat("rs_", id.substr(id.size() - 1));
+          k.records->push_back({id, Name(), std::move(detail)});
         }
         touched.Add(k.kind, id);
+        break;
+      }
+      case 5: {  // a role's permission granted or revoked
+        const Permission granted{Id("rol_", 4), Id("https://api/", 3),
+                                 Id("do:", 2)};
+        const size_t before = data.role_permissions.size();
+        EraseIf(data.role_permissions,
+                [&](const Permission& p) { return p == granted; });
+        if (before == data.role_permissions.size())
+          data.role_permissions.push_back(granted);
+        touched.Add(K::kRole, granted.holder);
+        break;
+      }
+      case 6: {  // an extension permission defined, redefined or deleted
+        const std::string id = Id("ep_", 3);
+        EraseIf(ext.permissions,
+                [&](const TenantRecord& r) { return r.id == id; });
+        if (Int(3)) {
+          ext.permissions.push_back(
+              {id, Id("do:", 2), Int(2) ? Id("app_", 4) : Id("rs_", 3)});
+        }
+        // A refresh of the extension touches every extension role.
+        for (const TenantRecord& role : ext.roles)
+          touched.Add(K::kRole, role.id);
+        for (const IdPair& held : ext.role_permissions)
+          touched.Add(K::kRole, held.first);
         break;
       }
       case 4: {  // a connection renamed
@@ -239,7 +289,6 @@ class TenantChanger {
         const Pairs kinds[] = {
             {&data.role_members, K::kRole, "rol_", K::kUser, "u|",
              Collection::kRoleMembers},
-            {&data.role_apis, K::kRole, "rol_", K::kApi, "https://api/"},
             {&data.group_user_members, K::kGroup, "grp_", K::kUser, "u|",
              Collection::kGroupUserMembers},
             {&data.group_group_members, K::kGroup, "grp_", K::kGroup, "grp_"},
@@ -254,9 +303,11 @@ class TenantChanger {
              Collection::kExtensionRoleUsers},
             {&ext.group_roles, K::kGroup, "eg_", K::kRole, "er_"},
             {&ext.nested_groups, K::kGroup, "eg_", K::kGroup, "eg_"},
-            {&ext.role_applications, K::kRole, "er_", K::kApplication, "app_"}};
+            {&ext.role_applications, K::kRole, "er_", K::kApplication, "app_"},
+            {&ext.role_permissions, K::kRole, "er_", K::kRole, "er_"}};
         const Pairs& k = kinds[Int(12)];
-        const IdPair pair{Id(k.first, 4), Id(k.second, 4)};
+        IdPair pair{Id(k.first, 4), Id(k.second, 4)};
+        if (k.pairs == &ext.role_permissions) pair.second = Id("ep_", 3);
         auto& pairs = *k.pairs;
         const bool edit = indexed_ && k.collection.has_value();
         if (Int(2)) {
@@ -274,7 +325,9 @@ class TenantChanger {
         } else {
           EraseIf(pairs, [&](const IdPair& p) { return p == pair; });
         }
-        if (Int(2)) {
+        // An extension role's permission ids name no entity: the role is
+        // touched.
+        if (Int(2) || k.pairs == &ext.role_permissions) {
           touched.Add(k.first_kind, pair.first);
         } else {
           touched.Add(k.second_kind, pair.second);

@@ -442,25 +442,31 @@ class Importer {
     progress_.AddFetched(VertexKind::kRole,
                          static_cast<int64_t>(data_.roles.size()));
     std::vector<std::vector<std::string>> members(data_.roles.size());
-    std::vector<std::vector<std::string>> apis(data_.roles.size());
+    std::vector<std::vector<Permission>> permissions(data_.roles.size());
     // Two items per role (members, permissions), so both spread over workers.
     absl::Status status =
         ForEach(2 * data_.roles.size(), [&](Worker& worker, size_t item) {
           const size_t i = item / 2;
           const std::string& role = data_.roles[i].id;
+          if (item % 2 == 1) {
+            absl::StatusOr<std::vector<Permission>> granted =
+                FetchRolePermissions(worker.api, role);
+            if (!granted.ok()) return granted.status();
+            permissions[i] = std::move(*granted);
+            return absl::OkStatus();
+          }
           absl::StatusOr<std::vector<std::string>> ids =
-              item % 2 == 0 ? FetchRoleMembers(worker.api, role)
-                            : FetchRoleApis(worker.api, role);
+              FetchRoleMembers(worker.api, role);
           if (!ids.ok()) return ids.status();
-          (item % 2 == 0 ? members : apis)[i] = std::move(*ids);
+          members[i] = std::move(*ids);
           return absl::OkStatus();
         });
     if (!status.ok()) return status;
     for (size_t i = 0; i < data_.roles.size(); ++i) {
       for (std::string& user : members[i])
         data_.role_members.emplace_back(data_.roles[i].id, std::move(user));
-      for (std::string& api : apis[i])
-        data_.role_apis.emplace_back(data_.roles[i].id, std::move(api));
+      for (Permission& permission : permissions[i])
+        data_.role_permissions.push_back(std::move(permission));
     }
     return absl::OkStatus();
   }

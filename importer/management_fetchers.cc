@@ -87,10 +87,10 @@ absl::StatusOr<std::vector<std::string>> FetchRoleMembers(
   return out;
 }
 
-absl::StatusOr<std::vector<std::string>> FetchRoleApis(
+absl::StatusOr<std::vector<Permission>> FetchRolePermissions(
     const ManagementApi& api, const std::string& role_id) {
-  std::vector<std::string> out;
-  absl::flat_hash_set<std::string> seen;
+  std::vector<Permission> out;
+  absl::flat_hash_set<std::pair<std::string, std::string>> seen;
   wire::PermissionsPage page;
   absl::Status status = ForEachOffsetPage(
       *api.caller,
@@ -100,8 +100,10 @@ absl::StatusOr<std::vector<std::string>> FetchRoleApis(
       api.audience(), &page, [&] {
         for (const wire::Permission& permission : page.permissions()) {
           const std::string& api_id = permission.resource_server_identifier();
-          if (!api_id.empty() && seen.insert(api_id).second)
-            out.push_back(api_id);
+          const std::string& name = permission.permission_name();
+          if (api_id.empty() || name.empty()) continue;
+          if (seen.emplace(api_id, name).second)
+            out.push_back({role_id, api_id, name});
         }
         return absl::OkStatus();
       });

@@ -41,8 +41,9 @@ absl::StatusOr<std::vector<TenantRecord>> FetchRoles(const ManagementApi& api);
 // User ids holding the role (read:users and read:roles), by checkpoint.
 absl::StatusOr<std::vector<std::string>> FetchRoleMembers(
     const ManagementApi& api, const std::string& role_id);
-// Identifiers of the APIs the role has permissions on (read:roles), each once.
-absl::StatusOr<std::vector<std::string>> FetchRoleApis(
+// The permissions the role grants (read:roles), each once, with `holder` the
+// role.
+absl::StatusOr<std::vector<Permission>> FetchRolePermissions(
     const ManagementApi& api, const std::string& role_id);
 // Native groups (read:groups): detail = connection_id.
 absl::StatusOr<std::vector<TenantRecord>> FetchGroups(const ManagementApi& api);

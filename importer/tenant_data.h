@@ -21,6 +21,7 @@ struct TenantUser {
   std::string name;
   std::string email;
   std::vector<std::string> connection_ids;  // of the selected connections
+  bool blocked = false;                     // Auth0's `blocked: true`
 };
 
 struct TenantRecord {
@@ -30,6 +31,18 @@ struct TenantRecord {
 
   bool operator==(const TenantRecord& other) const {
     return id == other.id && name == other.name && detail == other.detail;
+  }
+};
+
+// A permission a role grants (or, in TenantData::user_permissions, a user
+// holds directly): its API's identifier and its name.
+struct Permission {
+  std::string holder;  // the role id (or user id)
+  std::string api;     // resource_server_identifier
+  std::string name;    // permission_name
+
+  bool operator==(const Permission& other) const {
+    return holder == other.holder && api == other.api && name == other.name;
   }
 };
 
@@ -45,6 +58,10 @@ struct ExtensionData {
       nested_groups;  // (parent, child): child in parent's `nested`
   std::vector<IdPair> group_roles;  // (group, role)
   std::vector<IdPair> role_users;   // (role, user)
+  // Permissions: detail = the application id (client_id or resource server
+  // id) they are defined on.
+  std::vector<TenantRecord> permissions;
+  std::vector<IdPair> role_permissions;  // (role, permission id)
 
   bool operator==(const ExtensionData& other) const {
     return present == other.present && groups == other.groups &&
@@ -52,7 +69,9 @@ struct ExtensionData {
            role_applications == other.role_applications &&
            group_members == other.group_members &&
            nested_groups == other.nested_groups &&
-           group_roles == other.group_roles && role_users == other.role_users;
+           group_roles == other.group_roles && role_users == other.role_users &&
+           permissions == other.permissions &&
+           role_permissions == other.role_permissions;
   }
 };
 
@@ -68,8 +87,8 @@ struct TenantData {
   // APIs: id = the identifier (audience), detail = the resource server id.
   std::vector<TenantRecord> apis;
   std::vector<TenantRecord> roles;
-  std::vector<IdPair> role_members;  // (role, user)
-  std::vector<IdPair> role_apis;     // (role, API identifier)
+  std::vector<IdPair> role_members;          // (role, user)
+  std::vector<Permission> role_permissions;  // holder: the role
   std::vector<TenantRecord> groups;  // native groups; detail: connection_id
   std::vector<IdPair> group_user_members;   // (group, user)
   std::vector<IdPair> group_group_members;  // (group, member group)

@@ -22,7 +22,8 @@ TenantUser ToUser(const wire::User& user, const std::string& connection_id) {
   return {user.user_id(),
           user.name().empty() ? user.nickname() : user.name(),
           user.email(),
-          {connection_id}};
+          {connection_id},
+          user.blocked()};
 }
 
 // A sentinel from the first search page: the connection is too big to search.
@@ -66,7 +67,7 @@ class ExportRun {
     const std::string body = absl::StrCat(
         R"({"connection_id":")", connection_.id,
         R"(","format":"json","fields":[{"name":"user_id"},{"name":"email"},)"
-        R"({"name":"name"},{"name":"nickname"}]})");
+        R"({"name":"name"},{"name":"nickname"},{"name":"blocked"}]})");
     // A garbled answer is asked again: a second job costs Auth0 little, and
     // an unfinished one is deleted after a day.
     wire::ExportJob job;
@@ -196,11 +197,11 @@ class ExportRun {
 };
 
 std::string SearchUrl(const ManagementApi& api, const Connection& connection) {
-  return api.Url(
-      absl::StrCat("/api/v2/users?search_engine=v3&q=",
-                   UrlEncode(absl::StrCat("identities.connection:\"",
-                                          connection.name, "\"")),
-                   "&fields=user_id,email,name,nickname&include_fields=true"));
+  return api.Url(absl::StrCat("/api/v2/users?search_engine=v3&q=",
+                              UrlEncode(absl::StrCat("identities.connection:\"",
+                                                     connection.name, "\"")),
+                              "&fields=user_id,email,name,nickname,blocked"
+                              "&include_fields=true"));
 }
 
 }  // namespace

@@ -21,6 +21,10 @@
 namespace identitygraph {
 namespace {
 
+// Every example checks one permission too.
+constexpr char kPayrollApi[] = "https://api.acme.com/payroll";
+constexpr char kPermission[] = "run:payroll";
+
 struct Client {
   const char* language;
   std::string binary;
@@ -136,6 +140,26 @@ class ClientsTest : public ServerProcessFixture {
     for (const v1::AccessPath& path : check.paths())
       absl::StrAppend(&out, "  path: ", DescribePath(path), "\n");
 
+    v1::CheckPermissionRequest permission_request;
+    permission_request.mutable_user()->set_email(user);
+    permission_request.mutable_api()->set_id(kPayrollApi);
+    permission_request.set_permission(kPermission);
+    permission_request.set_max_paths(1);
+    v1::CheckPermissionResponse held;
+    status =
+        access_->CheckPermission(As(kReader).get(), permission_request, &held);
+    if (!status.ok()) return fail("CheckPermission", status);
+    absl::StrAppend(
+        &out, "permission ", user, " ", kPermission, " on ", kPayrollApi, ": ",
+        held.allowed()
+            ? "allowed"
+            : absl::StrCat("denied, ", LowerName(v1::DenialReason_Name(
+                                                     held.denial_reason()),
+                                                 "DENIAL_REASON_")),
+        " (snapshot ", held.snapshot().version(), ")\n");
+    for (const v1::AccessPath& path : held.paths())
+      absl::StrAppend(&out, "  path: ", DescribePath(path), "\n");
+
     v1::ListUserApplicationsRequest apps_request;
     apps_request.mutable_user()->set_email(user);
     for (bool first = true;; first = false) {
@@ -199,6 +223,8 @@ TEST_F(ClientsTest, EveryExamplePrintsWhatTheCppClientGets) {
       args.push_back(absl::StrCat("--user=", c.user));
       args.push_back(absl::StrCat("--application=", c.application));
       args.push_back(absl::StrCat("--page_size=", c.page_size));
+      args.push_back(absl::StrCat("--api=", kPayrollApi));
+      args.push_back(absl::StrCat("--permission=", kPermission));
       args.push_back(absl::StrCat("--deadline_ms=", kDeadlineMs));
       const ServerProcess::Exit got = ServerProcess::Run(client.binary, args);
       EXPECT_EQ(got.exit_code, expected.exit_code)

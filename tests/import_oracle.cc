@@ -46,6 +46,7 @@ ExpectedImport ExpectImport(const sim::Tenant& tenant,
       auto it = id_of_selected.find(identity.value("connection", ""));
       if (it == id_of_selected.end()) continue;
       users.insert(id);
+      if (user.value("blocked", false)) out.blocked_users.insert(id);
       out.edges.insert(Line("user_connection", id, it->second));
     }
   }
@@ -83,8 +84,12 @@ ExpectedImport ExpectImport(const sim::Tenant& tenant,
     if (auto it = tenant.role_permissions.find(id);
         it != tenant.role_permissions.end()) {
       for (const Json& permission : it->second) {
-        out.edges.insert(
-            Line("role_api", id, permission["resource_server_identifier"]));
+        const std::string api = permission["resource_server_identifier"];
+        const std::string vertex = absl::StrCat(
+            api, " ", permission["permission_name"].get<std::string>());
+        out.edges.insert(Line("role_api", id, api));
+        out.edges.insert(Line("role_permission", id, vertex));
+        out.edges.insert(Line("permission_on", vertex, api));
       }
     }
   }
@@ -142,6 +147,16 @@ ExpectedImport ExpectImport(const sim::Tenant& tenant,
       extension_groups.insert(group["_id"].get<std::string>());
     for (const Json& role : document.value("roles", Json::array()))
       extension_roles.insert(role["_id"].get<std::string>());
+    // Permission id -> (its vertex's id, its application or API).
+    absl::flat_hash_map<std::string, std::pair<std::string, std::string>>
+        extension_permissions;
+    for (const Json& permission :
+         document.value("permissions", Json::array())) {
+      const std::string on = permission.value("applicationId", "");
+      if (!applications.contains(on) && !apis.contains(on)) continue;
+      extension_permissions[permission["_id"].get<std::string>()] = {
+          absl::StrCat(on, " ", permission["name"].get<std::string>()), on};
+    }
     for (const Json& group : document.value("groups", Json::array())) {
       const std::string id = group["_id"];
       for (const Json& user : group.value("members", Json::array()))
@@ -159,6 +174,13 @@ ExpectedImport ExpectImport(const sim::Tenant& tenant,
       const std::string id = role["_id"];
       for (const Json& user : role.value("users", Json::array()))
         membership("user_role", user, id, "extension_role_users");
+      for (const Json& held : role.value("permissions", Json::array())) {
+        auto it = extension_permissions.find(held.get<std::string>());
+        if (it == extension_permissions.end()) continue;
+        out.edges.insert(Line("role_permission", id, it->second.first));
+        out.edges.insert(
+            Line("permission_on", it->second.first, it->second.second));
+      }
       const std::string application = role.value("applicationId", "");
       if (applications.contains(application)) {
         out.edges.insert(Line("role_application", id, application));

@@ -29,6 +29,8 @@ struct OracleOptions {
 struct ExpectedImport {
   std::set<std::string> edges;
   int64_t users = 0;
+  // The selected users Auth0 blocks.
+  std::set<std::string> blocked_users;
   // Memberships of users outside the selected connections, per source.
   std::map<std::string, int64_t> dropped;
 };

@@ -77,9 +77,15 @@ absl::StatusOr<ImportResult> RunImport(const TenantConfig& config,
   return Import(config, options, cancelled, progress);
 }
 
-std::set<std::string> Edges(ImportResult& result) {
+// The import's edges and, when `blocked` is given, the users it marks blocked.
+std::set<std::string> Edges(ImportResult& result,
+                            std::set<std::string>* blocked = nullptr) {
   std::shared_ptr<const graph::Snapshot> snapshot =
       std::move(result.builder).Build(1, absl::Now());
+  for (graph::VertexId v = 0;
+       blocked != nullptr && v < snapshot->vertex_count(); ++v) {
+    if (snapshot->blocked(v)) blocked->insert(std::string(snapshot->id(v)));
+  }
   return SnapshotEdges(*snapshot);
 }
 
@@ -150,9 +156,12 @@ TEST_F(AcmeImportTest, ImportsTheDemoTenantEdgeByEdge) {
   EXPECT_EQ(result->report.dropped, expected_->dropped);
   EXPECT_EQ(result->report.fetched[static_cast<int>(graph::VertexKind::kUser)],
             expected_->users);
-  const std::set<std::string> edges = Edges(*result);
+  std::set<std::string> blocked;
+  const std::set<std::string> edges = Edges(*result, &blocked);
   EXPECT_EQ(edges, expected_->edges) << EdgeDifference(expected_->edges, edges);
   EXPECT_GT(expected_->edges.size(), 40u);  // the oracle is not vacuous
+  EXPECT_EQ(blocked, expected_->blocked_users);
+  EXPECT_FALSE(blocked.empty());
   EXPECT_THAT(Refusals(*sim_), ::testing::IsEmpty());
 }
 
@@ -521,8 +530,11 @@ TEST_F(GeneratedImportTest, ImportsEveryUserPastTheSearchCap) {
   EXPECT_GT(result->users.export_jobs, 0);
   EXPECT_EQ(result->report.dropped, expected.dropped);
   EXPECT_FALSE(expected.dropped.empty());  // customers hold memberships
-  const std::set<std::string> edges = Edges(*result);
+  std::set<std::string> blocked;  // from the search and the export both
+  const std::set<std::string> edges = Edges(*result, &blocked);
   EXPECT_EQ(edges, expected.edges) << EdgeDifference(expected.edges, edges);
+  EXPECT_EQ(blocked, expected.blocked_users);
+  EXPECT_GT(blocked.size(), 10u);
   EXPECT_THAT(Refusals(*sim_), ::testing::IsEmpty());
 }
 

@@ -142,6 +142,177 @@ TEST_F(ServerE2eTest, ScanQueryFailKeepRestartServeTheSame) {
   EXPECT_EQ(history.scans_size(), 2);
 }
 
+// Permissions and blocked users through the binary, on the demo tenant:
+// Payroll Admin (Ada, Grace; Ada also within acme-partners) grants run:payroll
+// and read:payslips on the payroll API; the extension's Payroll User (Grace)
+// grants view:payslips on the Payroll application; Linus is blocked.
+TEST_F(ServerE2eTest, PermissionsAndBlockedUsersAsAServiceAsksForThem) {
+  Configure("acme-importer-secret-0123456789abcdef");
+  ASSERT_EQ(Scan().state(), v1::SCAN_STATE_SUCCEEDED);
+  constexpr char kPayrollApi[] = "https://api.acme.com/payroll";
+  auto check = [&](const std::string& email, const std::string& api,
+                   const std::string& permission, int max_paths = 0,
+                   const std::string& organization = "") {
+    v1::CheckPermissionRequest request;
+    request.mutable_user()->set_email(email);
+    request.mutable_api()->set_id(api);
+    request.set_permission(permission);
+    request.set_max_paths(max_paths);
+    if (!organization.empty())
+      request.mutable_organization()->set_name(organization);
+    v1::CheckPermissionResponse response;
+    grpc::Status status =
+        access_->CheckPermission(As(kReader).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  };
+  v1::CheckPermissionResponse ada =
+      check("ada@acme.com", kPayrollApi, "run:payroll", 3);
+  EXPECT_TRUE(ada.allowed());
+  ASSERT_GE(ada.paths_size(), 1);
+  const v1::AccessPath& path = ada.paths(0);
+  ASSERT_EQ(path.steps_size(), 3);  // ada -> Payroll Admin -> run:payroll
+  EXPECT_EQ(path.steps(1).entity().name(), "Payroll Admin");
+  EXPECT_EQ(path.steps(2).entity().kind(), v1::ENTITY_KIND_PERMISSION);
+  EXPECT_EQ(path.steps(2).entity().id(),
+            absl::StrCat(kPayrollApi, " run:payroll"));
+  EXPECT_EQ(path.steps(2).via(), v1::EDGE_KIND_ROLE_PERMISSION);
+  EXPECT_TRUE(check("ada@acme.com", kPayrollApi, "read:payslips").allowed());
+  EXPECT_TRUE(
+      check("ada@acme.com", kPayrollApi, "run:payroll", 0, "acme-partners")
+          .allowed());
+  const v1::CheckPermissionResponse alan =
+      check("alan@acme.com", kPayrollApi, "run:payroll");
+  EXPECT_FALSE(alan.allowed());
+  EXPECT_EQ(alan.denial_reason(), v1::DENIAL_REASON_NO_PERMISSION_PATH);
+  EXPECT_EQ(
+      check("ada@acme.com", kPayrollApi, "delete:payroll").denial_reason(),
+      v1::DENIAL_REASON_NO_PERMISSION_PATH);
+  // An Authorization Extension permission is asked of its application.
+  EXPECT_TRUE(check("grace@acme.com", "PAYROLLxxxxxxxxxxxxxxxxxxxxxxxx1",
+                    "view:payslips")
+                  .allowed());
+
+  // Refusals say what was wrong.
+  v1::CheckPermissionRequest bad;
+  bad.mutable_user()->set_email("ada@acme.com");
+  bad.mutable_api()->set_id(kPayrollApi);
+  bad.set_permission("run payroll");
+  v1::CheckPermissionResponse refused;
+  grpc::Status status =
+      access_->CheckPermission(As(kReader).get(), bad, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("whitespace"));
+  bad.set_permission("run:payroll");
+  bad.mutable_api()->set_id("https://api.acme.com/nothing");
+  EXPECT_EQ(
+      access_->CheckPermission(As(kReader).get(), bad, &refused).error_code(),
+      grpc::StatusCode::NOT_FOUND);
+
+  v1::BatchCheckPermissionRequest batch;
+  for (const char* email : {"ada@acme.com", "alan@acme.com", "x@acme.com"}) {
+    v1::PermissionCheck* one = batch.add_checks();
+    one->mutable_user()->set_email(email);
+    one->mutable_api()->set_id(kPayrollApi);
+    one->set_permission("run:payroll");
+  }
+  v1::BatchCheckPermissionResponse decided;
+  ASSERT_TRUE(
+      access_->BatchCheckPermission(As(kReader).get(), batch, &decided).ok());
+  ASSERT_EQ(decided.results_size(), 3);
+  EXPECT_TRUE(decided.results(0).allowed());
+  EXPECT_FALSE(decided.results(1).allowed());
+  EXPECT_EQ(decided.results(2).error_code(), "NOT_FOUND");
+
+  v1::ListUserPermissionsRequest mine;
+  mine.mutable_user()->set_email("ada@acme.com");
+  v1::ListUserPermissionsResponse held;
+  ASSERT_TRUE(
+      access_->ListUserPermissions(As(kReader).get(), mine, &held).ok());
+  // Her extension groups' roles grant permissions of two applications.
+  ASSERT_EQ(held.apis_size(), 3);
+  EXPECT_EQ(held.total_size(), 4);
+  EXPECT_EQ(held.apis(1).api().id(), "PAYROLLxxxxxxxxxxxxxxxxxxxxxxxx1");
+  mine.mutable_api()->set_id(kPayrollApi);
+  held.Clear();
+  ASSERT_TRUE(
+      access_->ListUserPermissions(As(kReader).get(), mine, &held).ok());
+  ASSERT_EQ(held.apis_size(), 1);
+  EXPECT_EQ(held.apis(0).api().id(), kPayrollApi);
+  std::vector<std::string> names;
+  for (const v1::HeldPermission& p : held.apis(0).permissions()) {
+    names.push_back(p.permission().name());
+    EXPECT_GE(p.path().steps_size(), 3);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"read:payslips", "run:payroll"}));
+  EXPECT_FALSE(held.blocked());
+
+  // Holders, a page at a time.
+  v1::ListPermissionHoldersRequest holders;
+  holders.mutable_api()->set_id(kPayrollApi);
+  holders.set_permission("run:payroll");
+  holders.set_page_size(1);
+  std::vector<std::string> holder_ids;
+  for (int page = 0; page < 5; ++page) {
+    v1::ListPermissionHoldersResponse got;
+    ASSERT_TRUE(
+        access_->ListPermissionHolders(As(kReader).get(), holders, &got).ok());
+    EXPECT_EQ(got.total_size(), 2);
+    for (const v1::Entity& user : got.users()) holder_ids.push_back(user.id());
+    if (got.next_page_token().empty()) break;
+    holders.set_page_token(got.next_page_token());
+  }
+  EXPECT_EQ(holder_ids,
+            (std::vector<std::string>{"google-apps|ada", "google-apps|grace"}));
+
+  // Linus is blocked: his groups still lead to the admin console, but no
+  // decision lets him in.
+  v1::CheckAccessRequest console;
+  console.mutable_user()->set_email("linus@acme.com");
+  console.mutable_application()->set_id("CONSOLExxxxxxxxxxxxxxxxxxxxxxxx4");
+  v1::CheckAccessResponse denied;
+  ASSERT_TRUE(access_->CheckAccess(As(kReader).get(), console, &denied).ok());
+  EXPECT_FALSE(denied.allowed());
+  EXPECT_EQ(denied.denial_reason(), v1::DENIAL_REASON_USER_BLOCKED);
+  v1::ExplainAccessRequest explain;
+  *explain.mutable_user() = console.user();
+  *explain.mutable_application() = console.application();
+  v1::ExplainAccessResponse explained;
+  ASSERT_TRUE(
+      access_->ExplainAccess(As(kReader).get(), explain, &explained).ok());
+  EXPECT_FALSE(explained.allowed());
+  EXPECT_TRUE(explained.blocked());
+  EXPECT_GE(explained.paths_size(), 1);
+  EXPECT_TRUE(explained.user().blocked());
+  v1::ListUserApplicationsRequest apps;
+  *apps.mutable_user() = console.user();
+  v1::ListUserApplicationsResponse listed;
+  ASSERT_TRUE(
+      access_->ListUserApplications(As(kReader).get(), apps, &listed).ok());
+  EXPECT_TRUE(listed.blocked());
+  EXPECT_GE(listed.applications_size(), 1);
+  v1::ListApplicationUsersRequest users;
+  *users.mutable_application() = console.application();
+  auto user_ids = [&](bool include_blocked) {
+    users.set_include_blocked(include_blocked);
+    v1::ListApplicationUsersResponse response;
+    EXPECT_TRUE(
+        access_->ListApplicationUsers(As(kReader).get(), users, &response)
+            .ok());
+    std::set<std::string> ids;
+    for (const v1::Entity& user : response.users()) {
+      ids.insert(user.id());
+      EXPECT_EQ(user.blocked(), user.id() == "google-apps|linus");
+    }
+    return ids;
+  };
+  EXPECT_FALSE(user_ids(false).count("google-apps|linus"));
+  EXPECT_TRUE(user_ids(true).count("google-apps|linus"));
+  v1::GetGraphStatsResponse stats;
+  ASSERT_TRUE(access_->GetGraphStats(As(kReader).get(), {}, &stats).ok());
+  EXPECT_EQ(stats.blocked_users(), 1);
+}
+
 TEST_F(ServerE2eTest, EveryServiceChecksItsToken) {
   v1::GetConfigResponse config;
   EXPECT_EQ(config_->GetConfig(As(nullptr).get(), {}, &config).error_code(),

@@ -1,9 +1,12 @@
 #!/usr/bin/python3
 """identitygraph from Python: can a person reach an application, and why;
-which applications they reach; who reaches an application, page by page.
+which applications they reach; who reaches an application, page by page; and,
+with --api and --permission, whether their token for an API carries a
+permission.
 
     PYTHONPATH=clients/python /usr/bin/python3 clients/python/example.py \\
-        --address=127.0.0.1:50051 --user=ada@acme.com --application=Payroll
+        --address=127.0.0.1:50051 --user=ada@acme.com --application=Payroll \\
+        --api=https://api.acme.com/payroll --permission=run:payroll
 
 --address and --token default to $IDENTITYGRAPH_ADDRESS and $IDENTITYGRAPH_TOKEN.
 Prints the same lines as the Go and Node examples (clients/README.md). On an
@@ -43,6 +46,9 @@ def main():
                         help="reader or admin token ($IDENTITYGRAPH_TOKEN)")
     parser.add_argument("--user", required=True, help="the user's email")
     parser.add_argument("--application", required=True, help="the application's name")
+    parser.add_argument("--api", default="", help="an API identifier, for --permission")
+    parser.add_argument("--permission", default="",
+                        help="a permission name: check the user's token for --api carries it")
     parser.add_argument("--page_size", type=int, default=100, help="users per page")
     parser.add_argument("--deadline_ms", type=int, default=10000,
                         help="milliseconds each call may take")
@@ -64,6 +70,19 @@ def main():
                   % (args.user, args.application, outcome, check.snapshot.version))
             for path in check.paths:
                 print("  path: " + describe_path(path))
+
+            if args.api and args.permission:
+                rpc = "CheckPermission"
+                held = client.check_permission(user, ref(id=args.api), args.permission)
+                if held.allowed:
+                    outcome = "allowed"
+                else:
+                    reason = access_service_pb2.DenialReason.Name(held.denial_reason)
+                    outcome = "denied, " + reason[len("DENIAL_REASON_"):].lower()
+                print("permission %s %s on %s: %s (snapshot %d)"
+                      % (args.user, args.permission, args.api, outcome, held.snapshot.version))
+                for path in held.paths:
+                    print("  path: " + describe_path(path))
 
             rpc = "ListUserApplications"
             pages = list(client.user_applications(user))

@@ -199,7 +199,10 @@ Json GenerateFixture(const GeneratorSpec& spec) {
           {{{"connection", connection},
             {"user_id", local},
             {"provider", provider},
-            {"isSocial", false}}}}});
+            {"isSocial", false}}}},
+         // One user in 50 blocked (leavers blocked before they are removed
+         // from roles), by position so the random draws stay as they were.
+         {"blocked", u % 50 == 7}});
     if (workforce) {
       workforce_ids.push_back(user_id);
       users_by_connection[c].push_back(user_id);
@@ -221,15 +224,22 @@ Json GenerateFixture(const GeneratorSpec& spec) {
     for (int64_t i : Sample(random, workforce_count, size))
       members.push_back(workforce_ids[i]);
     const int api = static_cast<int>(random.Below(api_count));
-    roles.push_back(
-        {{"id", core_role_ids.back()},
-         {"name", absl::StrFormat("Core Role %04d", r)},
-         {"description", "generated"},
-         {"users", std::move(members)},
-         {"permissions",
-          {{{"resource_server_identifier",
-             absl::StrFormat("https://api%03d.corp.example.com", api)},
-            {"permission_name", "read:data"}}}}});
+    // One to three of the API's permissions, chosen by position so the
+    // random draws stay as they were.
+    static constexpr const char* kPermissionNames[] = {
+        "read:data", "write:data", "approve:data", "admin:data"};
+    Json granted = Json::array();
+    for (int p = 0; p <= r % 3; ++p) {
+      granted.push_back(
+          {{"resource_server_identifier",
+            absl::StrFormat("https://api%03d.corp.example.com", api)},
+           {"permission_name", kPermissionNames[(r + p) % 4]}});
+    }
+    roles.push_back({{"id", core_role_ids.back()},
+                     {"name", absl::StrFormat("Core Role %04d", r)},
+                     {"description", "generated"},
+                     {"users", std::move(members)},
+                     {"permissions", std::move(granted)}});
   }
   fixture["roles"] = std::move(roles);
 

@@ -96,7 +96,7 @@ func (e *example) context() (context.Context, context.CancelFunc) {
 	return ctx, cancel
 }
 
-func (e *example) run(user, application string, pageSize int32) (string, error) {
+func (e *example) run(user, application, api, permission string, pageSize int32) (string, error) {
 	userRef := &pb.EntityRef{Ref: &pb.EntityRef_Email{Email: user}}
 	appRef := &pb.EntityRef{Ref: &pb.EntityRef_Name{Name: application}}
 
@@ -115,6 +115,26 @@ func (e *example) run(user, application string, pageSize int32) (string, error) 
 		check.GetSnapshot().GetVersion())
 	for _, path := range check.GetPaths() {
 		fmt.Println("  path: " + describePath(path))
+	}
+
+	if api != "" && permission != "" {
+		ctx, cancel := e.context()
+		held, err := e.client.CheckPermission(ctx, &pb.CheckPermissionRequest{
+			User: userRef, Api: &pb.EntityRef{Ref: &pb.EntityRef_Id{Id: api}},
+			Permission: permission, MaxPaths: 1})
+		cancel()
+		if err != nil {
+			return "CheckPermission", err
+		}
+		outcome := "allowed"
+		if !held.GetAllowed() {
+			outcome = "denied, " + lowerName(held.GetDenialReason().String(), "DENIAL_REASON_")
+		}
+		fmt.Printf("permission %s %s on %s: %s (snapshot %d)\n", user, permission, api, outcome,
+			held.GetSnapshot().GetVersion())
+		for _, path := range held.GetPaths() {
+			fmt.Println("  path: " + describePath(path))
+		}
 	}
 
 	appsRequest := &pb.ListUserApplicationsRequest{User: userRef}
@@ -169,6 +189,8 @@ func main() {
 		"reader or admin token ($IDENTITYGRAPH_TOKEN)")
 	user := flag.String("user", "", "the user's email (required)")
 	application := flag.String("application", "", "the application's name (required)")
+	api := flag.String("api", "", "an API identifier, for --permission")
+	permission := flag.String("permission", "", "a permission name: check the user's token for --api carries it")
 	pageSize := flag.Int("page_size", 100, "users per page")
 	deadlineMs := flag.Int("deadline_ms", 10000, "milliseconds each call may take")
 	flag.Parse()
@@ -189,7 +211,7 @@ func main() {
 
 	e := &example{client: pb.NewAccessServiceClient(conn), token: *token,
 		deadline: time.Duration(*deadlineMs) * time.Millisecond}
-	if rpc, err := e.run(*user, *application, int32(*pageSize)); err != nil {
+	if rpc, err := e.run(*user, *application, *api, *permission, int32(*pageSize)); err != nil {
 		st := status.Convert(err)
 		fmt.Fprintf(os.Stderr, "error: %s: %s: %s\n", rpc, codeNames[st.Code()], st.Message())
 		if hint := hintFor(st.Code(), *address, *deadlineMs); hint != "" {

@@ -14,6 +14,8 @@ import type { AccessPath__Output } from "./generated/identitygraph/v1/AccessPath
 import type { AccessServiceClient } from "./generated/identitygraph/v1/AccessService";
 import type { CheckAccessRequest } from "./generated/identitygraph/v1/CheckAccessRequest";
 import type { CheckAccessResponse__Output } from "./generated/identitygraph/v1/CheckAccessResponse";
+import type { CheckPermissionRequest } from "./generated/identitygraph/v1/CheckPermissionRequest";
+import type { CheckPermissionResponse__Output } from "./generated/identitygraph/v1/CheckPermissionResponse";
 import type { ListApplicationUsersRequest } from "./generated/identitygraph/v1/ListApplicationUsersRequest";
 import type { ListApplicationUsersResponse__Output } from "./generated/identitygraph/v1/ListApplicationUsersResponse";
 import type { ListUserApplicationsRequest } from "./generated/identitygraph/v1/ListUserApplicationsRequest";
@@ -80,6 +82,14 @@ export class IdentityGraphClient {
 
   checkAccess(request: CheckAccessRequest): Promise<CheckAccessResponse__Output> {
     return this.call<CheckAccessRequest, CheckAccessResponse__Output>(this.stub.checkAccess, request);
+  }
+
+  /** Whether the user's token for an API would carry a permission. */
+  checkPermission(request: CheckPermissionRequest): Promise<CheckPermissionResponse__Output> {
+    return this.call<CheckPermissionRequest, CheckPermissionResponse__Output>(
+      this.stub.checkPermission,
+      request,
+    );
   }
 
   /** Every page of ListUserApplications, one after the other. */

@@ -1,7 +1,10 @@
 // identitygraph from Node: can a person reach an application, and why; which
-// applications they reach; who reaches an application, page by page.
+// applications they reach; who reaches an application, page by page; and,
+// with --api and --permission, whether their token for an API carries a
+// permission.
 //
-//   node dist/example.js --address=127.0.0.1:50051 --user=ada@acme.com --application=Payroll
+//   node dist/example.js --address=127.0.0.1:50051 --user=ada@acme.com --application=Payroll \
+//       --api=https://api.acme.com/payroll --permission=run:payroll
 //
 // --address and --token default to $IDENTITYGRAPH_ADDRESS and
 // $IDENTITYGRAPH_TOKEN. Prints the same lines as the Python and Go examples
@@ -34,7 +37,7 @@ function usage(message: string): never {
   console.error(`error: ${message}`);
   console.error(
     "usage: example --user=EMAIL --application=NAME [--address=HOST:PORT] " +
-      "[--token=TOKEN] [--page_size=N] [--deadline_ms=MS]",
+      "[--token=TOKEN] [--api=IDENTIFIER --permission=NAME] [--page_size=N] [--deadline_ms=MS]",
   );
   process.exit(2);
 }
@@ -46,6 +49,8 @@ async function main(): Promise<number> {
       token: { type: "string", default: process.env.IDENTITYGRAPH_TOKEN ?? "" },
       user: { type: "string" },
       application: { type: "string" },
+      api: { type: "string", default: "" },
+      permission: { type: "string", default: "" },
       page_size: { type: "string", default: "100" },
       deadline_ms: { type: "string", default: "10000" },
     },
@@ -68,6 +73,24 @@ async function main(): Promise<number> {
       : `denied, ${check.denialReason.slice("DENIAL_REASON_".length).toLowerCase()}`;
     console.log(`check ${user} -> ${application}: ${outcome} (snapshot ${check.snapshot?.version})`);
     for (const path of check.paths) console.log(`  path: ${describePath(path)}`);
+
+    if (values.api && values.permission) {
+      rpc = "CheckPermission";
+      const held = await client.checkPermission({
+        user: userRef,
+        api: { id: values.api },
+        permission: values.permission,
+        maxPaths: 1,
+      });
+      const permissionOutcome = held.allowed
+        ? "allowed"
+        : `denied, ${held.denialReason.slice("DENIAL_REASON_".length).toLowerCase()}`;
+      console.log(
+        `permission ${user} ${values.permission} on ${values.api}: ${permissionOutcome} ` +
+          `(snapshot ${held.snapshot?.version})`,
+      );
+      for (const path of held.paths) console.log(`  path: ${describePath(path)}`);
+    }
 
     rpc = "ListUserApplications";
     let first = true;

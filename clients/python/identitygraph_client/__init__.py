@@ -79,6 +79,13 @@ class Client:
         return self._call(self._stub.CheckAccess, access_service_pb2.CheckAccessRequest(
             user=user, application=application, max_paths=max_paths, mode=mode))
 
+    def check_permission(self, user, api, permission, max_paths=1, organization=None):
+        """The CheckPermissionResponse: whether the user's token for `api` (an
+        EntityRef) would carry `permission`; allowed, paths, denial_reason."""
+        return self._call(self._stub.CheckPermission, access_service_pb2.CheckPermissionRequest(
+            user=user, api=api, permission=permission, max_paths=max_paths,
+            organization=organization))
+
     def user_applications(self, user, page_size=100):
         """Yields each ListUserApplicationsResponse page until the last."""
         return self._pages(self._stub.ListUserApplications,

@@ -60,7 +60,8 @@ std::set<std::string> GraphLines(const TenantData& data) {
   for (graph::VertexId v = 0; v < snapshot->vertex_count(); ++v) {
     lines.insert(absl::StrCat("vertex ", static_cast<int>(snapshot->kind(v)),
                               " ", snapshot->id(v), " ", snapshot->name(v), " ",
-                              snapshot->email(v)));
+                              snapshot->email(v),
+                              snapshot->blocked(v) ? " blocked" : ""));
   }
   return lines;
 }
@@ -187,6 +188,39 @@ TEST_F(ChangeFollowTest, RolesCreatedRenamedWithPermissionsAndDeleted) {
                    {"set", {{"name", "wiki-owners"}}},
                    {"channel", "dashboard"}});
   ChangeAndFollow({{"op", "delete_role"}, {"role_id", "rol_PayrollAdmin0001"}});
+}
+
+// What a token carries changes with a role's permissions; a leaver is
+// blocked before (or instead of) losing roles, and may come back.
+TEST_F(ChangeFollowTest, PermissionsAndBlockedUsersAreFollowed) {
+  const Json payroll = {
+      {"resource_server_identifier", "https://api.acme.com/payroll"},
+      {"permission_name", "run:payroll"}};
+  EXPECT_EQ(ChangeAndFollow({{"op", "remove_role_permissions"},
+                             {"role_id", "rol_PayrollAdmin0001"},
+                             {"permissions", {payroll}}}),
+            1);
+  EXPECT_FALSE(GraphLines(data_).count(
+      "role_permission rol_PayrollAdmin0001 -> https://api.acme.com/payroll "
+      "run:payroll"));
+  ChangeAndFollow({{"op", "add_role_permissions"},
+                   {"role_id", "rol_WikiEditor00002"},
+                   {"permissions", {payroll}}});
+  EXPECT_TRUE(GraphLines(data_).count(
+      "role_permission rol_WikiEditor00002 -> https://api.acme.com/payroll "
+      "run:payroll"));
+  EXPECT_EQ(ChangeAndFollow({{"op", "update_user"},
+                             {"user_id", "google-apps|ada"},
+                             {"set", {{"blocked", true}}}}),
+            1);
+  EXPECT_TRUE(GraphLines(data_).count(
+      "vertex 0 google-apps|ada Ada Lovelace ada@acme.com blocked"));
+  ChangeAndFollow({{"op", "update_user"},
+                   {"user_id", "google-apps|linus"},
+                   {"set", {{"blocked", false}}},
+                   {"channel", "dashboard"}});
+  EXPECT_FALSE(GraphLines(data_).count(
+      "vertex 0 google-apps|linus Linus Torvalds linus@acme.com blocked"));
 }
 
 TEST_F(ChangeFollowTest, UsersCreatedRenamedAndDeleted) {

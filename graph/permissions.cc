@@ -88,43 +88,24 @@ VertexId PermissionTarget(const Snapshot& snapshot, VertexId permission) {
   return kNoVertex;
 }
 
-VertexList ComputeUserPermissions(const Snapshot& snapshot, VertexId user) {
-  const CsrGraph& csr = SnapshotAccess::Csr(snapshot);
-  VertexList roles;
+VertexList PermissionsIn(const Snapshot& snapshot, const VertexList& access) {
   VertexList permissions;
-  for (const CsrEdge& edge :
-       boost::make_iterator_range(boost::out_edges(user, csr))) {
-    const EdgeKind kind = csr[edge].kind;
-    const VertexId to = boost::target(edge, csr);
-    if (kind == EdgeKind::kUserRole) {
-      roles.push_back(to);
-    } else if (kind == EdgeKind::kGroupMember) {
-      absl::Span<const VertexId> held = snapshot.effective_roles_of_group(to);
-      roles.insert(roles.end(), held.begin(), held.end());
-    } else if (kind == EdgeKind::kUserPermission) {
-      permissions.push_back(to);
-    }
+  for (VertexId v : access) {
+    if (snapshot.kind(v) == VertexKind::kPermission) permissions.push_back(v);
   }
-  std::sort(roles.begin(), roles.end());
-  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
-  for (VertexId role : roles) {
-    for (const CsrEdge& edge :
-         boost::make_iterator_range(boost::out_edges(role, csr))) {
-      if (csr[edge].kind == EdgeKind::kRolePermission)
-        permissions.push_back(boost::target(edge, csr));
-    }
-  }
-  std::sort(permissions.begin(), permissions.end());
-  permissions.erase(std::unique(permissions.begin(), permissions.end()),
-                    permissions.end());
   return permissions;
+}
+
+VertexList ComputeUserPermissions(const Snapshot& snapshot, VertexId user) {
+  return PermissionsIn(snapshot, ComputeUserAccess(snapshot, user));
 }
 
 absl::StatusOr<std::shared_ptr<const VertexList>> UserPermissions(
     const Snapshot& snapshot, VertexId user) {
   if (auto s = ExpectKind(snapshot, user, {VertexKind::kUser}, "user"); !s.ok())
     return s;
-  return CachedUserPermissions(snapshot, user);
+  return std::make_shared<const VertexList>(
+      PermissionsIn(snapshot, *CachedUserAccess(snapshot, user)));
 }
 
 absl::StatusOr<PermissionCheckResult> CheckPermission(
@@ -141,7 +122,7 @@ absl::StatusOr<PermissionCheckResult> CheckPermission(
   PermissionCheckResult result;
   result.blocked = snapshot.blocked(user);
   if (max_paths <= 0) {
-    result.held = CachedHoldsPermission(snapshot, user, permission) ||
+    result.held = CachedReaches(snapshot, user, permission) ||
                   (organization != kNoVertex &&
                    HeldWithin(snapshot, user, permission, organization));
   } else {

@@ -38,11 +38,14 @@ VertexId PermissionTarget(const Snapshot& snapshot, VertexId permission);
 
 // The permissions `user` holds outside any organization, sorted by vertex id.
 // Made from the user's roles and the groups' precomputed roles without a walk,
-// and cached in the snapshot: the hot path of CheckPermission.
+// and cached in the snapshot (as part of ComputeUserAccess, queries.h): the
+// hot path of CheckPermission.
 absl::StatusOr<std::shared_ptr<const VertexList>> UserPermissions(
     const Snapshot& snapshot, VertexId user);
 // The same without the cache.
 VertexList ComputeUserPermissions(const Snapshot& snapshot, VertexId user);
+// The permissions of a ComputeUserAccess list.
+VertexList PermissionsIn(const Snapshot& snapshot, const VertexList& access);
 
 struct PermissionCheckResult {
   // Held, and the user is not blocked.

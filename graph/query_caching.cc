@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "graph/permissions.h"
 #include "graph/queries.h"
 #include "graph/query_cache.h"
 #include "graph/snapshot_access.h"
@@ -57,30 +56,16 @@ CacheKey ListKey(VertexId vertex, VertexId organization, bool include_blocked) {
          (include_blocked ? uint64_t{1} << 63 : 0);
 }
 
-std::shared_ptr<const VertexList> CachedReachableTargets(
-    const Snapshot& snapshot, VertexId user) {
-  return FindOrCompute(SnapshotAccess::UserTargetsCache(snapshot), user,
-                       [&] { return ComputeReachableTargets(snapshot, user); });
+std::shared_ptr<const VertexList> CachedUserAccess(const Snapshot& snapshot,
+                                                   VertexId user) {
+  return FindOrCompute(SnapshotAccess::UserAccessCache(snapshot), user,
+                       [&] { return ComputeUserAccess(snapshot, user); });
 }
 
-bool CachedReachesTarget(const Snapshot& snapshot, VertexId user,
-                         VertexId target) {
-  return CachedListHolds(
-      SnapshotAccess::UserTargetsCache(snapshot), user, target,
-      [&] { return ComputeReachableTargets(snapshot, user); });
-}
-
-std::shared_ptr<const VertexList> CachedUserPermissions(
-    const Snapshot& snapshot, VertexId user) {
-  return FindOrCompute(SnapshotAccess::UserPermissionsCache(snapshot), user,
-                       [&] { return ComputeUserPermissions(snapshot, user); });
-}
-
-bool CachedHoldsPermission(const Snapshot& snapshot, VertexId user,
-                           VertexId permission) {
-  return CachedListHolds(
-      SnapshotAccess::UserPermissionsCache(snapshot), user, permission,
-      [&] { return ComputeUserPermissions(snapshot, user); });
+bool CachedReaches(const Snapshot& snapshot, VertexId user, VertexId target) {
+  return CachedListHolds(SnapshotAccess::UserAccessCache(snapshot), user,
+                         target,
+                         [&] { return ComputeUserAccess(snapshot, user); });
 }
 
 absl::StatusOr<std::shared_ptr<const VertexList>> CachedApplicationUsers(

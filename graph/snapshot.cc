@@ -118,11 +118,9 @@ void Snapshot::FinishDerived(size_t cache_capacity_bytes) {
   }
   cache_capacity_bytes_ = cache_capacity_bytes;
   // A user's reachable applications and permissions are asked for far more
-  // often than the lists of who holds one.
-  user_targets_cache_ = std::make_unique<QueryCache>("user_applications",
-                                                     cache_capacity_bytes / 2);
-  user_permissions_cache_ = std::make_unique<QueryCache>(
-      "user_permissions", cache_capacity_bytes / 4);
+  // often than the lists of who reaches or holds one.
+  user_access_cache_ =
+      std::make_unique<QueryCache>("user_access", cache_capacity_bytes / 4 * 3);
   application_users_cache_ = std::make_unique<QueryCache>(
       "application_users", cache_capacity_bytes / 8);
   permission_holders_cache_ = std::make_unique<QueryCache>(
@@ -229,8 +227,8 @@ void Snapshot::PrecomputeGroupRoles() {
 }
 
 std::vector<CacheStats> Snapshot::cache_stats() const {
-  return {user_targets_cache_->stats(), application_users_cache_->stats(),
-          user_permissions_cache_->stats(), permission_holders_cache_->stats()};
+  return {user_access_cache_->stats(), application_users_cache_->stats(),
+          permission_holders_cache_->stats()};
 }
 
 std::vector<std::pair<absl::string_view, absl::string_view>>

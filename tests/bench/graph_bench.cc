@@ -20,6 +20,7 @@
 #include "absl/time/clock.h"
 #include "benchmark/benchmark.h"
 #include "graph/graph_builder.h"
+#include "graph/permissions.h"
 #include "graph/queries.h"
 #include "graph/snapshot_delta.h"
 #include "graph/snapshot_file.h"
@@ -36,10 +37,14 @@ using graph::VertexKind;
 
 struct Profile {
   std::shared_ptr<const Snapshot> snapshot;
-  std::vector<VertexId> users, apps;
+  std::vector<VertexId> users, apps, permissions;
   VertexId biggest_app = graph::kNoVertex;
   // The first (uncached) UsersOfApplication call for the biggest application.
   double biggest_app_cold_ms = 0;
+  // The most widely held permission, and its first (uncached) holders call.
+  VertexId widest_permission = graph::kNoVertex;
+  size_t widest_holders = 0;
+  double widest_cold_ms = 0;
 };
 
 // Built once per size and shared by the query benchmarks.
@@ -56,6 +61,7 @@ const Profile& GetProfile(int64_t users) {
   for (VertexId v = 0; v < s.vertex_count(); ++v) {
     if (s.kind(v) == VertexKind::kUser) profile.users.push_back(v);
     if (s.kind(v) == VertexKind::kApplication) profile.apps.push_back(v);
+    if (s.kind(v) == VertexKind::kPermission) profile.permissions.push_back(v);
   }
   // The biggest application: the one with the most users (measured, not
   // guessed).
@@ -68,6 +74,18 @@ const Profile& GetProfile(int64_t users) {
       biggest = (*users_of)->size();
       profile.biggest_app = app;
       profile.biggest_app_cold_ms = cold_ms;
+    }
+  }
+  // Application 0 has the most roles: one of its permissions is the widest.
+  for (size_t k = 0; k < 4 && k < profile.permissions.size(); ++k) {
+    const absl::Time start = absl::Now();
+    auto holders = graph::HoldersOfPermission(s, profile.permissions[k],
+                                              graph::kNoVertex, false);
+    const double cold_ms = absl::ToDoubleMilliseconds(absl::Now() - start);
+    if (holders.ok() && (*holders)->size() > profile.widest_holders) {
+      profile.widest_holders = (*holders)->size();
+      profile.widest_permission = profile.permissions[k];
+      profile.widest_cold_ms = cold_ms;
     }
   }
   return profiles.emplace(users, std::move(profile)).first->second;
@@ -139,6 +157,70 @@ void BM_CheckWithPath(benchmark::State& state) {
     benchmark::DoNotOptimize(result);
     ++i;
   }
+}
+
+// CheckPermission from the cached permission sets (every user's warmed).
+void BM_CheckPermissionCached(benchmark::State& state) {
+  const Profile& p = GetProfile(state.range(0));
+  for (VertexId user : p.users)
+    benchmark::DoNotOptimize(graph::UserPermissions(*p.snapshot, user));
+  size_t i = 0;
+  for (auto _ : state) {
+    auto result = graph::CheckPermission(
+        *p.snapshot, p.users[i % p.users.size()],
+        p.permissions[(i * 7919) % p.permissions.size()], graph::kNoVertex, 0);
+    benchmark::DoNotOptimize(result);
+    ++i;
+  }
+}
+
+// The first permission check for a user: its permission set is computed.
+void BM_CheckPermissionUncached(benchmark::State& state) {
+  const Profile& p = GetProfile(state.range(0));
+  size_t i = 0;
+  for (auto _ : state) {
+    graph::VertexList held = graph::ComputeUserPermissions(
+        *p.snapshot, p.users[(i * 104729) % p.users.size()]);
+    benchmark::DoNotOptimize(std::binary_search(
+        held.begin(), held.end(), p.permissions[i % p.permissions.size()]));
+    ++i;
+  }
+}
+
+void BM_CheckPermissionWithPath(benchmark::State& state) {
+  const Profile& p = GetProfile(state.range(0));
+  size_t i = 0;
+  for (auto _ : state) {
+    auto result = graph::CheckPermission(
+        *p.snapshot, p.users[(i * 104729) % p.users.size()],
+        p.permissions[i % p.permissions.size()], graph::kNoVertex, 1);
+    benchmark::DoNotOptimize(result);
+    ++i;
+  }
+}
+
+void BM_PermissionsOfUser(benchmark::State& state) {
+  const Profile& p = GetProfile(state.range(0));
+  size_t i = 0;
+  for (auto _ : state) {
+    auto result = graph::PermissionsOfUser(
+        *p.snapshot, p.users[(i * 104729) % p.users.size()], graph::kNoVertex);
+    benchmark::DoNotOptimize(result);
+    ++i;
+  }
+}
+
+// The holders of the most widely held permission, first page of 100, blocked
+// users left out: cached after the first call (the counter: that call).
+void BM_HoldersOfPermissionFirstPage(benchmark::State& state) {
+  const Profile& p = GetProfile(state.range(0));
+  for (auto _ : state) {
+    auto page = graph::PageHoldersOfPermission(*p.snapshot, p.widest_permission,
+                                               graph::kNoVertex, false, 0, 100);
+    benchmark::DoNotOptimize(page);
+  }
+  state.counters["holders"] = static_cast<double>(p.widest_holders);
+  state.counters["cold_ms"] = p.widest_cold_ms;
 }
 
 void BM_ApplicationsOfUser(benchmark::State& state) {
@@ -360,6 +442,17 @@ BENCHMARK(BM_CheckWithPath)
     ->Arg(100000)
     ->Arg(1000000)
     ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_CheckPermissionCached)->Arg(100000)->Arg(1000000);
+BENCHMARK(BM_CheckPermissionUncached)->Arg(100000)->Arg(1000000);
+BENCHMARK(BM_CheckPermissionWithPath)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_PermissionsOfUser)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_HoldersOfPermissionFirstPage)->Arg(100000)->Arg(1000000);
 BENCHMARK(BM_ApplicationsOfUser)
     ->Arg(100000)
     ->Arg(1000000)

@@ -22,6 +22,7 @@ void FillProfile(int64_t users, uint64_t seed, graph::GraphBuilder& builder) {
   const int64_t apps = std::max<int64_t>(1, users / 100);
 
   std::vector<VertexId> app_ids, role_ids, group_ids, connection_ids;
+  std::vector<int64_t> app_of_role;
   for (int64_t a = 0; a < apps; ++a) {
     app_ids.push_back(builder.AddEntity(VertexKind::kApplication,
                                         absl::StrFormat("APP%029d", a),
@@ -33,8 +34,9 @@ void FillProfile(int64_t users, uint64_t seed, graph::GraphBuilder& builder) {
                                          absl::StrFormat("Role %05d", r)));
     // Some applications have many roles: square the uniform draw.
     const double skew = unit();
+    app_of_role.push_back(static_cast<int64_t>(skew * skew * apps));
     builder.AddEdge(EdgeKind::kRoleApplication, role_ids.back(),
-                    app_ids[static_cast<size_t>(skew * skew * apps)]);
+                    app_ids[app_of_role.back()]);
   }
   std::vector<int> depth;
   for (int64_t g = 0; g < groups; ++g) {
@@ -80,6 +82,28 @@ void FillProfile(int64_t users, uint64_t seed, graph::GraphBuilder& builder) {
     }
     if (unit() < 0.1)
       builder.AddEdge(EdgeKind::kUserRole, user, role_ids[random() % roles]);
+    // Leavers: blocked, roles and groups kept (by position, so the random
+    // draws stay those of the profile without them).
+    if (u % 50 == 7) builder.SetBlocked(user);
+  }
+  // Four permissions per application; each role grants two of its
+  // application's.
+  static constexpr const char* kNames[] = {"use", "read", "write", "admin"};
+  std::vector<VertexId> permission_ids;
+  for (int64_t a = 0; a < apps; ++a) {
+    for (const char* name : kNames) {
+      const std::string id = absl::StrFormat("APP%029d", a);
+      permission_ids.push_back(builder.AddEntity(
+          VertexKind::kPermission, graph::PermissionVertexId(id, name), name));
+      builder.AddEdge(EdgeKind::kPermissionOn, permission_ids.back(),
+                      app_ids[a]);
+    }
+  }
+  for (int64_t r = 0; r < roles; ++r) {
+    for (int k = 0; k < 2; ++k) {
+      builder.AddEdge(EdgeKind::kRolePermission, role_ids[r],
+                      permission_ids[app_of_role[r] * 4 + (r + k) % 4]);
+    }
   }
 }
 

@@ -10,7 +10,8 @@
 // with another: Health/Check; CheckAccess (by user id and client id, random
 // pairs, cached and uncached alike, the default basic view); the same in the
 // full view; and CheckAccess against a second server that serves metrics
-// (--metrics_listen). Then CheckAccess while a rescan runs, until it ends.
+// (--metrics_listen); and CheckPermission (random users and the permissions
+// core roles grant). Then CheckAccess while a rescan runs, until it ends.
 // Prints requests/s and p50/p99/p999 latency per phase, each round's figures,
 // CheckAccess against Health/Check (the median of the rounds' throughput
 // ratios and the ratio of the pooled p99s), and with metrics against without.
@@ -286,6 +287,21 @@ int Main() {
   }
   for (const sim::Json& client : tenant.clients)
     apps.push_back(client["client_id"]);
+  // Every (API, permission) a core role grants: what CheckPermission asks.
+  std::vector<std::pair<std::string, std::string>> permissions;
+  for (const auto& [role, granted] : tenant.role_permissions) {
+    for (const sim::Json& permission : granted) {
+      permissions.emplace_back(permission["resource_server_identifier"],
+                               permission["permission_name"]);
+    }
+  }
+  std::sort(permissions.begin(), permissions.end());
+  permissions.erase(std::unique(permissions.begin(), permissions.end()),
+                    permissions.end());
+  if (permissions.empty()) {
+    std::fprintf(stderr, "the generated tenant grants no permissions\n");
+    return 1;
+  }
 
   auto sim =
       SimInstance::Start({absl::StrCat("--generate=", spec_text),
@@ -372,6 +388,26 @@ int Main() {
     };
   };
 
+  struct PermissionSlot {
+    v1::CheckPermissionRequest request;
+    v1::CheckPermissionResponse response;
+    std::unique_ptr<grpc::ClientContext> context;
+    std::mt19937_64 random;
+  };
+  std::vector<PermissionSlot> permission_slots(in_flight);
+  for (int i = 0; i < in_flight; ++i) permission_slots[i].random.seed(i + 101);
+  auto issue_permission = [&](int slot, Load::Done done) {
+    PermissionSlot& s = permission_slots[slot];
+    s.context = std::make_unique<grpc::ClientContext>();
+    s.request.mutable_user()->set_id(users[s.random() % users.size()]);
+    const auto& [api, name] = permissions[s.random() % permissions.size()];
+    s.request.mutable_api()->set_id(api);
+    s.request.set_permission(name);
+    access->async()->CheckPermission(
+        s.context.get(), &s.request, &s.response,
+        [done](grpc::Status st) { done(st.ok()); });
+  };
+
   // The machine's speed drifts by more than the gap being measured (Health
   // alone moved between 53k and 62k/s from one 10 s run to the next), so the
   // phases take turns in short rounds and each round compares its own phases.
@@ -395,9 +431,10 @@ int Main() {
       {metrics ? "CheckAccess, metrics on" : "CheckAccess, 2nd server",
        issue_check(measured->access.get(), v1::CHECK_ACCESS_VIEW_UNSPECIFIED),
        measured->process->pid()},
+      {"CheckPermission", issue_permission, plain_pid},
   };
   constexpr int kPhases = sizeof(phases) / sizeof(phases[0]);
-  std::vector<double> ratios, metrics_ratios;
+  std::vector<double> ratios, metrics_ratios, permission_ratios;
   for (int round = 0; round < rounds; ++round) {
     for (int i = 0; i < kPhases; ++i) {
       Phase& phase = phases[(round + i) % kPhases];
@@ -409,13 +446,16 @@ int Main() {
     }
     ratios.push_back(phases[1].rates.back() / phases[0].rates.back());
     metrics_ratios.push_back(phases[3].rates.back() / phases[1].rates.back());
+    permission_ratios.push_back(phases[4].rates.back() /
+                                phases[0].rates.back());
     std::printf(
         "round %d: Health %.0f/s, CheckAccess %.0f/s (%.0f%%), full "
-        "view %.0f/s, %s %.0f/s (%.1f%%)\n",
+        "view %.0f/s, %s %.0f/s (%.1f%%), CheckPermission %.0f/s (%.0f%%)\n",
         round + 1, phases[0].rates.back(), phases[1].rates.back(),
         100 * ratios.back(), phases[2].rates.back(),
         metrics ? "metrics on" : "2nd server", phases[3].rates.back(),
-        100 * metrics_ratios.back());
+        100 * metrics_ratios.back(), phases[4].rates.back(),
+        100 * permission_ratios.back());
   }
   std::vector<Figures> totals;
   for (Phase& phase : phases) {
@@ -453,6 +493,15 @@ int Main() {
       100 * *std::min_element(ratios.begin(), ratios.end()),
       100 * *std::max_element(ratios.begin(), ratios.end()),
       totals[1].p99_us / totals[0].p99_us);
+  std::printf(
+      "CheckPermission / Health: throughput %.0f%% (median of %d rounds, from "
+      "%.0f%% to %.0f%%; target >= 90%%), p99 %.2fx; %zu permissions asked\n",
+      100 * Median(permission_ratios), rounds,
+      100 *
+          *std::min_element(permission_ratios.begin(), permission_ratios.end()),
+      100 *
+          *std::max_element(permission_ratios.begin(), permission_ratios.end()),
+      totals[4].p99_us / totals[0].p99_us, permissions.size());
   std::string metrics_url;
   RE2::PartialMatch(measured->process->output(),
                     R"(metrics on (http://\S+/metrics))", &metrics_url);

@@ -35,30 +35,87 @@ absl::Status CheckOrganization(const Snapshot& snapshot,
                     "organization");
 }
 
-// Whether `role` grants `permission`.
-bool RoleGrants(const CsrGraph& csr, VertexId role, VertexId permission) {
-  for (const CsrEdge& edge :
-       boost::make_iterator_range(boost::out_edges(role, csr))) {
-    if (csr[edge].kind == EdgeKind::kRolePermission &&
-        boost::target(edge, csr) == permission) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// Whether one of the roles `user` holds within `organization` grants
-// `permission`.
-bool HeldWithin(const Snapshot& snapshot, VertexId user, VertexId permission,
+// The edges at `user` a permission check looks at, gathered in one pass.
+struct UserEnds {
+  VertexList direct_roles, groups, organization_roles, permissions;
+};
+UserEnds EndsOf(const Snapshot& snapshot, VertexId user,
                 VertexId organization) {
   const CsrGraph& csr = SnapshotAccess::Csr(snapshot);
+  UserEnds ends;
   for (const CsrEdge& edge :
        boost::make_iterator_range(boost::out_edges(user, csr))) {
-    if (csr[edge].kind == EdgeKind::kOrganizationRole &&
-        SnapshotAccess::OrganizationOf(snapshot, edge) == organization &&
-        RoleGrants(csr, boost::target(edge, csr), permission)) {
-      return true;
+    const VertexId to = boost::target(edge, csr);
+    switch (csr[edge].kind) {
+      case EdgeKind::kUserRole:
+        ends.direct_roles.push_back(to);
+        break;
+      case EdgeKind::kGroupMember:
+        ends.groups.push_back(to);
+        break;
+      case EdgeKind::kUserPermission:
+        ends.permissions.push_back(to);
+        break;
+      case EdgeKind::kOrganizationRole:
+        if (organization != kNoVertex &&
+            SnapshotAccess::OrganizationOf(snapshot, edge) == organization) {
+          ends.organization_roles.push_back(to);
+        }
+        break;
+      default:
+        break;
     }
+  }
+  return ends;
+}
+
+bool Contains(const VertexList& list, VertexId v) {
+  return std::find(list.begin(), list.end(), v) != list.end();
+}
+
+// Past this many granting roles, the user's roles are gathered and sorted
+// once rather than searched for per granting role.
+constexpr size_t kFewGrantingRoles = 32;
+
+// Whether the user holds `permission`: assigned directly, or granted by a
+// role the user holds directly, through a group (the groups' roles through
+// nesting are precomputed and sorted) or within the organization. A
+// permission is granted by few roles and a user has few direct edges, so this
+// costs a few dozen comparisons and needs no per-user cache.
+bool Holds(const Snapshot& snapshot, const UserEnds& ends,
+           VertexId permission) {
+  if (Contains(ends.permissions, permission)) return true;
+  const CsrGraph& csr = SnapshotAccess::Csr(snapshot);
+  VertexList granting;
+  for (const CsrEdge& edge :
+       boost::make_iterator_range(boost::in_edges(permission, csr))) {
+    if (csr[edge].kind == EdgeKind::kRolePermission)
+      granting.push_back(boost::source(edge, csr));
+  }
+  if (granting.size() <= kFewGrantingRoles) {
+    for (VertexId role : granting) {
+      if (Contains(ends.direct_roles, role) ||
+          Contains(ends.organization_roles, role)) {
+        return true;
+      }
+      for (VertexId group : ends.groups) {
+        absl::Span<const VertexId> held =
+            snapshot.effective_roles_of_group(group);
+        if (std::binary_search(held.begin(), held.end(), role)) return true;
+      }
+    }
+    return false;
+  }
+  VertexList roles = ends.direct_roles;
+  roles.insert(roles.end(), ends.organization_roles.begin(),
+               ends.organization_roles.end());
+  for (VertexId group : ends.groups) {
+    absl::Span<const VertexId> held = snapshot.effective_roles_of_group(group);
+    roles.insert(roles.end(), held.begin(), held.end());
+  }
+  std::sort(roles.begin(), roles.end());
+  for (VertexId role : granting) {
+    if (std::binary_search(roles.begin(), roles.end(), role)) return true;
   }
   return false;
 }
@@ -88,24 +145,43 @@ VertexId PermissionTarget(const Snapshot& snapshot, VertexId permission) {
   return kNoVertex;
 }
 
-VertexList PermissionsIn(const Snapshot& snapshot, const VertexList& access) {
+VertexList ComputeUserPermissions(const Snapshot& snapshot, VertexId user) {
+  const CsrGraph& csr = SnapshotAccess::Csr(snapshot);
+  VertexList roles;
   VertexList permissions;
-  for (VertexId v : access) {
-    if (snapshot.kind(v) == VertexKind::kPermission) permissions.push_back(v);
+  for (const CsrEdge& edge :
+       boost::make_iterator_range(boost::out_edges(user, csr))) {
+    const EdgeKind kind = csr[edge].kind;
+    const VertexId to = boost::target(edge, csr);
+    if (kind == EdgeKind::kUserRole) {
+      roles.push_back(to);
+    } else if (kind == EdgeKind::kGroupMember) {
+      absl::Span<const VertexId> held = snapshot.effective_roles_of_group(to);
+      roles.insert(roles.end(), held.begin(), held.end());
+    } else if (kind == EdgeKind::kUserPermission) {
+      permissions.push_back(to);
+    }
   }
+  std::sort(roles.begin(), roles.end());
+  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+  for (VertexId role : roles) {
+    for (const CsrEdge& edge :
+         boost::make_iterator_range(boost::out_edges(role, csr))) {
+      if (csr[edge].kind == EdgeKind::kRolePermission)
+        permissions.push_back(boost::target(edge, csr));
+    }
+  }
+  std::sort(permissions.begin(), permissions.end());
+  permissions.erase(std::unique(permissions.begin(), permissions.end()),
+                    permissions.end());
   return permissions;
 }
 
-VertexList ComputeUserPermissions(const Snapshot& snapshot, VertexId user) {
-  return PermissionsIn(snapshot, ComputeUserAccess(snapshot, user));
-}
-
-absl::StatusOr<std::shared_ptr<const VertexList>> UserPermissions(
-    const Snapshot& snapshot, VertexId user) {
+absl::StatusOr<VertexList> UserPermissions(const Snapshot& snapshot,
+                                           VertexId user) {
   if (auto s = ExpectKind(snapshot, user, {VertexKind::kUser}, "user"); !s.ok())
     return s;
-  return std::make_shared<const VertexList>(
-      PermissionsIn(snapshot, *CachedUserAccess(snapshot, user)));
+  return ComputeUserPermissions(snapshot, user);
 }
 
 absl::StatusOr<PermissionCheckResult> CheckPermission(
@@ -122,9 +198,8 @@ absl::StatusOr<PermissionCheckResult> CheckPermission(
   PermissionCheckResult result;
   result.blocked = snapshot.blocked(user);
   if (max_paths <= 0) {
-    result.held = CachedReaches(snapshot, user, permission) ||
-                  (organization != kNoVertex &&
-                   HeldWithin(snapshot, user, permission, organization));
+    result.held =
+        Holds(snapshot, EndsOf(snapshot, user, organization), permission);
   } else {
     const EdgeFilter filter = PermissionFilter(organization);
     Workspace& workspace = ThreadWorkspace();

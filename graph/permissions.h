@@ -36,16 +36,11 @@ VertexId FindPermission(const Snapshot& snapshot, VertexId target,
 // The API or application `permission` belongs to, or kNoVertex.
 VertexId PermissionTarget(const Snapshot& snapshot, VertexId permission);
 
-// The permissions `user` holds outside any organization, sorted by vertex id.
-// Made from the user's roles and the groups' precomputed roles without a walk,
-// and cached in the snapshot (as part of ComputeUserAccess, queries.h): the
-// hot path of CheckPermission.
-absl::StatusOr<std::shared_ptr<const VertexList>> UserPermissions(
-    const Snapshot& snapshot, VertexId user);
-// The same without the cache.
+// The permissions `user` holds outside any organization, sorted by vertex id,
+// from the user's roles and the groups' precomputed roles, without a walk.
+absl::StatusOr<VertexList> UserPermissions(const Snapshot& snapshot,
+                                           VertexId user);
 VertexList ComputeUserPermissions(const Snapshot& snapshot, VertexId user);
-// The permissions of a ComputeUserAccess list.
-VertexList PermissionsIn(const Snapshot& snapshot, const VertexList& access);
 
 struct PermissionCheckResult {
   // Held, and the user is not blocked.
@@ -59,8 +54,10 @@ struct PermissionCheckResult {
 
 // Decides whether `user`'s token would carry `permission`; `organization` is
 // the organization the token is issued for, or kNoVertex. With `max_paths` 0
-// it answers from UserPermissions (cached) and the user's roles within the
-// organization; paths need a walk.
+// it looks for the few roles that grant the permission among the user's
+// direct roles, its groups' precomputed roles and its roles within the
+// organization, with no per-user cache (so it costs no memory per user); paths
+// need a walk.
 absl::StatusOr<PermissionCheckResult> CheckPermission(
     const Snapshot& snapshot, VertexId user, VertexId permission,
     VertexId organization, int max_paths, const QueryLimits& limits = {});

@@ -76,78 +76,52 @@ absl::StatusOr<VertexId> FindUniqueByName(const Snapshot& snapshot,
                    found.size() > kMaxCandidatesShown ? ", ..." : ""));
 }
 
-VertexList ComputeUserAccess(const Snapshot& snapshot, VertexId user) {
+VertexList ComputeReachableTargets(const Snapshot& snapshot, VertexId user) {
   const CsrGraph& csr = SnapshotAccess::Csr(snapshot);
-  VertexList roles, org_roles;
-  VertexList access;
+  VertexList roles;
   for (const CsrEdge& edge :
        boost::make_iterator_range(boost::out_edges(user, csr))) {
     const EdgeKind kind = csr[edge].kind;
     const VertexId to = boost::target(edge, csr);
-    if (kind == EdgeKind::kUserRole) {
+    if (kind == EdgeKind::kUserRole || kind == EdgeKind::kOrganizationRole) {
       roles.push_back(to);
-    } else if (kind == EdgeKind::kOrganizationRole) {
-      org_roles.push_back(to);
     } else if (kind == EdgeKind::kGroupMember) {
       absl::Span<const VertexId> held = snapshot.effective_roles_of_group(to);
       roles.insert(roles.end(), held.begin(), held.end());
-    } else if (kind == EdgeKind::kUserPermission) {
-      // A permission assigned directly, and the API it reaches.
-      access.push_back(to);
-      for (const CsrEdge& on :
-           boost::make_iterator_range(boost::out_edges(to, csr))) {
-        if (csr[on].kind == EdgeKind::kPermissionOn)
-          access.push_back(boost::target(on, csr));
-      }
     }
   }
   std::sort(roles.begin(), roles.end());
   roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
-  // Roles held within organizations reach their applications, but their
-  // permissions count only in a token for that organization (permissions.h).
-  for (VertexId role : org_roles) {
-    if (!std::binary_search(roles.begin(), roles.end(), role)) {
-      for (const CsrEdge& edge :
-           boost::make_iterator_range(boost::out_edges(role, csr))) {
-        const EdgeKind kind = csr[edge].kind;
-        if (kind == EdgeKind::kRoleApplication || kind == EdgeKind::kRoleApi)
-          access.push_back(boost::target(edge, csr));
-      }
+  VertexList targets;
+  // Permissions assigned to the user directly reach their API.
+  for (const CsrEdge& edge :
+       boost::make_iterator_range(boost::out_edges(user, csr))) {
+    if (csr[edge].kind != EdgeKind::kUserPermission) continue;
+    for (const CsrEdge& on : boost::make_iterator_range(
+             boost::out_edges(boost::target(edge, csr), csr))) {
+      if (csr[on].kind == EdgeKind::kPermissionOn)
+        targets.push_back(boost::target(on, csr));
     }
   }
   for (VertexId role : roles) {
     for (const CsrEdge& edge :
          boost::make_iterator_range(boost::out_edges(role, csr))) {
       const EdgeKind kind = csr[edge].kind;
-      if (kind == EdgeKind::kRoleApplication || kind == EdgeKind::kRoleApi ||
-          kind == EdgeKind::kRolePermission) {
-        access.push_back(boost::target(edge, csr));
+      if (kind == EdgeKind::kRoleApplication || kind == EdgeKind::kRoleApi) {
+        targets.push_back(boost::target(edge, csr));
       }
     }
   }
-  std::sort(access.begin(), access.end());
-  access.erase(std::unique(access.begin(), access.end()), access.end());
-  return access;
-}
-
-VertexList TargetsIn(const Snapshot& snapshot, const VertexList& access) {
-  VertexList targets;
-  for (VertexId v : access) {
-    if (snapshot.kind(v) != VertexKind::kPermission) targets.push_back(v);
-  }
+  std::sort(targets.begin(), targets.end());
+  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
   return targets;
-}
-
-VertexList ComputeReachableTargets(const Snapshot& snapshot, VertexId user) {
-  return TargetsIn(snapshot, ComputeUserAccess(snapshot, user));
 }
 
 absl::StatusOr<std::shared_ptr<const VertexList>> ReachableTargets(
     const Snapshot& snapshot, VertexId user) {
   if (auto s = ExpectKind(snapshot, user, {VertexKind::kUser}, "user"); !s.ok())
     return s;
-  return std::make_shared<const VertexList>(
-      TargetsIn(snapshot, *CachedUserAccess(snapshot, user)));
+  return CachedReachableTargets(snapshot, user);
 }
 
 std::vector<VertexId> Neighbours(const Snapshot& snapshot, VertexId vertex,
@@ -169,7 +143,7 @@ absl::StatusOr<CheckResult> CheckAccess(const Snapshot& snapshot, VertexId user,
   }
   CheckResult result;
   if (max_paths <= 0) {
-    result.authorized = CachedReaches(snapshot, user, application);
+    result.authorized = CachedReachesTarget(snapshot, user, application);
   } else {
     Workspace& workspace = ThreadWorkspace();
     if (auto s = Walk(snapshot, user, EdgeFilter{kAuthorizationEdges}, false,

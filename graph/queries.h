@@ -53,20 +53,12 @@ absl::StatusOr<VertexId> FindUniqueByName(const Snapshot& snapshot,
 
 // The applications and APIs `user` reaches by authorization, sorted by vertex
 // id. Made from the user's roles and the groups' precomputed roles, without a
-// walk, and cached in the snapshot (as part of ComputeUserAccess): the hot
-// path of CheckAccess.
+// walk, and cached in the snapshot: the hot path of CheckAccess.
 absl::StatusOr<std::shared_ptr<const VertexList>> ReachableTargets(
     const Snapshot& snapshot, VertexId user);
 // The same without the cache (for measuring, and for callers that must not fill
 // it).
 VertexList ComputeReachableTargets(const Snapshot& snapshot, VertexId user);
-// What the snapshot caches per user, from one pass over the user's roles: the
-// applications and APIs the user reaches and the permissions the user holds
-// outside organizations (permissions.h), sorted by vertex id. The kinds do not
-// overlap, so one binary search answers either question.
-VertexList ComputeUserAccess(const Snapshot& snapshot, VertexId user);
-// The applications and APIs of a ComputeUserAccess list.
-VertexList TargetsIn(const Snapshot& snapshot, const VertexList& access);
 
 // The vertices at the other end of `vertex`'s edges of `kind` (their sources
 // when `incoming`), each once, in id order.

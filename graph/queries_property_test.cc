@@ -379,12 +379,12 @@ void ExpectPermissionsEqualTheOracle(const RandomGraph& g,
           g.oracle.Permissions(user, organization);
       const bool blocked = g.oracle.blocked.count(user) > 0;
       if (organization == kNoVertex) {
-        auto cached = UserPermissions(snapshot, user);
-        ASSERT_TRUE(cached.ok());
-        EXPECT_EQ(AsSet(**cached), expected);
+        auto listed = UserPermissions(snapshot, user);
+        ASSERT_TRUE(listed.ok());
+        EXPECT_EQ(AsSet(*listed), expected);
       }
       for (VertexId permission : g.permissions) {
-        // Twice without paths (the miss, then the cached hit), once with.
+        // Without paths (twice: nothing is cached, so both compute), and with.
         for (int max_paths : {0, 0, 3}) {
           auto check = CheckPermission(snapshot, user, permission, organization,
                                        max_paths);

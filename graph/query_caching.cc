@@ -56,16 +56,17 @@ CacheKey ListKey(VertexId vertex, VertexId organization, bool include_blocked) {
          (include_blocked ? uint64_t{1} << 63 : 0);
 }
 
-std::shared_ptr<const VertexList> CachedUserAccess(const Snapshot& snapshot,
-                                                   VertexId user) {
-  return FindOrCompute(SnapshotAccess::UserAccessCache(snapshot), user,
-                       [&] { return ComputeUserAccess(snapshot, user); });
+std::shared_ptr<const VertexList> CachedReachableTargets(
+    const Snapshot& snapshot, VertexId user) {
+  return FindOrCompute(SnapshotAccess::UserTargetsCache(snapshot), user,
+                       [&] { return ComputeReachableTargets(snapshot, user); });
 }
 
-bool CachedReaches(const Snapshot& snapshot, VertexId user, VertexId target) {
-  return CachedListHolds(SnapshotAccess::UserAccessCache(snapshot), user,
-                         target,
-                         [&] { return ComputeUserAccess(snapshot, user); });
+bool CachedReachesTarget(const Snapshot& snapshot, VertexId user,
+                         VertexId target) {
+  return CachedListHolds(
+      SnapshotAccess::UserTargetsCache(snapshot), user, target,
+      [&] { return ComputeReachableTargets(snapshot, user); });
 }
 
 absl::StatusOr<std::shared_ptr<const VertexList>> CachedApplicationUsers(

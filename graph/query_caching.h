@@ -23,15 +23,14 @@ namespace identitygraph::graph {
 CacheKey ListKey(VertexId vertex, VertexId organization = kNoVertex,
                  bool include_blocked = true);
 
-// `user`'s reachable applications and APIs and the permissions it holds
-// outside organizations (ComputeUserAccess), cached.
-std::shared_ptr<const VertexList> CachedUserAccess(const Snapshot& snapshot,
-                                                   VertexId user);
+// `user`'s reachable applications and APIs (ComputeReachableTargets), cached.
+std::shared_ptr<const VertexList> CachedReachableTargets(
+    const Snapshot& snapshot, VertexId user);
 
-// Whether `target` (an application, API or permission) is in `user`'s cached
-// access list; a hit touches no reference count (the hot path of CheckAccess
-// and CheckPermission).
-bool CachedReaches(const Snapshot& snapshot, VertexId user, VertexId target);
+// Whether `user` reaches `target` by authorization, from the cache; a hit
+// touches no reference count (CheckAccess's hot path).
+bool CachedReachesTarget(const Snapshot& snapshot, VertexId user,
+                         VertexId target);
 
 // An application's authorized users, or a permission's holders, cached under
 // `key` (ListKey); `compute` makes the list (sorted) on a miss, and its error

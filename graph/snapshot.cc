@@ -117,10 +117,11 @@ void Snapshot::FinishDerived(size_t cache_capacity_bytes) {
     if ((flags_[v] & (kBlocked | kRemoved)) == kBlocked) ++blocked_user_count_;
   }
   cache_capacity_bytes_ = cache_capacity_bytes;
-  // A user's reachable applications and permissions are asked for far more
-  // often than the lists of who reaches or holds one.
-  user_access_cache_ =
-      std::make_unique<QueryCache>("user_access", cache_capacity_bytes / 4 * 3);
+  // A user's reachable applications are asked for far more often than the
+  // lists of who reaches an application or holds a permission. (Permission
+  // checks need no per-user cache: see permissions.cc.)
+  user_targets_cache_ = std::make_unique<QueryCache>(
+      "user_applications", cache_capacity_bytes / 4 * 3);
   application_users_cache_ = std::make_unique<QueryCache>(
       "application_users", cache_capacity_bytes / 8);
   permission_holders_cache_ = std::make_unique<QueryCache>(
@@ -227,7 +228,7 @@ void Snapshot::PrecomputeGroupRoles() {
 }
 
 std::vector<CacheStats> Snapshot::cache_stats() const {
-  return {user_access_cache_->stats(), application_users_cache_->stats(),
+  return {user_targets_cache_->stats(), application_users_cache_->stats(),
           permission_holders_cache_->stats()};
 }
 

@@ -242,7 +242,7 @@ class Snapshot {
 
   std::vector<uint32_t> effective_role_offsets_;  // vertex_count + 1
   std::vector<VertexId> effective_roles_;
-  std::unique_ptr<QueryCache> user_access_cache_;
+  std::unique_ptr<QueryCache> user_targets_cache_;
   std::unique_ptr<QueryCache> application_users_cache_;
   std::unique_ptr<QueryCache> permission_holders_cache_;
 };

@@ -22,8 +22,8 @@ class SnapshotAccess {
   }
   // The caches are the snapshot's, filled by the caching layer on a const
   // snapshot: they change no answer, only how fast it comes.
-  static QueryCache& UserAccessCache(const Snapshot& snapshot) {
-    return *snapshot.user_access_cache_;
+  static QueryCache& UserTargetsCache(const Snapshot& snapshot) {
+    return *snapshot.user_targets_cache_;
   }
   static QueryCache& ApplicationUsersCache(const Snapshot& snapshot) {
     return *snapshot.application_users_cache_;

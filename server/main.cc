@@ -86,7 +86,8 @@ ABSL_FLAG(absl::Duration, shutdown_grace, kDefaults.shutdown_grace,
 
 ABSL_FLAG(uint64_t, query_cache_bytes, kDefaults.query_cache_bytes,
           "Memory bound of each snapshot's query caches together, in bytes (a "
-          "user's applications take 3/4, an application's users 1/4)");
+          "user's applications take 3/4, an application's users and a "
+          "permission's holders 1/8 each)");
 ABSL_FLAG(int64_t, query_max_visited, kDefaults.query_max_visited,
           "Vertices one query may visit before it stops with "
           "RESOURCE_EXHAUSTED");

@@ -174,8 +174,8 @@ void BM_CheckPermissionCached(benchmark::State& state) {
   }
 }
 
-// The first permission check for a user: its permission set is computed.
-void BM_CheckPermissionUncached(benchmark::State& state) {
+// Every permission a user holds outside organizations (UserPermissions).
+void BM_UserPermissionSet(benchmark::State& state) {
   const Profile& p = GetProfile(state.range(0));
   size_t i = 0;
   for (auto _ : state) {
@@ -443,7 +443,7 @@ BENCHMARK(BM_CheckWithPath)
     ->Arg(1000000)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_CheckPermissionCached)->Arg(100000)->Arg(1000000);
-BENCHMARK(BM_CheckPermissionUncached)->Arg(100000)->Arg(1000000);
+BENCHMARK(BM_UserPermissionSet)->Arg(100000)->Arg(1000000);
 BENCHMARK(BM_CheckPermissionWithPath)
     ->Arg(100000)
     ->Arg(1000000)

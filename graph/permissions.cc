@@ -283,19 +283,9 @@ absl::StatusOr<std::shared_ptr<const VertexList>> HoldersOfPermission(
   if (auto s = CheckOrganization(snapshot, organization); !s.ok()) return s;
   auto all_holders = [&] {
     return CachedPermissionHolders(
-        snapshot, ListKey(permission, organization),
-        [&]() -> absl::StatusOr<VertexList> {
-          Workspace& workspace = ThreadWorkspace();
-          if (auto s =
-                  Walk(snapshot, permission, PermissionFilter(organization),
-                       true, limits, workspace);
-              !s.ok()) {
-            return s;
-          }
-          VertexList list =
-              ReachedOfKind(snapshot, workspace, VertexKind::kUser, kNoVertex);
-          SortById(snapshot, list);
-          return list;
+        snapshot, ListKey(permission, organization), [&] {
+          return UsersReaching(snapshot, permission,
+                               PermissionFilter(organization), limits);
         });
   };
   if (include_blocked || snapshot.blocked_user_count() == 0)

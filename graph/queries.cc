@@ -220,20 +220,10 @@ absl::StatusOr<std::shared_ptr<const VertexList>> UsersOfApplication(
     return s;
   }
   auto all_authorized = [&] {
-    return CachedApplicationUsers(
-        snapshot, ListKey(application), [&]() -> absl::StatusOr<VertexList> {
-          Workspace& workspace = ThreadWorkspace();
-          if (auto s =
-                  Walk(snapshot, application, EdgeFilter{kAuthorizationEdges},
-                       true, limits, workspace);
-              !s.ok()) {
-            return s;
-          }
-          VertexList list =
-              ReachedOfKind(snapshot, workspace, VertexKind::kUser, kNoVertex);
-          SortById(snapshot, list);
-          return list;
-        });
+    return CachedApplicationUsers(snapshot, ListKey(application), [&] {
+      return UsersReaching(snapshot, application,
+                           EdgeFilter{kAuthorizationEdges}, limits);
+    });
   };
   const bool drop_blocked =
       !include_blocked && snapshot.blocked_user_count() > 0;

@@ -130,7 +130,7 @@ class Oracle {
   // Length of the shortest path user -> ... -> permission, or -1.
   int PermissionDistance(VertexId from, VertexId to,
                          VertexId organization) const {
-    auto carries = [&](const RawEdge& e) {
+    return Distance(from, to, [&](const RawEdge& e) {
       switch (e.kind) {
         case EdgeKind::kGroupMember:
         case EdgeKind::kNestedGroup:
@@ -144,22 +144,7 @@ class Oracle {
         default:
           return false;
       }
-    };
-    std::map<VertexId, int> distance = {{from, 0}};
-    std::queue<VertexId> queue;
-    queue.push(from);
-    while (!queue.empty()) {
-      VertexId v = queue.front();
-      queue.pop();
-      if (v == to) return distance[v];
-      for (const RawEdge& e : edges) {
-        if (e.from == v && carries(e) && !distance.count(e.to)) {
-          distance[e.to] = distance[v] + 1;
-          queue.push(e.to);
-        }
-      }
-    }
-    return -1;
+    });
   }
 
   bool HasEdge(VertexId from, VertexId to, EdgeKind kind, VertexId via) const {
@@ -172,6 +157,14 @@ class Oracle {
 
   // Length of the shortest authorization path, or -1.
   int Distance(VertexId from, VertexId to) const {
+    return Distance(from, to, [](const RawEdge& e) {
+      return CarriesAuthorization(e.kind);
+    });
+  }
+
+  // Length of the shortest path along edges `carries` accepts, or -1.
+  template <typename Carries>
+  int Distance(VertexId from, VertexId to, Carries carries) const {
     std::map<VertexId, int> distance = {{from, 0}};
     std::queue<VertexId> queue;
     queue.push(from);
@@ -180,8 +173,7 @@ class Oracle {
       queue.pop();
       if (v == to) return distance[v];
       for (const RawEdge& e : edges) {
-        if (e.from == v && CarriesAuthorization(e.kind) &&
-            !distance.count(e.to)) {
+        if (e.from == v && carries(e) && !distance.count(e.to)) {
           distance[e.to] = distance[v] + 1;
           queue.push(e.to);
         }

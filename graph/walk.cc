@@ -271,6 +271,22 @@ std::vector<VertexId> ReachedOfKind(const Snapshot& snapshot,
   return out;
 }
 
+absl::StatusOr<VertexList> UsersReaching(const Snapshot& snapshot,
+                                         VertexId target,
+                                         const EdgeFilter& filter,
+                                         const QueryLimits& limits) {
+  Workspace& workspace = ThreadWorkspace();
+  if (auto s =
+          Walk(snapshot, target, filter, /*reverse=*/true, limits, workspace);
+      !s.ok()) {
+    return s;
+  }
+  VertexList users =
+      ReachedOfKind(snapshot, workspace, VertexKind::kUser, kNoVertex);
+  SortById(snapshot, users);
+  return users;
+}
+
 VertexList WithoutBlocked(const Snapshot& snapshot, const VertexList& list) {
   VertexList out;
   out.reserve(list.size());

@@ -89,6 +89,14 @@ void ShortestPaths(const Snapshot& snapshot, const Workspace& workspace,
                    VertexId v, const EdgeFilter& filter, size_t limit,
                    Path& suffix, std::vector<Path>& out);
 
+// The users from whom `target` is reached along the edges `filter` keeps (a
+// walk against them), ordered by user id: an application's users, a
+// permission's holders.
+absl::StatusOr<VertexList> UsersReaching(const Snapshot& snapshot,
+                                         VertexId target,
+                                         const EdgeFilter& filter,
+                                         const QueryLimits& limits);
+
 // The vertices of `kind` among those a walk reached, but `except`.
 std::vector<VertexId> ReachedOfKind(const Snapshot& snapshot,
                                     const Workspace& workspace, VertexKind kind,

@@ -1,8 +1,8 @@
-// Internal to AccessService's handler files (access_service.cc,
-// access_lists.cc, access_permissions.cc): the preamble every handler starts
-// with (the reader token, then the snapshot the request accepts, named in the
-// response), an early return for errors, and the page window of listings that
-// page over a computed list.
+// Internal to AccessService's handler files (access_lists.cc,
+// access_permissions.cc): the preamble every handler there starts with (the
+// reader token, then the snapshot the request accepts, named in the response),
+// an early return for errors, and the page window of listings that page over a
+// computed list.
 #ifndef IDENTITYGRAPH_SERVER_ACCESS_HANDLERS_H_
 #define IDENTITYGRAPH_SERVER_ACCESS_HANDLERS_H_
 

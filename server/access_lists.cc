@@ -106,10 +106,14 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListApplicationUsers(
       Resolve(g, request->application(),
               {VertexKind::kApplication, VertexKind::kApi}, "application");
   IDENTITYGRAPH_RETURN_IF_ERROR(application.status());
+  // Tokens of listings without blocked users keep the key they had before
+  // include_blocked existed.
+  const absl::string_view kind = graph::VertexKindName(g.kind(*application));
+  const std::string mode = ModeKey(request->mode());
   const std::string key =
-      RequestKey({graph::VertexKindName(g.kind(*application)),
-                  g.id(*application), ModeKey(request->mode()),
-                  request->include_blocked() ? "with_blocked" : ""});
+      request->include_blocked()
+          ? RequestKey({kind, g.id(*application), mode, "with_blocked"})
+          : RequestKey({kind, g.id(*application), mode});
   absl::StatusOr<uint64_t> start = DecodePageToken(
       request->page_token(), Listing::kListApplicationUsers, g.version(), key);
   IDENTITYGRAPH_RETURN_IF_ERROR(start.status());

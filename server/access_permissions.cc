@@ -102,11 +102,17 @@ absl::StatusOr<ResolvedCheck> ResolveCheck(const Snapshot& g,
   return out;
 }
 
-// The decision for a check no one can pass: no such permission is held.
-graph::PermissionCheckResult NotHeld(const Snapshot& g, VertexId user) {
-  graph::PermissionCheckResult result;
-  result.blocked = g.blocked(user);
-  return result;
+absl::StatusOr<graph::PermissionCheckResult> Decide(
+    const Snapshot& g, const ResolvedCheck& check, int max_paths,
+    const graph::QueryLimits& limits) {
+  if (check.permission == graph::kNoVertex) {
+    // No one holds a permission of that name on the API.
+    graph::PermissionCheckResult result;
+    result.blocked = g.blocked(check.user);
+    return result;
+  }
+  return graph::CheckPermission(g, check.user, check.permission,
+                                check.organization, max_paths, limits);
 }
 
 template <typename Out>
@@ -143,11 +149,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::CheckPermission(
                    request->has_organization(), request->organization());
   IDENTITYGRAPH_RETURN_IF_ERROR(check.status());
   absl::StatusOr<graph::PermissionCheckResult> result =
-      check->permission == graph::kNoVertex
-          ? NotHeld(g, check->user)
-          : graph::CheckPermission(g, check->user, check->permission,
-                                   check->organization, request->max_paths(),
-                                   limits_);
+      Decide(g, *check, request->max_paths(), limits_);
   IDENTITYGRAPH_RETURN_IF_ERROR(result.status());
   FillDecision(g, *result, response);
   return FinishNow(context, grpc::Status::OK);
@@ -172,12 +174,8 @@ grpc::ServerUnaryReactor* AccessServiceImpl::BatchCheckPermission(
         ResolveCheck(g, check.user(), check.api(), check.permission(),
                      check.has_organization(), check.organization());
     absl::StatusOr<graph::PermissionCheckResult> result =
-        !resolved.ok() ? resolved.status()
-        : resolved->permission == graph::kNoVertex
-            ? NotHeld(g, resolved->user)
-            : graph::CheckPermission(g, resolved->user, resolved->permission,
-                                     resolved->organization,
-                                     request->max_paths(), limits_);
+        resolved.ok() ? Decide(g, *resolved, request->max_paths(), limits_)
+                      : resolved.status();
     if (!result.ok()) {
       out->set_error_code(absl::StatusCodeToString(result.status().code()));
       out->set_error_message(std::string(result.status().message()));

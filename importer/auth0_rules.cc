@@ -414,6 +414,13 @@ const Capability& CapabilityNamed(absl::string_view name) {
   return kAll->front();  // unreachable for the names this file defines
 }
 
+bool ExtensionPermissionsReadable(const std::vector<std::string>& scopes) {
+  return std::find(scopes.begin(), scopes.end(), "read:configuration") !=
+             scopes.end() ||
+         std::find(scopes.begin(), scopes.end(), "read:permissions") !=
+             scopes.end();
+}
+
 absl::Status CheckExtensionScopes(const std::vector<std::string>& scopes) {
   auto has = [&](absl::string_view scope) {
     return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();

@@ -101,6 +101,12 @@ const Capability& CapabilityNamed(absl::string_view name);
 // PERMISSION_DENIED with what the token has and the remediation when
 // `scopes` allow neither; the import and TestConnection give the same advice.
 absl::Status CheckExtensionScopes(const std::vector<std::string>& scopes);
+
+// Whether an extension token that passed CheckExtensionScopes also reads the
+// extension's permissions: read:configuration (the export holds them) or
+// read:permissions. Without, extension roles grant no permissions.
+bool ExtensionPermissionsReadable(const std::vector<std::string>& scopes);
+
 // The extension API's name in the Dashboard, for remediations.
 inline constexpr absl::string_view kExtensionApiName =
     "auth0-authorization-extension-api";

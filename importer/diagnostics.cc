@@ -296,12 +296,24 @@ class Diagnoser {
     }
     const bool configuration = std::find(scopes.begin(), scopes.end(),
                                          "read:configuration") != scopes.end();
-    Add({"authorization_extension_token",
-         CheckStatus::kOk,
-         absl::StrCat("got an extension token (", audience, ") with ",
-                      absl::StrJoin(scopes, " ")),
-         "",
-         {}});
+    if (ExtensionPermissionsReadable(scopes)) {
+      Add({"authorization_extension_token",
+           CheckStatus::kOk,
+           absl::StrCat("got an extension token (", audience, ") with ",
+                        absl::StrJoin(scopes, " ")),
+           "",
+           {}});
+    } else {
+      Add({"authorization_extension_token",
+           CheckStatus::kWarning,
+           absl::StrCat("got an extension token (", audience, ") with ",
+                        absl::StrJoin(scopes, " "),
+                        "; without read:permissions (or read:configuration) "
+                        "the extension's roles grant no permissions in the "
+                        "graph"),
+           GrantScopes("read:permissions", kExtensionApiName),
+           {"read:permissions"}});
+    }
     // One read proves the API URL: the cheapest the token allows.
     wire::ExtensionDocument document;
     const std::string path = configuration ? "/configuration/export" : "/roles";

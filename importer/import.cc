@@ -306,6 +306,14 @@ class Importer {
         return scopes;
       }
       extension_scopes_ = extension->scopes;
+      if (!ExtensionPermissionsReadable(extension_scopes_)) {
+        progress_.Warn({"extension_permissions",
+                        "The Authorization Extension's permissions were not "
+                        "imported (its roles grant none in the graph): the "
+                        "extension token lacks read:permissions",
+                        GrantScopes("read:permissions", kExtensionApiName),
+                        {"read:permissions"}});
+      }
     }
     return absl::OkStatus();
   }

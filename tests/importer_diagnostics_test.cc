@@ -244,6 +244,18 @@ TEST_F(DiagnosticsTest, ExtensionProblemsSayWhereToLook) {
   EXPECT_EQ(api->status, CheckStatus::kOk) << api->message;
   EXPECT_THAT(api->message, HasSubstr("roles (groups are read by scans"));
   EXPECT_THAT(api->message, Not(HasSubstr("0 groups")));
+  EXPECT_EQ(Find(d, "authorization_extension_token")->status, CheckStatus::kOk);
+
+  // Groups and roles but not permissions: scans work, and the extension's
+  // roles grant nothing a token would carry.
+  d = Run(Config("EXTNOPERMSxxxxxxxxxxxxxxxxxxx14",
+                 "acme-extnoperms-secret-0123456789abcdef"));
+  token = Find(d, "authorization_extension_token");
+  EXPECT_EQ(token->status, CheckStatus::kWarning);
+  EXPECT_THAT(token->message, HasSubstr("grant no permissions"));
+  EXPECT_THAT(token->missing_scopes, ElementsAre("read:permissions"));
+  EXPECT_THAT(token->remediation, HasSubstr("read:permissions"));
+  EXPECT_EQ(Find(d, "authorization_extension_api")->status, CheckStatus::kOk);
 }
 
 TEST_F(DiagnosticsTest, RateLimitTroubleIsItsOwnOutcomeWithTheResetTime) {

@@ -29,6 +29,7 @@
 namespace identitygraph::importer {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr char kAcmeImporter[] = "IMPORTERxxxxxxxxxxxxxxxxxxxxxxx6";
@@ -250,6 +251,33 @@ TEST_F(AcmeImportTest, AnExtensionReadThroughGroupsAndRolesMatchesTheExport) {
   ASSERT_TRUE(result.ok()) << result.status();
   const std::set<std::string> edges = Edges(*result);
   EXPECT_EQ(edges, expected_->edges) << EdgeDifference(expected_->edges, edges);
+}
+
+TEST_F(AcmeImportTest,
+       AnExtensionTokenWithoutReadPermissionsWarnsAndGrantsNone) {
+  absl::StatusOr<ImportResult> result =
+      RunImport(AcmeConfig("EXTNOPERMSxxxxxxxxxxxxxxxxxxx14",
+                           "acme-extnoperms-secret-0123456789abcdef"),
+                FastOptions(*sim_));
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->report.warnings.size(), 1u);
+  EXPECT_EQ(result->report.warnings[0].source, "extension_permissions");
+  EXPECT_THAT(result->report.warnings[0].missing_scopes,
+              ElementsAre("read:permissions"));
+  // Everything else as the export gives it: only the extension's
+  // permissions (role -> permission -> application) are missing.
+  const std::set<std::string> edges = Edges(*result);
+  for (const std::string& line : expected_->edges) {
+    const bool extension_permission =
+        line.find("5e1f0000-") != std::string::npos &&
+        line.rfind("role_permission", 0) == 0;
+    const bool application_permission =
+        line.rfind("permission_on", 0) == 0 &&
+        line.find("https://") == std::string::npos;
+    EXPECT_EQ(edges.count(line) > 0,
+              !extension_permission && !application_permission)
+        << line;
+  }
 }
 
 TEST_F(AcmeImportTest, MissingRequiredScopesFailNamingEveryOne) {

@@ -82,8 +82,8 @@ constexpr size_t kFewGrantingRoles = 32;
 // nesting are precomputed and sorted) or within the organization. A
 // permission is granted by few roles and a user has few direct edges, so this
 // costs a few dozen comparisons and needs no per-user cache.
-bool Holds(const Snapshot& snapshot, const UserEnds& ends,
-           VertexId permission) {
+bool Holds(const Snapshot& snapshot, VertexId user, const EdgeFilter& filter,
+           const UserEnds& ends, VertexId permission) {
   if (Contains(ends.permissions, permission)) return true;
   const CsrGraph& csr = SnapshotAccess::Csr(snapshot);
   VertexList granting;
@@ -106,14 +106,7 @@ bool Holds(const Snapshot& snapshot, const UserEnds& ends,
     }
     return false;
   }
-  VertexList roles = ends.direct_roles;
-  roles.insert(roles.end(), ends.organization_roles.begin(),
-               ends.organization_roles.end());
-  for (VertexId group : ends.groups) {
-    absl::Span<const VertexId> held = snapshot.effective_roles_of_group(group);
-    roles.insert(roles.end(), held.begin(), held.end());
-  }
-  std::sort(roles.begin(), roles.end());
+  const VertexList roles = HeldRoles(snapshot, user, filter);
   for (VertexId role : granting) {
     if (std::binary_search(roles.begin(), roles.end(), role)) return true;
   }
@@ -146,34 +139,13 @@ VertexId PermissionTarget(const Snapshot& snapshot, VertexId permission) {
 }
 
 VertexList ComputeUserPermissions(const Snapshot& snapshot, VertexId user) {
-  const CsrGraph& csr = SnapshotAccess::Csr(snapshot);
-  VertexList roles;
-  VertexList permissions;
-  for (const CsrEdge& edge :
-       boost::make_iterator_range(boost::out_edges(user, csr))) {
-    const EdgeKind kind = csr[edge].kind;
-    const VertexId to = boost::target(edge, csr);
-    if (kind == EdgeKind::kUserRole) {
-      roles.push_back(to);
-    } else if (kind == EdgeKind::kGroupMember) {
-      absl::Span<const VertexId> held = snapshot.effective_roles_of_group(to);
-      roles.insert(roles.end(), held.begin(), held.end());
-    } else if (kind == EdgeKind::kUserPermission) {
-      permissions.push_back(to);
-    }
-  }
-  std::sort(roles.begin(), roles.end());
-  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
-  for (VertexId role : roles) {
-    for (const CsrEdge& edge :
-         boost::make_iterator_range(boost::out_edges(role, csr))) {
-      if (csr[edge].kind == EdgeKind::kRolePermission)
-        permissions.push_back(boost::target(edge, csr));
-    }
-  }
-  std::sort(permissions.begin(), permissions.end());
-  permissions.erase(std::unique(permissions.begin(), permissions.end()),
-                    permissions.end());
+  const VertexList roles =
+      HeldRoles(snapshot, user, PermissionFilter(kNoVertex));
+  VertexList permissions = NeighboursByMask(
+      snapshot, user, Mask({EdgeKind::kUserPermission}), /*incoming=*/false);
+  AppendTargets(snapshot, roles, Mask({EdgeKind::kRolePermission}),
+                permissions);
+  SortUnique(permissions);
   return permissions;
 }
 
@@ -198,8 +170,8 @@ absl::StatusOr<PermissionCheckResult> CheckPermission(
   PermissionCheckResult result;
   result.blocked = snapshot.blocked(user);
   if (max_paths <= 0) {
-    result.held =
-        Holds(snapshot, EndsOf(snapshot, user, organization), permission);
+    result.held = Holds(snapshot, user, PermissionFilter(organization),
+                        EndsOf(snapshot, user, organization), permission);
   } else {
     const EdgeFilter filter = PermissionFilter(organization);
     Workspace& workspace = ThreadWorkspace();

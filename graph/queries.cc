@@ -77,43 +77,21 @@ absl::StatusOr<VertexId> FindUniqueByName(const Snapshot& snapshot,
 }
 
 VertexList ComputeReachableTargets(const Snapshot& snapshot, VertexId user) {
-  const CsrGraph& csr = SnapshotAccess::Csr(snapshot);
-  VertexList roles;
-  for (const CsrEdge& edge :
-       boost::make_iterator_range(boost::out_edges(user, csr))) {
-    const EdgeKind kind = csr[edge].kind;
-    const VertexId to = boost::target(edge, csr);
-    if (kind == EdgeKind::kUserRole || kind == EdgeKind::kOrganizationRole) {
-      roles.push_back(to);
-    } else if (kind == EdgeKind::kGroupMember) {
-      absl::Span<const VertexId> held = snapshot.effective_roles_of_group(to);
-      roles.insert(roles.end(), held.begin(), held.end());
-    }
-  }
-  std::sort(roles.begin(), roles.end());
-  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
-  VertexList targets;
+  const VertexList roles = HeldRoles(
+      snapshot, user,
+      EdgeFilter{Mask({EdgeKind::kUserRole, EdgeKind::kOrganizationRole,
+                       EdgeKind::kGroupMember})});
   // Permissions assigned to the user directly reach their API.
-  for (const CsrEdge& edge :
-       boost::make_iterator_range(boost::out_edges(user, csr))) {
-    if (csr[edge].kind != EdgeKind::kUserPermission) continue;
-    for (const CsrEdge& on : boost::make_iterator_range(
-             boost::out_edges(boost::target(edge, csr), csr))) {
-      if (csr[on].kind == EdgeKind::kPermissionOn)
-        targets.push_back(boost::target(on, csr));
-    }
-  }
-  for (VertexId role : roles) {
-    for (const CsrEdge& edge :
-         boost::make_iterator_range(boost::out_edges(role, csr))) {
-      const EdgeKind kind = csr[edge].kind;
-      if (kind == EdgeKind::kRoleApplication || kind == EdgeKind::kRoleApi) {
-        targets.push_back(boost::target(edge, csr));
-      }
-    }
-  }
-  std::sort(targets.begin(), targets.end());
-  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+  VertexList targets;
+  AppendTargets(
+      snapshot,
+      NeighboursByMask(snapshot, user, Mask({EdgeKind::kUserPermission}),
+                       /*incoming=*/false),
+      Mask({EdgeKind::kPermissionOn}), targets);
+  AppendTargets(snapshot, roles,
+                Mask({EdgeKind::kRoleApplication, EdgeKind::kRoleApi}),
+                targets);
+  SortUnique(targets);
   return targets;
 }
 

@@ -271,6 +271,42 @@ std::vector<VertexId> ReachedOfKind(const Snapshot& snapshot,
   return out;
 }
 
+VertexList HeldRoles(const Snapshot& snapshot, VertexId user,
+                     const EdgeFilter& filter) {
+  const CsrGraph& csr = SnapshotAccess::Csr(snapshot);
+  VertexList roles;
+  for (const CsrEdge& edge :
+       boost::make_iterator_range(boost::out_edges(user, csr))) {
+    if (!filter.Keeps(snapshot, edge)) continue;
+    const EdgeKind kind = csr[edge].kind;
+    const VertexId to = boost::target(edge, csr);
+    if (kind == EdgeKind::kUserRole || kind == EdgeKind::kOrganizationRole) {
+      roles.push_back(to);
+    } else if (kind == EdgeKind::kGroupMember) {
+      absl::Span<const VertexId> held = snapshot.effective_roles_of_group(to);
+      roles.insert(roles.end(), held.begin(), held.end());
+    }
+  }
+  SortUnique(roles);
+  return roles;
+}
+
+void AppendTargets(const Snapshot& snapshot, const VertexList& vertices,
+                   uint32_t mask, VertexList& out) {
+  const CsrGraph& csr = SnapshotAccess::Csr(snapshot);
+  for (VertexId v : vertices) {
+    for (const CsrEdge& edge :
+         boost::make_iterator_range(boost::out_edges(v, csr))) {
+      if (Has(mask, csr[edge].kind)) out.push_back(boost::target(edge, csr));
+    }
+  }
+}
+
+void SortUnique(VertexList& list) {
+  std::sort(list.begin(), list.end());
+  list.erase(std::unique(list.begin(), list.end()), list.end());
+}
+
 absl::StatusOr<VertexList> UsersReaching(const Snapshot& snapshot,
                                          VertexId target,
                                          const EdgeFilter& filter,

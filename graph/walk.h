@@ -89,6 +89,20 @@ void ShortestPaths(const Snapshot& snapshot, const Workspace& workspace,
                    VertexId v, const EdgeFilter& filter, size_t limit,
                    Path& suffix, std::vector<Path>& out);
 
+// The roles `user` holds along the edges `filter` keeps: its kUserRole and
+// kOrganizationRole edges (of the filter's organization, when set), and
+// through its kGroupMember edges the groups' precomputed roles (nesting
+// included, without a walk); sorted, each once.
+VertexList HeldRoles(const Snapshot& snapshot, VertexId user,
+                     const EdgeFilter& filter);
+
+// Appends to `out` the targets of `vertices`' edges whose kind is in `mask`.
+void AppendTargets(const Snapshot& snapshot, const VertexList& vertices,
+                   uint32_t mask, VertexList& out);
+
+// Sorts `list` and drops repeats.
+void SortUnique(VertexList& list);
+
 // The users from whom `target` is reached along the edges `filter` keeps (a
 // walk against them), ordered by user id: an application's users, a
 // permission's holders.

@@ -129,16 +129,21 @@ class ClientsTest : public ServerProcessFixture {
     grpc::Status status =
         access_->CheckAccess(As(kReader).get(), check_request, &check);
     if (!status.ok()) return fail("CheckAccess", status);
-    absl::StrAppend(
-        &out, "check ", user, " -> ", application, ": ",
-        check.allowed()
-            ? "allowed"
-            : absl::StrCat("denied, ", LowerName(v1::DenialReason_Name(
-                                                     check.denial_reason()),
-                                                 "DENIAL_REASON_")),
-        " (snapshot ", check.snapshot().version(), ")\n");
-    for (const v1::AccessPath& path : check.paths())
-      absl::StrAppend(&out, "  path: ", DescribePath(path), "\n");
+    // "<what>: allowed (snapshot N)" or the denial, then the paths.
+    auto decision = [&out](const std::string& what, const auto& response) {
+      absl::StrAppend(
+          &out, what, ": ",
+          response.allowed()
+              ? "allowed"
+              : absl::StrCat(
+                    "denied, ",
+                    LowerName(v1::DenialReason_Name(response.denial_reason()),
+                              "DENIAL_REASON_")),
+          " (snapshot ", response.snapshot().version(), ")\n");
+      for (const v1::AccessPath& path : response.paths())
+        absl::StrAppend(&out, "  path: ", DescribePath(path), "\n");
+    };
+    decision(absl::StrCat("check ", user, " -> ", application), check);
 
     v1::CheckPermissionRequest permission_request;
     permission_request.mutable_user()->set_email(user);
@@ -149,16 +154,9 @@ class ClientsTest : public ServerProcessFixture {
     status =
         access_->CheckPermission(As(kReader).get(), permission_request, &held);
     if (!status.ok()) return fail("CheckPermission", status);
-    absl::StrAppend(
-        &out, "permission ", user, " ", kPermission, " on ", kPayrollApi, ": ",
-        held.allowed()
-            ? "allowed"
-            : absl::StrCat("denied, ", LowerName(v1::DenialReason_Name(
-                                                     held.denial_reason()),
-                                                 "DENIAL_REASON_")),
-        " (snapshot ", held.snapshot().version(), ")\n");
-    for (const v1::AccessPath& path : held.paths())
-      absl::StrAppend(&out, "  path: ", DescribePath(path), "\n");
+    decision(absl::StrCat("permission ", user, " ", kPermission, " on ",
+                          kPayrollApi),
+             held);
 
     v1::ListUserApplicationsRequest apps_request;
     apps_request.mutable_user()->set_email(user);

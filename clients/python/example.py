@@ -38,6 +38,17 @@ def hint_for(code, args):
     }.get(code)
 
 
+def decision(response):
+    """What a CheckAccess or CheckPermission answer says, and its paths."""
+    if response.allowed:
+        outcome = "allowed"
+    else:
+        reason = access_service_pb2.DenialReason.Name(response.denial_reason)
+        outcome = "denied, " + reason[len("DENIAL_REASON_"):].lower()
+    return ["%s (snapshot %d)" % (outcome, response.snapshot.version)] + [
+        "  path: " + describe_path(path) for path in response.paths]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--address", default=os.environ.get("IDENTITYGRAPH_ADDRESS", "127.0.0.1:50051"),
@@ -60,29 +71,18 @@ def main():
     rpc = "CheckAccess"
     try:
         with Client(args.address, args.token or None, args.deadline_ms / 1000) as client:
-            check = client.check_access(user, application, max_paths=1)
-            if check.allowed:
-                outcome = "allowed"
-            else:
-                reason = access_service_pb2.DenialReason.Name(check.denial_reason)
-                outcome = "denied, " + reason[len("DENIAL_REASON_"):].lower()
-            print("check %s -> %s: %s (snapshot %d)"
-                  % (args.user, args.application, outcome, check.snapshot.version))
-            for path in check.paths:
-                print("  path: " + describe_path(path))
+            lines = decision(client.check_access(user, application, max_paths=1))
+            print("check %s -> %s: %s" % (args.user, args.application, lines[0]))
+            for line in lines[1:]:
+                print(line)
 
             if args.api and args.permission:
                 rpc = "CheckPermission"
-                held = client.check_permission(user, ref(id=args.api), args.permission)
-                if held.allowed:
-                    outcome = "allowed"
-                else:
-                    reason = access_service_pb2.DenialReason.Name(held.denial_reason)
-                    outcome = "denied, " + reason[len("DENIAL_REASON_"):].lower()
-                print("permission %s %s on %s: %s (snapshot %d)"
-                      % (args.user, args.permission, args.api, outcome, held.snapshot.version))
-                for path in held.paths:
-                    print("  path: " + describe_path(path))
+                lines = decision(client.check_permission(user, ref(id=args.api), args.permission))
+                print("permission %s %s on %s: %s"
+                      % (args.user, args.permission, args.api, lines[0]))
+                for line in lines[1:]:
+                    print(line)
 
             rpc = "ListUserApplications"
             pages = list(client.user_applications(user))

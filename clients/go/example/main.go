@@ -96,6 +96,26 @@ func (e *example) context() (context.Context, context.CancelFunc) {
 	return ctx, cancel
 }
 
+// decision is what CheckAccessResponse and CheckPermissionResponse share.
+type decision interface {
+	GetAllowed() bool
+	GetDenialReason() pb.DenialReason
+	GetSnapshot() *pb.SnapshotInfo
+	GetPaths() []*pb.AccessPath
+}
+
+// printDecision prints "<what>: allowed (snapshot N)" or the denial, then the paths.
+func printDecision(what string, d decision) {
+	outcome := "allowed"
+	if !d.GetAllowed() {
+		outcome = "denied, " + lowerName(d.GetDenialReason().String(), "DENIAL_REASON_")
+	}
+	fmt.Printf("%s: %s (snapshot %d)\n", what, outcome, d.GetSnapshot().GetVersion())
+	for _, path := range d.GetPaths() {
+		fmt.Println("  path: " + describePath(path))
+	}
+}
+
 func (e *example) run(user, application, api, permission string, pageSize int32) (string, error) {
 	userRef := &pb.EntityRef{Ref: &pb.EntityRef_Email{Email: user}}
 	appRef := &pb.EntityRef{Ref: &pb.EntityRef_Name{Name: application}}
@@ -107,15 +127,7 @@ func (e *example) run(user, application, api, permission string, pageSize int32)
 	if err != nil {
 		return "CheckAccess", err
 	}
-	outcome := "allowed"
-	if !check.GetAllowed() {
-		outcome = "denied, " + lowerName(check.GetDenialReason().String(), "DENIAL_REASON_")
-	}
-	fmt.Printf("check %s -> %s: %s (snapshot %d)\n", user, application, outcome,
-		check.GetSnapshot().GetVersion())
-	for _, path := range check.GetPaths() {
-		fmt.Println("  path: " + describePath(path))
-	}
+	printDecision(fmt.Sprintf("check %s -> %s", user, application), check)
 
 	if api != "" && permission != "" {
 		ctx, cancel := e.context()
@@ -126,15 +138,7 @@ func (e *example) run(user, application, api, permission string, pageSize int32)
 		if err != nil {
 			return "CheckPermission", err
 		}
-		outcome := "allowed"
-		if !held.GetAllowed() {
-			outcome = "denied, " + lowerName(held.GetDenialReason().String(), "DENIAL_REASON_")
-		}
-		fmt.Printf("permission %s %s on %s: %s (snapshot %d)\n", user, permission, api, outcome,
-			held.GetSnapshot().GetVersion())
-		for _, path := range held.GetPaths() {
-			fmt.Println("  path: " + describePath(path))
-		}
+		printDecision(fmt.Sprintf("permission %s %s on %s", user, permission, api), held)
 	}
 
 	appsRequest := &pb.ListUserApplicationsRequest{User: userRef}

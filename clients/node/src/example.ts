@@ -33,6 +33,18 @@ function hintFor(code: status, address: string, deadlineMs: number): string | un
   }
 }
 
+/** Prints "<what>: allowed (snapshot N)" or the denial, then the paths. */
+function printDecision(
+  what: string,
+  decision: { allowed: boolean; denialReason: string; snapshot?: { version: string | number } | null; paths: Parameters<typeof describePath>[0][] },
+): void {
+  const outcome = decision.allowed
+    ? "allowed"
+    : `denied, ${decision.denialReason.slice("DENIAL_REASON_".length).toLowerCase()}`;
+  console.log(`${what}: ${outcome} (snapshot ${decision.snapshot?.version})`);
+  for (const path of decision.paths) console.log(`  path: ${describePath(path)}`);
+}
+
 function usage(message: string): never {
   console.error(`error: ${message}`);
   console.error(
@@ -68,11 +80,7 @@ async function main(): Promise<number> {
   let rpc = "CheckAccess";
   try {
     const check = await client.checkAccess({ user: userRef, application: applicationRef, maxPaths: 1 });
-    const outcome = check.allowed
-      ? "allowed"
-      : `denied, ${check.denialReason.slice("DENIAL_REASON_".length).toLowerCase()}`;
-    console.log(`check ${user} -> ${application}: ${outcome} (snapshot ${check.snapshot?.version})`);
-    for (const path of check.paths) console.log(`  path: ${describePath(path)}`);
+    printDecision(`check ${user} -> ${application}`, check);
 
     if (values.api && values.permission) {
       rpc = "CheckPermission";
@@ -82,14 +90,7 @@ async function main(): Promise<number> {
         permission: values.permission,
         maxPaths: 1,
       });
-      const permissionOutcome = held.allowed
-        ? "allowed"
-        : `denied, ${held.denialReason.slice("DENIAL_REASON_".length).toLowerCase()}`;
-      console.log(
-        `permission ${user} ${values.permission} on ${values.api}: ${permissionOutcome} ` +
-          `(snapshot ${held.snapshot?.version})`,
-      );
-      for (const path of held.paths) console.log(`  path: ${describePath(path)}`);
+      printDecision(`permission ${user} ${values.permission} on ${values.api}`, held);
     }
 
     rpc = "ListUserApplications";

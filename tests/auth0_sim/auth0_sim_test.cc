@@ -387,6 +387,34 @@ TEST_F(Auth0SimContractTest, RolesClientsConnectionsAndApisHaveAuth0sShapes) {
   EXPECT_EQ(permissions.json()["permissions"][0]["permission_name"],
             "run:payroll");
 
+  // A user's permissions: the direct ones and those of her own roles, each
+  // once with where it comes from; the fixture's field is not in her record.
+  HttpResult grace = Fetch(
+      kDomain,
+      "/api/v2/users/google-apps%7Cgrace/permissions?per_page=1&page=0", token);
+  ASSERT_EQ(grace.status, 200) << grace.body;
+  const Json listed = grace.json();
+  ASSERT_EQ(listed.size(), 1u);
+  const Json& run = listed[0];
+  EXPECT_EQ(run["permission_name"], "run:payroll");
+  EXPECT_EQ(run["resource_server_name"], "Acme Payroll API");
+  ASSERT_EQ(run["sources"].size(), 2u);
+  EXPECT_EQ(run["sources"][0]["source_type"], "DIRECT");
+  EXPECT_EQ(run["sources"][1]["source_type"], "ROLE");
+  EXPECT_EQ(run["sources"][1]["source_id"], "rol_PayrollAdmin0001");
+  EXPECT_EQ(run["sources"][1]["source_name"], "Payroll Admin");
+  HttpResult rest =
+      Fetch(kDomain,
+            "/api/v2/users/google-apps%7Cgrace/permissions?include_totals=true",
+            token);
+  EXPECT_EQ(rest.json()["total"], 2);
+  EXPECT_EQ(rest.json()["permissions"][1]["sources"][0]["source_type"], "ROLE");
+  EXPECT_FALSE(Fetch(kDomain, "/api/v2/users/google-apps%7Cgrace", token)
+                   .json()
+                   .contains("permissions"));
+  EXPECT_EQ(Fetch(kDomain, "/api/v2/users/nobody/permissions", token).status,
+            404);
+
   HttpResult connections =
       Fetch(kDomain, "/api/v2/connections?strategy=samlp", token);
   ASSERT_EQ(connections.status, 200);

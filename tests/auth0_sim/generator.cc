@@ -203,6 +203,14 @@ Json GenerateFixture(const GeneratorSpec& spec) {
          // One user in 50 blocked (leavers blocked before they are removed
          // from roles), by position so the random draws stay as they were.
          {"blocked", u % 50 == 7}});
+    if (workforce && u % 100 == 13) {
+      // One workforce user in 100 holds a permission directly, not through
+      // a role (also by position).
+      users.back()["permissions"] = {
+          {{"resource_server_identifier",
+            absl::StrFormat("https://api%03d.corp.example.com", u % api_count)},
+           {"permission_name", "admin:data"}}};
+    }
     if (workforce) {
       workforce_ids.push_back(user_id);
       users_by_connection[c].push_back(user_id);

@@ -189,6 +189,53 @@ ApiReply ListRolePermissions(const Tenant& tenant, const std::string& role_id,
               PagingRules::Offset("permissions"));
 }
 
+ApiReply ListUserPermissions(const Tenant& tenant, const std::string& user_id,
+                             const ParamGetter& param) {
+  if (!tenant.user_index.contains(user_id)) {
+    return ApiError(404, "The user does not exist.", "inexistent_user");
+  }
+  // As Auth0 lists them: the direct ones and those of the user's directly
+  // assigned roles (not of roles held through groups), each once, with the
+  // sources it comes from.
+  std::vector<Json> listed;
+  auto add = [&](const Json& permission, Json source) {
+    const std::string api = permission.value("resource_server_identifier", "");
+    const std::string name = permission.value("permission_name", "");
+    for (Json& held : listed) {
+      if (held["resource_server_identifier"] == api &&
+          held["permission_name"] == name) {
+        held["sources"].push_back(std::move(source));
+        return;
+      }
+    }
+    listed.push_back({{"resource_server_identifier", api},
+                      {"permission_name", name},
+                      {"resource_server_name",
+                       permission.value("resource_server_name", api)},
+                      {"description", permission.value("description", "")},
+                      {"sources", Json::array({std::move(source)})}});
+  };
+  if (auto it = tenant.user_permissions.find(user_id);
+      it != tenant.user_permissions.end()) {
+    for (const Json& permission : it->second)
+      add(permission,
+          {{"source_id", ""}, {"source_name", ""}, {"source_type", "DIRECT"}});
+  }
+  if (auto it = tenant.user_roles.find(user_id);
+      it != tenant.user_roles.end()) {
+    for (const std::string& role_id : it->second) {
+      auto granted = tenant.role_permissions.find(role_id);
+      if (granted == tenant.role_permissions.end()) continue;
+      const Json& role = tenant.roles[tenant.role_index.at(role_id)];
+      for (const Json& permission : granted->second)
+        add(permission, {{"source_id", role_id},
+                         {"source_name", role.value("name", "")},
+                         {"source_type", "ROLE"}});
+    }
+  }
+  return Page(listed, param, PagingRules::Offset("permissions"));
+}
+
 ApiReply ListClients(const Tenant& tenant, const ParamGetter& param) {
   return Page(tenant.clients, param,
               PagingRules::OffsetOrCheckpoint("clients"));

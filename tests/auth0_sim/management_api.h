@@ -30,6 +30,9 @@ ApiReply ListRoles(const Tenant& tenant, const ParamGetter& param);
 ApiReply ListRoleUsers(const Tenant& tenant, const std::string& role_id,
                        const ParamGetter& param);
 // GET /api/v2/roles/{id}/permissions
+// Direct ones and those of directly assigned roles, with `sources`.
+ApiReply ListUserPermissions(const Tenant& tenant, const std::string& user_id,
+                             const ParamGetter& param);
 ApiReply ListRolePermissions(const Tenant& tenant, const std::string& role_id,
                              const ParamGetter& param);
 // GET /api/v2/clients: offset or checkpoint.

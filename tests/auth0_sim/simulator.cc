@@ -534,6 +534,11 @@ void Simulator::AddManagementRoutes() {
       [&t, params](const ApiRoute::Ids& ids, const httplib::Request& r) {
         return ListUserRoles(t, ids[0], params(r));
       });
+  add("GET", "/api/v2/users/{id}/permissions",
+      R"(^/api/v2/users/([^/]+)/permissions$)", {"read:users"}, false,
+      [&t, params](const ApiRoute::Ids& ids, const httplib::Request& r) {
+        return ListUserPermissions(t, ids[0], params(r));
+      });
   add("GET", "/api/v2/roles", R"(^/api/v2/roles$)", {"read:roles"}, false,
       [&t, params](const ApiRoute::Ids&, const httplib::Request& r) {
         return ListRoles(t, params(r));

@@ -94,7 +94,22 @@ absl::Status LoadUsers(const Json& fixture, Tenant& tenant) {
     if (!tenant.user_index.emplace(*id, tenant.users.size()).second) {
       return Invalid(where, absl::StrCat("user_id ", *id, " appears twice"));
     }
-    tenant.users.push_back(user);
+    auto permissions = OptionalArray(user, "permissions", where);
+    if (!permissions.ok()) return permissions.status();
+    for (const Json& permission : *permissions) {
+      if (!permission.is_object() ||
+          !permission.contains("resource_server_identifier") ||
+          !permission.contains("permission_name")) {
+        return Invalid(where,
+                       "each permission needs resource_server_identifier and "
+                       "permission_name");
+      }
+      tenant.user_permissions[*id].push_back(permission);
+    }
+    // Not a field of Auth0's user record: its own endpoint shows it.
+    Json record = user;
+    record.erase("permissions");
+    tenant.users.push_back(std::move(record));
   }
   return absl::OkStatus();
 }

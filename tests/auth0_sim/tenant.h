@@ -62,6 +62,9 @@ struct Tenant {
   // OrganizationMemberKey(organization, user) -> organization role ids.
   IdLists organization_member_roles;
   absl::flat_hash_map<std::string, std::vector<Json>> role_permissions;
+  // User -> permissions assigned to the user directly ({resource_server_
+  // identifier, permission_name}); the fixture's user field "permissions".
+  absl::flat_hash_map<std::string, std::vector<Json>> user_permissions;
   // Native group -> members as /groups/{id}/members shows them.
   absl::flat_hash_map<std::string, std::vector<Json>> group_members;
 

@@ -217,6 +217,7 @@ absl::StatusOr<Events> DeleteUser(Tenant& t, const Json& change) {
   for (const std::string& role : t.user_roles[*id])
     Remove(t.role_users[role], *id);
   t.user_roles.erase(*id);
+  t.user_permissions.erase(*id);
   for (auto& [group, members] : t.group_members) {
     members.erase(std::remove_if(members.begin(), members.end(),
                                  [&](const Json& m) {
@@ -350,13 +351,17 @@ absl::StatusOr<Events> DeleteRole(Tenant& t, const Json& change) {
                            Json::object(), 200, nullptr, "Delete a role"})};
 }
 
-absl::StatusOr<Events> RolePermissions(Tenant& t, const Json& change,
-                                       bool add) {
+// Permissions of a role, or assigned to a user directly.
+enum class Holder { kRole, kUser };
+
+absl::StatusOr<Events> Permissions(Tenant& t, const Json& change, bool add,
+                                   Holder holder) {
   const std::string op = change["op"];
-  auto id = Field(change, "role_id");
+  const bool role = holder == Holder::kRole;
+  auto id = Field(change, role ? "role_id" : "user_id");
   if (!id.ok()) return id.status();
-  if (!t.role_index.contains(*id))
-    return Bad(op, absl::StrCat("no role ", *id));
+  if (!(role ? t.role_index : t.user_index).contains(*id))
+    return Bad(op, absl::StrCat(role ? "no role " : "no user ", *id));
   auto permissions = change.find("permissions");
   if (permissions == change.end() || !permissions->is_array() ||
       permissions->empty()) {
@@ -364,7 +369,8 @@ absl::StatusOr<Events> RolePermissions(Tenant& t, const Json& change,
                "needs \"permissions\": [{resource_server_identifier, "
                "permission_name}]");
   }
-  std::vector<Json>& held = t.role_permissions[*id];
+  std::vector<Json>& held =
+      (role ? t.role_permissions : t.user_permissions)[*id];
   for (const Json& p : *permissions) {
     if (!p.is_object() || !p.contains("resource_server_identifier") ||
         !p.contains("permission_name"))
@@ -384,14 +390,19 @@ absl::StatusOr<Events> RolePermissions(Tenant& t, const Json& change,
     held.erase(std::remove_if(held.begin(), held.end(), same), held.end());
     if (add) held.push_back(shown);
   }
-  return Events{SapiEvent(t, change,
-                          {add ? "post" : "delete",
-                           "/api/v2/roles/" + Encoded(*id) + "/permissions",
-                           {{"permissions", *permissions}},
-                           201,
-                           Json::object(),
-                           add ? "Associate permissions with a role"
-                               : "Remove permissions from a role"})};
+  const char* description = role ? (add ? "Associate permissions with a role"
+                                        : "Remove permissions from a role")
+                                 : (add ? "Assign permissions to a user"
+                                        : "Remove permissions from a user");
+  return Events{
+      SapiEvent(t, change,
+                {add ? "post" : "delete",
+                 absl::StrCat(role ? "/api/v2/roles/" : "/api/v2/users/",
+                              Encoded(*id), "/permissions"),
+                 {{"permissions", *permissions}},
+                 201,
+                 Json::object(),
+                 description})};
 }
 
 // --- clients and connections -------------------------------------------------
@@ -682,11 +693,19 @@ const std::map<std::string, Handler>& Handlers() {
        [](Tenant& t, const Json& c, absl::Time) { return DeleteRole(t, c); }},
       {"add_role_permissions",
        [](Tenant& t, const Json& c, absl::Time) {
-         return RolePermissions(t, c, true);
+         return Permissions(t, c, true, Holder::kRole);
        }},
       {"remove_role_permissions",
        [](Tenant& t, const Json& c, absl::Time) {
-         return RolePermissions(t, c, false);
+         return Permissions(t, c, false, Holder::kRole);
+       }},
+      {"assign_user_permissions",
+       [](Tenant& t, const Json& c, absl::Time) {
+         return Permissions(t, c, true, Holder::kUser);
+       }},
+      {"remove_user_permissions",
+       [](Tenant& t, const Json& c, absl::Time) {
+         return Permissions(t, c, false, Holder::kUser);
        }},
       {"create_client",
        [](Tenant& t, const Json& c, absl::Time) { return CreateClient(t, c); }},

@@ -10,6 +10,7 @@
 #include "importer/auth0_api.h"
 #include "importer/connections.h"
 #include "importer/tenant_index.h"
+#include "importer/user_permissions.h"
 #include "importer/wire/auth0_wire.pb.h"
 
 namespace identitygraph::importer {
@@ -43,7 +44,8 @@ class Applier {
     // Once after a full scan; then the edits keep it.
     EnsureIndexed(data_);
     for (RecordKind kind :
-         {RecordKind::kUser, RecordKind::kUserRoles, RecordKind::kRole,
+         {RecordKind::kUser, RecordKind::kUserRoles,
+          RecordKind::kUserPermissions, RecordKind::kRole,
           RecordKind::kRoleMembers, RecordKind::kRolePermissions}) {
       if (changes.every_record_of.contains(kind)) {
         return absl::FailedPreconditionError(
@@ -85,12 +87,19 @@ class Applier {
 
  private:
   absl::Status Read(const RecordRef& ref) {
+    // Not imported, so not read again either.
+    if (ref.kind == RecordKind::kUserPermissions &&
+        !data_.sources.user_permissions) {
+      return absl::OkStatus();
+    }
     ++applied_.records_read;
     switch (ref.kind) {
       case RecordKind::kUser:
         return User(ref.id);
       case RecordKind::kUserRoles:
         return UserRoles(ref.id);
+      case RecordKind::kUserPermissions:
+        return UserPermissions(ref.id);
       case RecordKind::kRole:
         return Role(ref.id);
       case RecordKind::kRoleMembers:
@@ -350,6 +359,8 @@ class Applier {
           Collection::kOrganizationMembers, Collection::kOrganizationRoles}) {
       EraseRecords(data_, memberships, VertexKind::kUser, id);
     }
+    EraseIf(data_.user_permissions,
+            [&](const Permission& p) { return p.holder == id; });
   }
 
   absl::Status User(const std::string& id) {
@@ -402,6 +413,19 @@ class Applier {
     EraseRecords(data_, Collection::kRoleMembers, VertexKind::kUser, id);
     for (std::string& role : roles)
       AddPair(data_, Collection::kRoleMembers, std::move(role), id);
+    return absl::OkStatus();
+  }
+
+  // Only for users in the graph: the import read no others.
+  absl::Status UserPermissions(const std::string& id) {
+    if (FindUser(data_, id) == nullptr) return absl::OkStatus();
+    absl::StatusOr<std::vector<ListedPermission>> listed =
+        FetchUserPermissions(api_, id);
+    if (!listed.ok()) return Absent(listed.status(), [&] { RemoveUser(id); });
+    EraseIf(data_.user_permissions,
+            [&](const Permission& p) { return p.holder == id; });
+    for (Permission& direct : DirectPermissions(*listed, data_, id))
+      data_.user_permissions.push_back(std::move(direct));
     return absl::OkStatus();
   }
 

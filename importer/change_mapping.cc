@@ -170,7 +170,10 @@ class Mapper {
     if (collection == "users") {
       if (id.empty())
         return Created(RecordKind::kUser, response, "user_id", where);
-      Read(sub == "roles" ? RecordKind::kUserRoles : RecordKind::kUser, id);
+      Read(sub == "roles"         ? RecordKind::kUserRoles
+           : sub == "permissions" ? RecordKind::kUserPermissions
+                                  : RecordKind::kUser,
+           id);
       return Relevant();
     }
     if (collection == "roles") {
@@ -247,7 +250,10 @@ class Mapper {
     if (id.empty())
       return Every(kind, absl::StrCat(where, " without the new id"));
     Read(kind, id);
-    if (kind == RecordKind::kUser) Read(RecordKind::kUserRoles, id);
+    if (kind == RecordKind::kUser) {
+      Read(RecordKind::kUserRoles, id);
+      Read(RecordKind::kUserPermissions, id);
+    }
     Relevant();
   }
 
@@ -263,6 +269,8 @@ absl::string_view RecordKindName(RecordKind kind) {
       return "user";
     case RecordKind::kUserRoles:
       return "user's roles";
+    case RecordKind::kUserPermissions:
+      return "user's direct permissions";
     case RecordKind::kRole:
       return "role";
     case RecordKind::kRoleMembers:

@@ -32,6 +32,7 @@ namespace identitygraph::importer {
 enum class RecordKind {
   kUser,                     // the user record (connection, name, blocked)
   kUserRoles,                // GET /users/{id}/roles
+  kUserPermissions,          // GET /users/{id}/permissions (direct ones)
   kRole,                     // the role record
   kRoleMembers,              // GET /roles/{id}/users
   kRolePermissions,          // GET /roles/{id}/permissions

@@ -120,6 +120,28 @@ DroppedMemberships MapWith(const TenantData& data, Sink& sink) {
     sink.Edge(EdgeKind::kPermissionOn, VertexKind::kPermission, permission,
               VertexKind::kApi, granted.api);
   }
+  for (const Permission& direct : data.user_permissions) {
+    // As a role's permission, held by the user (and, like every user edge,
+    // left out with a user who is not in the graph).
+    const std::string& user = direct.holder;
+    const std::string permission =
+        graph::PermissionVertexId(direct.api, direct.name);
+    if (!sink.Wants(VertexKind::kUser, user) &&
+        !sink.Wants(VertexKind::kApi, direct.api) &&
+        !sink.Wants(VertexKind::kPermission, permission)) {
+      continue;
+    }
+    if (!sink.Exists(VertexKind::kUser, user)) {
+      ++dropped["user_permissions"];
+      continue;
+    }
+    sink.Entity(VertexKind::kApi, direct.api, "", "");
+    sink.Entity(VertexKind::kPermission, permission, direct.name, "");
+    sink.UserEdge(EdgeKind::kUserPermission, user, VertexKind::kPermission,
+                  permission, std::string());
+    sink.Edge(EdgeKind::kPermissionOn, VertexKind::kPermission, permission,
+              VertexKind::kApi, direct.api);
+  }
   for (const auto& [connection, client] : data.connection_clients) {
     edge(EdgeKind::kConnectionApplication, VertexKind::kConnection, connection,
          VertexKind::kApplication, client);
@@ -343,18 +365,26 @@ class DeltaCollector {
   DeltaCollector(const TenantData& data, const TouchedEntities& touched,
                  const graph::Snapshot& current)
       : data_(data), touched_(touched), current_(current) {
-    // An API and a permission exist while a role's permission names them
-    // (MapWith adds them from it): a touched role's APIs and permissions are
-    // touched too, so one no longer named goes.
+    // An API and a permission exist while a role's (or a user's direct)
+    // permission names them (MapWith adds them from it): a touched role's
+    // APIs and permissions are touched too, so one no longer named goes.
+    // So do a touched user's direct permissions, and their APIs (which no
+    // edge of the user's names).
     touched.ForEach([&](VertexKind kind, const std::string& id) {
-      if (kind != VertexKind::kRole) return;
-      const VertexId role = current.FindById(kind, id);
-      if (role == kNoVertex) return;
-      current.ForEachOutEdge(role, [&](EdgeKind edge, VertexId to, VertexId) {
+      if (kind != VertexKind::kRole && kind != VertexKind::kUser) return;
+      const VertexId holder = current.FindById(kind, id);
+      if (holder == kNoVertex) return;
+      current.ForEachOutEdge(holder, [&](EdgeKind edge, VertexId to, VertexId) {
         if (edge == EdgeKind::kRoleApi) {
           also_.Add(VertexKind::kApi, current.id(to));
         } else if (edge == EdgeKind::kRolePermission) {
           also_.Add(VertexKind::kPermission, current.id(to));
+        } else if (edge == EdgeKind::kUserPermission) {
+          also_.Add(VertexKind::kPermission, current.id(to));
+          current.ForEachOutEdge(to, [&](EdgeKind on, VertexId api, VertexId) {
+            if (on == EdgeKind::kPermissionOn)
+              also_.Add(current.kind(api), current.id(api));
+          });
         }
       });
     });
@@ -424,7 +454,16 @@ class DeltaCollector {
   }
   void Source(VertexKind kind, const std::string& id, VertexSource source) {
     auto it = entities_.find(std::make_pair(kind, id));
-    if (it != entities_.end()) it->second.source = source;
+    if (it != entities_.end()) {
+      it->second.source = source;
+      return;
+    }
+    // A vertex not touched whose source changes (a permission a direct
+    // grant or a core role made, now also the extension's): the mapping
+    // must run again with it touched, as its edges came before this.
+    const VertexId v = current_.FindById(kind, id);
+    if (v != kNoVertex && current_.source(v) != source && !Wants(kind, id))
+      late_.Add(kind, id);
   }
   void Blocked(VertexKind kind, const std::string& id) {
     auto it = entities_.find(std::make_pair(kind, id));
@@ -456,6 +495,8 @@ class DeltaCollector {
   }
 
   graph::SnapshotDelta Delta(const TenantData& data) const;
+  // Entities found to change only after their records were passed.
+  const TouchedEntities& late() const { return late_; }
 
  private:
   void Add(EdgeKind kind, VertexKind from_kind, const std::string& from,
@@ -502,6 +543,7 @@ class DeltaCollector {
   const TouchedEntities& touched_;
   // Touched because of what is touched (see the constructor and Entity).
   TouchedEntities also_;
+  TouchedEntities late_;
   const graph::Snapshot& current_;
   absl::flat_hash_map<std::pair<VertexKind, std::string>, graph::DeltaVertex>
       entities_;
@@ -636,7 +678,13 @@ graph::SnapshotDelta MapChangesToDelta(const TenantData& data,
                                        const graph::Snapshot& current) {
   DeltaCollector collector(data, touched, current);
   MapWith(data, collector);
-  return collector.Delta(data);
+  if (collector.late().empty()) return collector.Delta(data);
+  // Rare (see DeltaCollector::Source): once more, with them touched.
+  TouchedEntities more = touched;
+  more.Merge(collector.late());
+  DeltaCollector again(data, more, current);
+  MapWith(data, again);
+  return again.Delta(data);
 }
 
 }  // namespace identitygraph::importer

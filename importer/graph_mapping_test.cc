@@ -33,6 +33,9 @@ TenantData Tenant() {
   data.role_members = {{"rol_1", "g|ada"}, {"rol_1", "auth0|customer"}};
   data.role_permissions = {{"rol_1", "https://api/payroll", "payroll:approve"},
                            {"rol_1", "https://api/unlisted", "read"}};
+  data.user_permissions = {{"g|alan", "https://api/payroll", "payroll:approve"},
+                           {"g|alan", "https://api/direct", "write"},
+                           {"auth0|customer", "https://api/payroll", "x"}};
   data.groups = {{"grp_1", "eng", "con_1"}, {"grp_2", "oncall", "con_1"}};
   data.group_user_members = {{"grp_1", "g|alan"}, {"grp_2", "auth0|x"}};
   data.group_group_members = {{"grp_1", "grp_2"}};
@@ -82,6 +85,11 @@ TEST(MapToGraphTest, MapsEveryRecordOntoItsEdge) {
           "permission_on https://api/payroll payroll:approve -> "
           "https://api/payroll",
           "permission_on https://api/unlisted read -> https://api/unlisted",
+          // Direct ones: the role's permission vertex, and one of its own
+          // (on an API only it names); a customer's is left out.
+          "user_permission g|alan -> https://api/payroll payroll:approve",
+          "user_permission g|alan -> https://api/direct write",
+          "permission_on https://api/direct write -> https://api/direct",
           // Extension permissions, on an application and on an API by its
           // resource server id; one on a deleted application and one no
           // role's list defines are left out.
@@ -95,10 +103,11 @@ TEST(MapToGraphTest, MapsEveryRecordOntoItsEdge) {
           // eg_child is nested in eg_parent.
           "nested_group eg_child -> eg_parent", "group_role eg_parent -> er_1",
           "user_role g|ada -> er_2"));
-  EXPECT_THAT(dropped, UnorderedElementsAre(
-                           Pair("role_members", 1), Pair("group_members", 1),
-                           Pair("organization_roles", 1),
-                           Pair("extension_group_members", 1)));
+  EXPECT_THAT(dropped,
+              UnorderedElementsAre(
+                  Pair("role_members", 1), Pair("group_members", 1),
+                  Pair("organization_roles", 1), Pair("user_permissions", 1),
+                  Pair("extension_group_members", 1)));
 }
 
 TEST(MapToGraphTest, KeepsNamesAndAttributes) {
@@ -193,6 +202,8 @@ class TenantChanger {
       case 1: {  // a user deleted, with every membership
         const std::string id = Id("u|");
         touched.Add(K::kUser, id);
+        EraseIf(data.user_permissions,
+                [&](const Permission& p) { return p.holder == id; });
         if (indexed_) {
           EraseUser(data, id);
           for (Collection c :
@@ -243,15 +254,17 @@ class TenantChanger {
         touched.Add(k.kind, id);
         break;
       }
-      case 5: {  // a role's permission granted or revoked
-        const Permission granted{Id("rol_", 4), Id("https://api/", 3),
-                                 Id("do:", 2)};
-        const size_t before = data.role_permissions.size();
-        EraseIf(data.role_permissions,
-                [&](const Permission& p) { return p == granted; });
-        if (before == data.role_permissions.size())
-          data.role_permissions.push_back(granted);
-        touched.Add(K::kRole, granted.holder);
+      case 5: {  // a role's (or a user's direct) permission granted or
+                 // revoked
+        const bool user = Int(2);
+        const Permission granted{user ? Id("u|") : Id("rol_", 4),
+                                 Id("https://api/", 3), Id("do:", 2)};
+        std::vector<Permission>& held =
+            user ? data.user_permissions : data.role_permissions;
+        const size_t before = held.size();
+        EraseIf(held, [&](const Permission& p) { return p == granted; });
+        if (before == held.size()) held.push_back(granted);
+        touched.Add(user ? K::kUser : K::kRole, granted.holder);
         break;
       }
       case 6: {  // an extension permission defined, redefined or deleted

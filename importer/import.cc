@@ -21,7 +21,9 @@
 #include "importer/management_fetchers.h"
 #include "importer/remediation.h"
 #include "importer/tenant_data.h"
+#include "importer/tenant_index.h"
 #include "importer/token_source.h"
+#include "importer/user_permissions.h"
 
 namespace identitygraph::importer {
 namespace {
@@ -154,6 +156,7 @@ class Importer {
     if (absl::Status status = Users(); !status.ok()) return status;
     if (absl::Status status = Applications(); !status.ok()) return status;
     if (absl::Status status = Roles(); !status.ok()) return status;
+    if (absl::Status status = UserPermissions(); !status.ok()) return status;
     if (absl::Status status = Groups(); !status.ok()) return status;
     if (absl::Status status = Organizations(); !status.ok()) return status;
     if (absl::Status status = ConnectionClients(); !status.ok()) return status;
@@ -476,6 +479,41 @@ class Importer {
       for (Permission& permission : permissions[i])
         data_.role_permissions.push_back(std::move(permission));
     }
+    return absl::OkStatus();
+  }
+
+  // After Roles: a listing that does not say which permissions are direct
+  // is told apart by the roles the user holds (user_permissions.h).
+  absl::Status UserPermissions() {
+    if (!config_.user_permissions) return absl::OkStatus();
+    progress_.SetPhase(
+        ImportPhase::kUserPermissions,
+        absl::StrCat("reading the direct permissions of ", data_.users.size(),
+                     " users (one request each)"));
+    std::vector<std::vector<ListedPermission>> listed(data_.users.size());
+    absl::Status status =
+        ForEach(data_.users.size(), [&](Worker& worker, size_t i) {
+          absl::StatusOr<std::vector<ListedPermission>> found =
+              FetchUserPermissions(worker.api, data_.users[i].id);
+          if (!found.ok()) return found.status();
+          listed[i] = *std::move(found);
+          return absl::OkStatus();
+        });
+    if (!status.ok()) return status;
+    bool unknown = false;
+    for (const std::vector<ListedPermission>& entries : listed) {
+      for (const ListedPermission& entry : entries)
+        unknown |= entry.assignment == ListedPermission::Assignment::kUnknown;
+    }
+    // Role memberships by user, for every user at once.
+    if (unknown) EnsureIndexed(data_);
+    for (size_t i = 0; i < data_.users.size(); ++i) {
+      for (Permission& direct :
+           DirectPermissions(listed[i], data_, data_.users[i].id)) {
+        data_.user_permissions.push_back(std::move(direct));
+      }
+    }
+    data_.sources.user_permissions = true;
     return absl::OkStatus();
   }
 

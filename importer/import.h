@@ -11,7 +11,8 @@
 // Sources and what happens when their scopes are missing:
 //   required  connections (read:connections), users (read:users),
 //             applications (read:clients), roles and their members and
-//             permissions (read:roles, read:users), the Authorization
+//             permissions (read:roles, read:users), users' direct
+//             permissions when enabled (read:users), the Authorization
 //             Extension when enabled: the import fails, naming every missing
 //             scope at once.
 //   optional  APIs (read:resource_servers), native groups (read:groups,
@@ -68,6 +69,8 @@ struct TenantConfig {
   } extension;
   bool include_organizations = false;
   bool login_reachability = false;
+  // Read each selected user's direct permissions: one request per user.
+  bool user_permissions = false;
   // The part of the tenant's rate limit scans and checks may use, in (0, 1]
   // (import_options.rate_limit_share / 100): the rest is left to the
   // tenant's other clients.
@@ -99,6 +102,7 @@ enum class ImportPhase {
   kUsers,
   kApplications,
   kRoles,
+  kUserPermissions,
   kGroups,
   kOrganizations,
   kConnectionClients,

@@ -89,6 +89,9 @@ struct TenantData {
   std::vector<TenantRecord> roles;
   std::vector<IdPair> role_members;          // (role, user)
   std::vector<Permission> role_permissions;  // holder: the role
+  // Assigned to users directly (import option user_permissions; holder: the
+  // user), not those of their roles (user_permissions.h).
+  std::vector<Permission> user_permissions;
   std::vector<TenantRecord> groups;  // native groups; detail: connection_id
   std::vector<IdPair> group_user_members;   // (group, user)
   std::vector<IdPair> group_group_members;  // (group, member group)
@@ -107,6 +110,7 @@ struct TenantData {
     bool organizations = false;
     bool organization_roles = false;
     bool connection_clients = false;
+    bool user_permissions = false;
   } sources;
   // Where records of the big collections are (tenant_index.h): built for
   // following, kept up to date by its edits.

@@ -56,10 +56,10 @@ int EndNumber(Collection collection, VertexKind end) {
   return -1;
 }
 
-// The positions of `collection` whose `end` is `id`: by the index when it
-// covers the collection, else by walking it.
-std::vector<uint32_t> Find(const TenantData& data, Collection collection,
-                           VertexKind end, absl::string_view id) {
+}  // namespace
+
+std::vector<uint32_t> FindRecords(const TenantData& data, Collection collection,
+                                  VertexKind end, absl::string_view id) {
   std::vector<uint32_t> found;
   const int number = EndNumber(collection, end);
   if (number < 0) return found;
@@ -78,8 +78,6 @@ std::vector<uint32_t> Find(const TenantData& data, Collection collection,
   }
   return found;
 }
-
-}  // namespace
 
 std::vector<VertexKind> EndKinds(Collection collection) {
   switch (collection) {
@@ -191,7 +189,7 @@ void EnsureIndexed(TenantData& data) {
 
 TenantUser* FindUser(TenantData& data, absl::string_view id) {
   const std::vector<uint32_t> found =
-      Find(data, Collection::kUsers, VertexKind::kUser, id);
+      FindRecords(data, Collection::kUsers, VertexKind::kUser, id);
   return found.empty() ? nullptr : &data.users[found.front()];
 }
 
@@ -219,7 +217,7 @@ void EraseRecords(TenantData& data, Collection collection, VertexKind end,
   if (id.empty()) return;  // erased records' ids
   // Copied: `id` may be one of the records about to be erased.
   const std::string erased(id);
-  for (uint32_t p : Find(data, collection, end, erased)) {
+  for (uint32_t p : FindRecords(data, collection, end, erased)) {
     if (collection == Collection::kUsers) {
       data.users[p] = TenantUser();
     } else if (collection == Collection::kOrganizationRoles) {

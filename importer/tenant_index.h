@@ -111,6 +111,11 @@ TenantUser* FindUser(TenantData& data, absl::string_view id);
 const TenantUser* FindUser(const TenantData& data, absl::string_view id);
 void AddUser(TenantData& data, TenantUser user);
 void EraseUser(TenantData& data, absl::string_view id);
+// The positions of `collection`'s records whose `end` is `id` (not erased
+// ones: an erased record has empty ids): by the index when it covers the
+// collection, else by walking it.
+std::vector<uint32_t> FindRecords(const TenantData& data, Collection collection,
+                                  graph::VertexKind end, absl::string_view id);
 // Erases the records of `collection` whose `end` is `id`.
 void EraseRecords(TenantData& data, Collection collection,
                   graph::VertexKind end, absl::string_view id);

@@ -63,6 +63,7 @@ void TouchRecorder::Note(const ChangeSet& changes, const TenantData& before) {
     switch (ref.kind) {
       case RecordKind::kUser:
       case RecordKind::kUserRoles:
+      case RecordKind::kUserPermissions:
         touched.Add(VertexKind::kUser, ref.id);
         break;
       case RecordKind::kRole:

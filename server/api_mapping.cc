@@ -183,6 +183,8 @@ v1::ScanPhase ToApi(ImportPhase phase) {
       return v1::SCAN_PHASE_APPLICATIONS;
     case ImportPhase::kRoles:
       return v1::SCAN_PHASE_ROLES;
+    case ImportPhase::kUserPermissions:
+      return v1::SCAN_PHASE_USER_PERMISSIONS;
     case ImportPhase::kGroups:
       return v1::SCAN_PHASE_GROUPS;
     case ImportPhase::kOrganizations:
@@ -209,6 +211,8 @@ std::optional<ImportPhase> FromApi(v1::ScanPhase phase) {
       return ImportPhase::kApplications;
     case v1::SCAN_PHASE_ROLES:
       return ImportPhase::kRoles;
+    case v1::SCAN_PHASE_USER_PERMISSIONS:
+      return ImportPhase::kUserPermissions;
     case v1::SCAN_PHASE_GROUPS:
       return ImportPhase::kGroups;
     case v1::SCAN_PHASE_ORGANIZATIONS:

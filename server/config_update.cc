@@ -34,6 +34,7 @@ constexpr absl::string_view kUpdatablePaths[] = {
     "import_options.rate_limit_share",
     "import_options.follow_changes",
     "import_options.change_poll_interval",
+    "import_options.user_permissions",
 };
 constexpr absl::string_view kOutputOnlyPaths[] = {"client_secret_set",
                                                   "client_secret_update_time",
@@ -72,6 +73,7 @@ FieldMask ImplicitMask(const v1::Config& patch) {
   if (import.follow_changes()) add("import_options.follow_changes");
   if (import.has_change_poll_interval())
     add("import_options.change_poll_interval");
+  if (import.user_permissions()) add("import_options.user_permissions");
   return mask;
 }
 

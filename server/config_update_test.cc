@@ -186,6 +186,22 @@ TEST(ApplyConfigUpdateTest, FollowingChangesIsSetAndClearedByItsPaths) {
   EXPECT_EQ(off.merged.import_options().change_poll_interval().seconds(), 10);
 }
 
+TEST(ApplyConfigUpdateTest, DirectUserPermissionsAreSetAndClearedByTheirPath) {
+  v1::Config patch;
+  patch.mutable_import_options()->set_user_permissions(true);
+  ConfigUpdateResult on = ApplyConfigUpdate(Saved(), patch, {}, {});
+  ASSERT_THAT(on.violations, IsEmpty());
+  EXPECT_THAT(on.updated_paths, ElementsAre("import_options.user_permissions"));
+  EXPECT_TRUE(on.merged.import_options().user_permissions());
+  EXPECT_EQ(on.merged.import_options().include_organizations(),
+            Saved().import_options().include_organizations());
+
+  ConfigUpdateResult off = ApplyConfigUpdate(
+      on.merged, v1::Config(), Mask({"import_options.user_permissions"}), {});
+  ASSERT_THAT(off.violations, IsEmpty());
+  EXPECT_FALSE(off.merged.import_options().user_permissions());
+}
+
 TEST(ApplyConfigUpdateTest, InvalidValuesAreReportedNotMerged) {
   v1::Config patch;
   patch.set_domain("login.acme.com");

@@ -55,6 +55,9 @@ std::string ImportDifference(const importer::TenantConfig& before,
   if (before.login_reachability != now.login_reachability) {
     changed.push_back("login_reachability");
   }
+  if (before.user_permissions != now.user_permissions) {
+    changed.push_back("user_permissions");
+  }
   return absl::StrJoin(changed, ", ");
 }
 

@@ -39,6 +39,7 @@ absl::StatusOr<importer::TenantConfig> ToTenantConfig(
     out.extension.audience = extension.audience();
   out.include_organizations = config.import_options().include_organizations();
   out.login_reachability = config.import_options().login_reachability();
+  out.user_permissions = config.import_options().user_permissions();
   out.follow_changes = config.import_options().follow_changes();
   if (const auto& poll = config.import_options().change_poll_interval();
       poll.seconds() > 0 || poll.nanos() > 0) {

@@ -93,8 +93,7 @@ class ChangeFollowTest : public ::testing::Test {
     ImportOptions options;
     options.http = sim_->HttpOptions();
     std::atomic<bool> cancelled{false};
-    absl::StatusOr<ImportResult> result =
-        Import(AcmeConfig(), options, cancelled);
+    absl::StatusOr<ImportResult> result = Import(config_, options, cancelled);
     EXPECT_TRUE(result.ok()) << result.status();
     return result.ok() ? std::move(result->data) : TenantData();
   }
@@ -133,7 +132,7 @@ class ChangeFollowTest : public ::testing::Test {
     const int64_t before = caller_->requests();
     ChangeSet set = ReadLog();
     absl::StatusOr<AppliedChanges> applied = ApplyChangeSet(
-        set, AcmeConfig(), ManagementApi{caller_.get(), kDomain}, data_);
+        set, config_, ManagementApi{caller_.get(), kDomain}, data_);
     EXPECT_TRUE(applied.ok()) << applied.status();
     const int64_t log_requests = caller_->requests() - before;
     PollExtension();
@@ -144,6 +143,7 @@ class ChangeFollowTest : public ::testing::Test {
     return applied.ok() ? applied->records_read : -1;
   }
 
+  TenantConfig config_ = AcmeConfig();
   std::unique_ptr<SimInstance> sim_;
   std::unique_ptr<HttpClient> http_;
   std::unique_ptr<TokenSource> tokens_;
@@ -221,6 +221,47 @@ TEST_F(ChangeFollowTest, PermissionsAndBlockedUsersAreFollowed) {
                    {"channel", "dashboard"}});
   EXPECT_FALSE(GraphLines(data_).count(
       "vertex 0 google-apps|linus Linus Torvalds linus@acme.com blocked"));
+}
+
+// With the import option on, a user's direct permissions are read again
+// when the log says they changed, and only the direct ones stay on the user.
+TEST_F(ChangeFollowTest, DirectUserPermissionsAreFollowed) {
+  config_.user_permissions = true;
+  data_ = FullImport();
+  ASSERT_TRUE(data_.sources.user_permissions);
+  const std::string approve =
+      "user_permission google-apps|ada -> https://api.acme.com/payroll "
+      "approve:payroll";
+  EXPECT_EQ(
+      ChangeAndFollow(
+          {{"op", "assign_user_permissions"},
+           {"user_id", "google-apps|ada"},
+           {"permissions",
+            {{{"resource_server_identifier", "https://api.acme.com/payroll"},
+              {"permission_name", "approve:payroll"}}}}}),
+      1);
+  EXPECT_TRUE(GraphLines(data_).count(approve));
+  // Grace keeps run:payroll through Payroll Admin, not directly.
+  ChangeAndFollow(
+      {{"op", "remove_user_permissions"},
+       {"user_id", "google-apps|grace"},
+       {"channel", "dashboard"},
+       {"permissions",
+        {{{"resource_server_identifier", "https://api.acme.com/payroll"},
+          {"permission_name", "run:payroll"}}}}});
+  EXPECT_FALSE(GraphLines(data_).count(
+      "user_permission google-apps|grace -> https://api.acme.com/payroll "
+      "run:payroll"));
+  // A deleted user takes hers along; a created one is read with them.
+  ChangeAndFollow({{"op", "delete_user"}, {"user_id", "google-apps|alan"}});
+  EXPECT_EQ(ChangeAndFollow(
+                {{"op", "create_user"},
+                 {"user",
+                  {{"user_id", "samlp|new-hire"},
+                   {"name", "New Hire"},
+                   {"identities",
+                    {{{"connection", "okta-saml"}, {"user_id", "n"}}}}}}}),
+            3);  // the user, the user's roles, the user's permissions
 }
 
 TEST_F(ChangeFollowTest, UsersCreatedRenamedAndDeleted) {

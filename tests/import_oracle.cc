@@ -94,6 +94,20 @@ ExpectedImport ExpectImport(const sim::Tenant& tenant,
     }
   }
 
+  if (options.user_permissions) {
+    // The sim keeps the direct ones apart; its listing adds the roles'.
+    for (const auto& [user, permissions] : tenant.user_permissions) {
+      if (!users.contains(user)) continue;
+      for (const Json& permission : permissions) {
+        const std::string api = permission["resource_server_identifier"];
+        const std::string vertex = absl::StrCat(
+            api, " ", permission["permission_name"].get<std::string>());
+        out.edges.insert(Line("user_permission", user, vertex));
+        out.edges.insert(Line("permission_on", vertex, api));
+      }
+    }
+  }
+
   // Native groups of the selected connections (others can hold only users
   // who are left out).
   absl::flat_hash_set<std::string> groups;

@@ -24,6 +24,7 @@ struct OracleOptions {
   bool organizations = true;
   bool login_reachability = true;
   bool extension = true;
+  bool user_permissions = false;  // the import option, off by default
 };
 
 struct ExpectedImport {

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -179,12 +180,45 @@ TEST_F(AcmeImportTest, MakesTheFewestRequestsTheApiAllows) {
   EXPECT_EQ(result->token_requests, 2);  // one per audience
 }
 
+TEST_F(AcmeImportTest, DirectUserPermissionsCostOneRequestPerUser) {
+  TenantConfig config = AcmeConfig();
+  config.user_permissions = true;
+  absl::StatusOr<ImportResult> result = RunImport(config, FastOptions(*sim_));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_THAT(WarningTexts(result->report), ::testing::IsEmpty());
+  OracleOptions oracle = Oracle();
+  oracle.user_permissions = true;
+  const ExpectedImport expected = ExpectImport(*tenant_, oracle);
+  const std::set<std::string> edges = Edges(*result);
+  EXPECT_EQ(edges, expected.edges) << EdgeDifference(expected.edges, edges);
+  // Grace holds run:payroll directly and through Payroll Admin (Auth0 lists
+  // it once with both sources): both paths. Ada holds it only through the
+  // role: the listing's ROLE source keeps it off her.
+  EXPECT_THAT(edges, ::testing::Contains("user_permission google-apps|grace -> "
+                                         "https://api.acme.com/payroll "
+                                         "run:payroll"));
+  EXPECT_THAT(edges, ::testing::Contains("user_permission google-apps|alan -> "
+                                         "https://api.acme.com/payroll "
+                                         "read:payslips"));
+  for (const std::string& edge : edges) {
+    EXPECT_FALSE(absl::StartsWith(edge, "user_permission google-apps|ada "))
+        << edge;
+  }
+  // The 22 of an import without the option, and one per selected user.
+  EXPECT_EQ(result->report.requests, 22 + expected.users);
+  EXPECT_EQ(result->data.user_permissions.size(), 2u);
+  EXPECT_TRUE(result->data.sources.user_permissions);
+  EXPECT_THAT(Refusals(*sim_), ::testing::IsEmpty());
+}
+
 TEST_F(AcmeImportTest, ReportsProgressPhaseByPhase) {
   std::vector<ImportPhase> phases;
   int64_t last_requests = 0;
   bool requests_monotonic = true;
+  TenantConfig config = AcmeConfig();
+  config.user_permissions = true;
   absl::StatusOr<ImportResult> result =
-      RunImport(AcmeConfig(), FastOptions(*sim_), [&](const ImportProgress& p) {
+      RunImport(config, FastOptions(*sim_), [&](const ImportProgress& p) {
         if (phases.empty() || phases.back() != p.phase)
           phases.push_back(p.phase);
         requests_monotonic &= p.requests >= last_requests;
@@ -195,7 +229,7 @@ TEST_F(AcmeImportTest, ReportsProgressPhaseByPhase) {
   EXPECT_TRUE(std::is_sorted(phases.begin(), phases.end()));
   EXPECT_EQ(phases.front(), ImportPhase::kToken);
   EXPECT_EQ(phases.back(), ImportPhase::kBuild);
-  EXPECT_EQ(phases.size(), 10u);  // every phase: everything is configured
+  EXPECT_EQ(phases.size(), 11u);  // every phase: everything is configured
   EXPECT_EQ(last_requests, result->report.requests);
 }
 

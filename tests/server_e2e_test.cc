@@ -313,6 +313,65 @@ TEST_F(ServerE2eTest, PermissionsAndBlockedUsersAsAServiceAsksForThem) {
   EXPECT_EQ(stats.blocked_users(), 1);
 }
 
+// Permissions assigned to users directly count once the import option reads
+// them: Alan holds read:payslips with no role, Grace run:payroll directly and
+// through Payroll Admin.
+TEST_F(ServerE2eTest, DirectUserPermissionsCountOnceTheOptionIsOn) {
+  Configure("acme-importer-secret-0123456789abcdef");
+  ASSERT_EQ(Scan().state(), v1::SCAN_STATE_SUCCEEDED);
+  constexpr char kPayrollApi[] = "https://api.acme.com/payroll";
+  auto check = [&](const std::string& email, const std::string& permission) {
+    v1::CheckPermissionRequest request;
+    request.mutable_user()->set_email(email);
+    request.mutable_api()->set_id(kPayrollApi);
+    request.set_permission(permission);
+    request.set_max_paths(3);
+    v1::CheckPermissionResponse response;
+    grpc::Status status =
+        access_->CheckPermission(As(kReader).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  };
+  EXPECT_FALSE(check("alan@acme.com", "read:payslips").allowed());
+
+  v1::UpdateConfigRequest update;
+  update.mutable_config()->mutable_import_options()->set_user_permissions(true);
+  update.mutable_update_mask()->add_paths("import_options.user_permissions");
+  v1::UpdateConfigResponse saved;
+  ASSERT_TRUE(config_->UpdateConfig(As(kAdmin).get(), update, &saved).ok());
+  v1::GetConfigResponse config;
+  ASSERT_TRUE(config_->GetConfig(As(kAdmin).get(), {}, &config).ok());
+  EXPECT_TRUE(config.config().import_options().user_permissions());
+  EXPECT_TRUE(config.config().import_options().include_organizations());
+  ASSERT_EQ(Scan().state(), v1::SCAN_STATE_SUCCEEDED);
+
+  const v1::CheckPermissionResponse alan =
+      check("alan@acme.com", "read:payslips");
+  EXPECT_TRUE(alan.allowed());
+  ASSERT_EQ(alan.paths_size(), 1);
+  ASSERT_EQ(alan.paths(0).steps_size(), 2);  // alan -> read:payslips
+  EXPECT_EQ(alan.paths(0).steps(1).via(), v1::EDGE_KIND_USER_PERMISSION);
+  const v1::CheckPermissionResponse grace =
+      check("grace@acme.com", "run:payroll");
+  EXPECT_TRUE(grace.allowed());
+  // Only the shortest paths explain: the direct one, not the role's.
+  ASSERT_EQ(grace.paths_size(), 1);
+  ASSERT_EQ(grace.paths(0).steps_size(), 2);
+  EXPECT_EQ(grace.paths(0).steps(1).via(), v1::EDGE_KIND_USER_PERMISSION);
+
+  v1::ListPermissionHoldersRequest holders;
+  holders.mutable_api()->set_id(kPayrollApi);
+  holders.set_permission("read:payslips");
+  v1::ListPermissionHoldersResponse got;
+  ASSERT_TRUE(
+      access_->ListPermissionHolders(As(kReader).get(), holders, &got).ok());
+  std::vector<std::string> ids;
+  for (const v1::Entity& user : got.users()) ids.push_back(user.id());
+  EXPECT_EQ(ids,
+            (std::vector<std::string>{"google-apps|ada", "google-apps|alan",
+                                      "google-apps|grace"}));
+}
+
 TEST_F(ServerE2eTest, EveryServiceChecksItsToken) {
   v1::GetConfigResponse config;
   EXPECT_EQ(config_->GetConfig(As(nullptr).get(), {}, &config).error_code(),

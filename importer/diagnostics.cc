@@ -296,18 +296,18 @@ class Diagnoser {
     }
     const bool configuration = std::find(scopes.begin(), scopes.end(),
                                          "read:configuration") != scopes.end();
+    std::string got = absl::StrCat("got an extension token (", audience,
+                                   ") with ", absl::StrJoin(scopes, " "));
     if (ExtensionPermissionsReadable(scopes)) {
       Add({"authorization_extension_token",
            CheckStatus::kOk,
-           absl::StrCat("got an extension token (", audience, ") with ",
-                        absl::StrJoin(scopes, " ")),
+           std::move(got),
            "",
            {}});
     } else {
       Add({"authorization_extension_token",
            CheckStatus::kWarning,
-           absl::StrCat("got an extension token (", audience, ") with ",
-                        absl::StrJoin(scopes, " "),
+           absl::StrCat(got,
                         "; without read:permissions (or read:configuration) "
                         "the extension's roles grant no permissions in the "
                         "graph"),

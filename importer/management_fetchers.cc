@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "importer/auth0_api.h"
@@ -13,6 +14,49 @@ namespace {
 
 // Connection clients allow pages of up to 1000.
 constexpr int kConnectionClientsTake = 1000;
+
+// GET /api/v2/{roles|users}/{id}/permissions, offset pages: each (API, name)
+// once (an entry listed twice, as a page boundary moves, keeps a DIRECT
+// source from either), entries without both left out.
+absl::StatusOr<std::vector<ListedPermission>> FetchPermissionListing(
+    const ManagementApi& api, absl::string_view holder_kind,
+    const std::string& holder, absl::string_view scope) {
+  using Assignment = ListedPermission::Assignment;
+  std::vector<ListedPermission> out;
+  absl::flat_hash_map<std::pair<std::string, std::string>, size_t> seen;
+  wire::PermissionsPage page;
+  absl::Status status = ForEachOffsetPage(
+      *api.caller,
+      {absl::StrCat("the permissions of ", holder_kind, " ", holder),
+       std::string(scope)},
+      api.Url(absl::StrCat("/api/v2/", holder_kind, "s/", UrlEncode(holder),
+                           "/permissions")),
+      api.audience(), &page, [&] {
+        for (const wire::Permission& listed : page.permissions()) {
+          const std::string& api_id = listed.resource_server_identifier();
+          const std::string& name = listed.permission_name();
+          if (api_id.empty() || name.empty()) continue;
+          Assignment assignment = Assignment::kUnknown;
+          if (listed.sources_size() > 0) {
+            assignment = Assignment::kRolesOnly;
+            for (const wire::PermissionSource& source : listed.sources()) {
+              if (source.source_type() == "DIRECT")
+                assignment = Assignment::kDirect;
+            }
+          }
+          auto [it, added] =
+              seen.emplace(std::make_pair(api_id, name), out.size());
+          if (added) {
+            out.push_back({{holder, api_id, name}, assignment});
+          } else if (assignment == Assignment::kDirect) {
+            out[it->second].assignment = assignment;
+          }
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return out;
+}
 
 }  // namespace
 
@@ -89,26 +133,19 @@ absl::StatusOr<std::vector<std::string>> FetchRoleMembers(
 
 absl::StatusOr<std::vector<Permission>> FetchRolePermissions(
     const ManagementApi& api, const std::string& role_id) {
+  absl::StatusOr<std::vector<ListedPermission>> listed =
+      FetchPermissionListing(api, "role", role_id, "read:roles");
+  if (!listed.ok()) return listed.status();
   std::vector<Permission> out;
-  absl::flat_hash_set<std::pair<std::string, std::string>> seen;
-  wire::PermissionsPage page;
-  absl::Status status = ForEachOffsetPage(
-      *api.caller,
-      {absl::StrCat("the permissions of role ", role_id), "read:roles"},
-      api.Url(
-          absl::StrCat("/api/v2/roles/", UrlEncode(role_id), "/permissions")),
-      api.audience(), &page, [&] {
-        for (const wire::Permission& permission : page.permissions()) {
-          const std::string& api_id = permission.resource_server_identifier();
-          const std::string& name = permission.permission_name();
-          if (api_id.empty() || name.empty()) continue;
-          if (seen.emplace(api_id, name).second)
-            out.push_back({role_id, api_id, name});
-        }
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
+  out.reserve(listed->size());
+  for (ListedPermission& entry : *listed)
+    out.push_back(std::move(entry.permission));
   return out;
+}
+
+absl::StatusOr<std::vector<ListedPermission>> FetchUserPermissions(
+    const ManagementApi& api, const std::string& user_id) {
+  return FetchPermissionListing(api, "user", user_id, "read:users");
 }
 
 absl::StatusOr<std::vector<TenantRecord>> FetchGroups(

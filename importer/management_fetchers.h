@@ -1,9 +1,9 @@
 // Readers of the Management API's directory: applications, APIs, roles and
-// their members and permissions, native groups, organizations, and which
-// applications each connection serves. Each reads one thing completely with
-// the paging the endpoint offers (checkpoint where it exists, so nothing stops
-// at 1000 records) and returns plain records; errors are those of
-// auth0_api.h. The import pipeline runs them, many at once.
+// their members and permissions, a user's permissions, native groups,
+// organizations, and which applications each connection serves. Each reads one
+// thing completely with the paging the endpoint offers (checkpoint where it
+// exists, so nothing stops at 1000 records) and returns plain records; errors
+// are those of auth0_api.h. The import pipeline runs them, many at once.
 //
 //   ManagementApi api{&caller, "acme.us.auth0.com"};
 //   absl::StatusOr<std::vector<std::string>> members =
@@ -45,6 +45,20 @@ absl::StatusOr<std::vector<std::string>> FetchRoleMembers(
 // role.
 absl::StatusOr<std::vector<Permission>> FetchRolePermissions(
     const ManagementApi& api, const std::string& role_id);
+// One entry of GET /users/{id}/permissions, which lists the user's direct
+// permissions and those of the user's directly assigned roles.
+struct ListedPermission {
+  Permission permission;  // holder: the user
+  enum class Assignment {
+    kDirect,     // `sources` names a DIRECT assignment (maybe roles too)
+    kRolesOnly,  // `sources` names only roles
+    kUnknown,    // no `sources`
+  } assignment = Assignment::kUnknown;
+};
+// Every permission that listing shows for the user (read:users), each once;
+// NOT_FOUND when the user is gone. Which are direct: user_permissions.h.
+absl::StatusOr<std::vector<ListedPermission>> FetchUserPermissions(
+    const ManagementApi& api, const std::string& user_id);
 // Native groups (read:groups): detail = connection_id.
 absl::StatusOr<std::vector<TenantRecord>> FetchGroups(const ManagementApi& api);
 struct GroupMembers {

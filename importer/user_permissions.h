@@ -7,7 +7,7 @@
 // user:
 //
 //   absl::StatusOr<std::vector<ListedPermission>> listed =
-//       FetchUserPermissions(api, "auth0|1");
+//       FetchUserPermissions(api, "auth0|1");  // management_fetchers.h
 //   std::vector<Permission> direct = DirectPermissions(*listed, data,
 //   "auth0|1");
 //
@@ -21,25 +21,10 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
 #include "importer/management_fetchers.h"
 #include "importer/tenant_data.h"
 
 namespace identitygraph::importer {
-
-struct ListedPermission {
-  Permission permission;  // holder: the user
-  enum class Assignment {
-    kDirect,     // `sources` names a DIRECT assignment (maybe roles too)
-    kRolesOnly,  // `sources` names only roles
-    kUnknown,    // no `sources`
-  } assignment = Assignment::kUnknown;
-};
-
-// Every permission the endpoint lists for the user (read:users), each once;
-// NOT_FOUND when the user is gone.
-absl::StatusOr<std::vector<ListedPermission>> FetchUserPermissions(
-    const ManagementApi& api, const std::string& user_id);
 
 // The directly assigned ones among `listed`; an unknown one is direct unless
 // a role `user` holds in `data` (role_members) grants it. Uses the index
